@@ -1,0 +1,155 @@
+using System.Globalization;
+
+namespace Eddy.Broker.Configuration;
+
+/// <summary>
+/// The broker's settings, built from Kafka-named properties (command line, EDDY_ environment variables and a
+/// settings file all reduce to such a dictionary). Unknown keys and invalid values are rejected with a message.
+/// </summary>
+public sealed class BrokerOptions
+{
+    public string ListenHost { get; init; } = "127.0.0.1";
+
+    public int ListenPort { get; init; } = 9092;
+
+    public string AdvertisedHost { get; init; } = "127.0.0.1";
+
+    public int AdvertisedPort { get; init; } = 9092;
+
+    public string DataDirectory { get; init; } = Path.GetFullPath("eddy-data");
+
+    public int NodeId { get; init; } = 1;
+
+    public string? ClusterId { get; init; }
+
+    public int NumPartitions { get; init; } = 4;
+
+    public bool AutoCreateTopics { get; init; } = true;
+
+    public bool DeleteTopicEnable { get; init; } = true;
+
+    public int SocketRequestMaxBytes { get; init; } = 104857600;
+
+    public long RetentionCheckIntervalMs { get; init; } = 300000;
+
+    /// <summary>The properties as given (canonical names), so DescribeConfigs can tell set values from defaults.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Default topic configuration derived from the broker's log.* keys, by topic key name.</summary>
+    public IReadOnlyDictionary<string, string> TopicDefaults { get; init; } = new Dictionary<string, string>();
+
+    public static BrokerOptions Default { get; } = Parse(new Dictionary<string, string>());
+
+    public static BrokerOptions Parse(IReadOnlyDictionary<string, string> properties)
+    {
+        var props = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (rawKey, value) in properties)
+        {
+            var key = BrokerConfigs.Canonical(rawKey.Trim());
+            var definition = BrokerConfigs.FindBroker(key)
+                ?? throw new ConfigException($"Unknown configuration '{rawKey}'. Run 'eddy up --help' for the keys Eddy accepts.");
+            if (definition.Validate(value) is { } error)
+            {
+                throw new ConfigException(error);
+            }
+            props[key] = value.Trim();
+        }
+
+        string Get(string key) => props.TryGetValue(key, out var v) ? v : BrokerConfigs.FindBroker(key)!.Default ?? "";
+        long GetLong(string key) => long.Parse(Get(key), CultureInfo.InvariantCulture);
+
+        var (listenHost, listenPort) = ParseListener(Get(BrokerConfigs.Listeners), BrokerConfigs.Listeners);
+        var (advertisedHost, advertisedPort) = props.TryGetValue(BrokerConfigs.AdvertisedListeners, out var adv)
+            ? ParseListener(adv, BrokerConfigs.AdvertisedListeners)
+            : (listenHost is "0.0.0.0" or "::" or "" ? "127.0.0.1" : listenHost, listenPort);
+
+        return new BrokerOptions
+        {
+            ListenHost = listenHost,
+            ListenPort = listenPort,
+            AdvertisedHost = advertisedHost,
+            AdvertisedPort = advertisedPort,
+            DataDirectory = Path.GetFullPath(Get(BrokerConfigs.LogDirs).Split(',')[0].Trim()),
+            NodeId = (int)GetLong(BrokerConfigs.NodeId),
+            ClusterId = props.GetValueOrDefault(BrokerConfigs.ClusterId),
+            NumPartitions = (int)GetLong(BrokerConfigs.NumPartitions),
+            AutoCreateTopics = bool.Parse(Get(BrokerConfigs.AutoCreateTopics)),
+            DeleteTopicEnable = bool.Parse(Get(BrokerConfigs.DeleteTopicEnable)),
+            SocketRequestMaxBytes = (int)GetLong(BrokerConfigs.SocketRequestMaxBytes),
+            RetentionCheckIntervalMs = GetLong(BrokerConfigs.LogRetentionCheckIntervalMs),
+            Properties = props,
+            TopicDefaults = TopicDefaultsFrom(props),
+        };
+    }
+
+    /// <summary>PLAINTEXT://host:port (or host:port); the first listener is used.</summary>
+    private static (string Host, int Port) ParseListener(string value, string key)
+    {
+        var first = value.Split(',')[0].Trim();
+        var schemeEnd = first.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd >= 0)
+        {
+            var scheme = first[..schemeEnd];
+            if (!scheme.Equals("PLAINTEXT", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ConfigException($"Invalid value {value} for configuration {key}: only PLAINTEXT listeners are supported");
+            }
+            first = first[(schemeEnd + 3)..];
+        }
+        var colon = first.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(first[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ConfigException($"Invalid value {value} for configuration {key}: expected PLAINTEXT://host:port");
+        }
+        var host = first[..colon].Trim('[', ']');
+        return (host, port);
+    }
+
+    private static Dictionary<string, string> TopicDefaultsFrom(Dictionary<string, string> props)
+    {
+        string? Get(string key) => props.GetValueOrDefault(key);
+        var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var topicKey in BrokerConfigs.Topic)
+        {
+            defaults[topicKey.Name] = topicKey.Default ?? "";
+        }
+
+        var retentionMs = Get(BrokerConfigs.LogRetentionMs)
+            ?? (Get(BrokerConfigs.LogRetentionMinutes) is { } minutes ? Scale(minutes, 60_000) : null)
+            ?? (Get(BrokerConfigs.LogRetentionHours) is { } hours ? Scale(hours, 3_600_000) : null);
+        if (retentionMs is not null)
+        {
+            defaults["retention.ms"] = retentionMs;
+        }
+        var rollMs = Get(BrokerConfigs.LogRollMs) ?? (Get(BrokerConfigs.LogRollHours) is { } rollHours ? Scale(rollHours, 3_600_000) : null);
+        if (rollMs is not null)
+        {
+            defaults["segment.ms"] = rollMs;
+        }
+        foreach (var (topicKey, brokerKey) in new[]
+        {
+            ("retention.bytes", BrokerConfigs.LogRetentionBytes),
+            ("segment.bytes", BrokerConfigs.LogSegmentBytes),
+            ("index.interval.bytes", BrokerConfigs.LogIndexIntervalBytes),
+            ("flush.messages", BrokerConfigs.LogFlushIntervalMessages),
+            ("flush.ms", BrokerConfigs.LogFlushIntervalMs),
+            ("max.message.bytes", BrokerConfigs.MessageMaxBytes),
+            ("message.timestamp.type", BrokerConfigs.LogMessageTimestampType),
+            ("cleanup.policy", BrokerConfigs.LogCleanupPolicy),
+        })
+        {
+            if (Get(brokerKey) is { } value)
+            {
+                defaults[topicKey] = value;
+            }
+        }
+        return defaults;
+    }
+
+    // -1 stays -1 (forever) whatever the unit.
+    private static string Scale(string value, long factor)
+    {
+        var n = long.Parse(value, CultureInfo.InvariantCulture);
+        return (n < 0 ? -1 : n * factor).ToString(CultureInfo.InvariantCulture);
+    }
+}
