@@ -1,5 +1,9 @@
 using System.Net;
 using Eddy.Broker.Configuration;
+using Eddy.Broker.Handlers;
+using Eddy.Broker.Network;
+using Eddy.Broker.Topics;
+using Eddy.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,28 +13,125 @@ namespace Eddy.Broker;
 /// An Eddy broker: the Kafka listener plus the partition logs under its data directory.
 /// <c>await using var broker = await KafkaBroker.StartAsync(options);</c> runs one in-process (tests and <c>eddy up</c> both do).
 /// </summary>
-public sealed class KafkaBroker : IAsyncDisposable
+public sealed partial class KafkaBroker : IAsyncDisposable
 {
-    private KafkaBroker(BrokerOptions options, ILoggerFactory loggerFactory)
+    private readonly DataDirectory _dataDirectory;
+    private readonly TopicManager _topics;
+    private readonly KafkaListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _maintenance;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private KafkaBroker(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
         Options = options;
-        _ = loggerFactory;
+        _logger = loggerFactory.CreateLogger<KafkaBroker>();
+        _dataDirectory = DataDirectory.Open(options.DataDirectory, options.ClusterId, options.NodeId);
+        try
+        {
+            _topics = new TopicManager(options, time, loggerFactory);
+            _topics.Load();
+            var endPoint = new IPEndPoint(ParseHost(options.ListenHost), options.ListenPort);
+            _listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, loggerFactory);
+            LocalEndPoint = _listener.LocalEndPoint;
+            // A listen port of 0 picks a free port (tests do this); Metadata must then advertise the real one.
+            var identity = new BrokerIdentity(options, _dataDirectory.ClusterId, options.AdvertisedPort == 0 ? LocalEndPoint.Port : options.AdvertisedPort);
+            BootstrapServers = $"{identity.Host}:{identity.Port}";
+            var waiters = new AppendWaiters(_topics);
+            var dispatcher = new RequestDispatcher(new Dictionary<ApiKey, IRequestHandler>
+            {
+                [ApiKey.ApiVersions] = new ApiVersionsHandler(),
+                [ApiKey.Metadata] = new MetadataHandler(_topics, identity),
+                [ApiKey.Produce] = new ProduceHandler(_topics, time),
+                [ApiKey.Fetch] = new FetchHandler(_topics, waiters, time),
+                [ApiKey.ListOffsets] = new ListOffsetsHandler(_topics),
+                [ApiKey.OffsetForLeaderEpoch] = new OffsetForLeaderEpochHandler(_topics),
+                [ApiKey.CreateTopics] = new CreateTopicsHandler(_topics, identity),
+                [ApiKey.DeleteTopics] = new DeleteTopicsHandler(_topics),
+                [ApiKey.CreatePartitions] = new CreatePartitionsHandler(_topics, identity),
+                [ApiKey.DeleteRecords] = new DeleteRecordsHandler(_topics),
+                [ApiKey.DescribeConfigs] = new DescribeConfigsHandler(_topics, identity),
+                [ApiKey.AlterConfigs] = new AlterConfigsHandler(_topics),
+                [ApiKey.IncrementalAlterConfigs] = new IncrementalAlterConfigsHandler(_topics),
+                [ApiKey.DescribeCluster] = new DescribeClusterHandler(identity),
+            });
+            _listener.Start(dispatcher);
+            _maintenance = RunMaintenanceAsync(time);
+        }
+        catch
+        {
+            _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _topics?.Dispose();
+            _dataDirectory.Dispose();
+            throw;
+        }
     }
 
     public BrokerOptions Options { get; }
 
+    public string ClusterId => _dataDirectory.ClusterId;
+
     /// <summary>The endpoint the listener is bound to (the actual port when 0 was asked for).</summary>
-    public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+    public IPEndPoint LocalEndPoint { get; }
 
     /// <summary>host:port as clients should use it for bootstrap.servers.</summary>
-    public string BootstrapServers => $"{Options.AdvertisedHost}:{Options.AdvertisedPort}";
+    public string BootstrapServers { get; }
+
+    public TopicManager Topics => _topics;
 
     public static Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
-        _ = cancellationToken;
-        return Task.FromResult(new KafkaBroker(options, loggerFactory ?? NullLoggerFactory.Instance));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new KafkaBroker(options, loggerFactory ?? NullLoggerFactory.Instance, TimeProvider.System));
+    }
+
+    private static IPAddress ParseHost(string host) =>
+        host.Length == 0 || host == "0.0.0.0" ? IPAddress.Any
+        : host == "::" ? IPAddress.IPv6Any
+        : IPAddress.TryParse(host, out var address) ? address
+        : host == "localhost" ? IPAddress.Loopback
+        : Dns.GetHostAddresses(host)[0];
+
+    private async Task RunMaintenanceAsync(TimeProvider time)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(100, Options.RetentionCheckIntervalMs)), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var deleted = _topics.EnforceRetention();
+                if (deleted > 0)
+                {
+                    LogRetention(deleted);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     /// <summary>Stops accepting connections, closes those open, and closes every log cleanly.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _stopping.CancelAsync();
+        await _listener.DisposeAsync();
+        await _maintenance;
+        _topics.Dispose();
+        _dataDirectory.Dispose();
+        _stopping.Dispose();
+        LogStopped();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Count} segments")]
+    private partial void LogRetention(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker stopped")]
+    private partial void LogStopped();
 }

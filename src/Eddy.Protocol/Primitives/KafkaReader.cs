@@ -199,6 +199,14 @@ public ref struct KafkaReader
 
     public void Skip(int count) => Take(count);
 
+    /// <summary>The next <paramref name="count"/> bytes as a slice of the frame (no length prefix read).</summary>
+    public ReadOnlyMemory<byte> ReadRawSlice(int count)
+    {
+        var start = _position;
+        Take(count);
+        return _memory.Slice(start, count);
+    }
+
     /// <summary>Skips a whole tagged-field section (used for tags this version does not know).</summary>
     public void SkipTaggedFields()
     {

@@ -23,6 +23,16 @@ public sealed class KafkaWriter : IDisposable
 
     public void Reset() => _position = 0;
 
+    /// <summary>Swaps a buffer grown past <paramref name="above"/> for a fresh one of <paramref name="size"/> (call when empty).</summary>
+    public void TrimExcess(int above, int size)
+    {
+        if (_buffer.Length > above && _position == 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(size);
+        }
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

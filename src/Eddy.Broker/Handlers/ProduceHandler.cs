@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Eddy.Broker.Network;
+using Eddy.Broker.Topics;
+using Eddy.Protocol;
+using Eddy.Protocol.Messages;
+using Eddy.Storage;
+
+namespace Eddy.Broker.Handlers;
+
+/// <summary>
+/// Produce: validates each partition's batch as Kafka does, appends it, and answers with its base offset.
+/// On a single node acks=1 and acks=all mean the same: the batch is in the log (written to the OS, so it survives
+/// a crash of the broker process) before the answer; acks=0 gets no answer at all.
+/// </summary>
+internal sealed class ProduceHandler(TopicManager topics, TimeProvider time) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (ProduceRequest)request;
+        var version = context.ApiVersion;
+        var response = new ProduceResponse();
+        var acksValid = req.Acks is 0 or 1 or -1;
+        foreach (var topicData in req.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topicData.Name };
+            var topic = topics.Find(topicData.Name);
+            foreach (var partitionData in topicData.PartitionData)
+            {
+                var result = !acksValid
+                    ? Failed(partitionData.Index, ErrorCode.InvalidRequiredAcks, "Invalid required acks: only 0, 1 and -1 (all) are allowed")
+                    : Append(topic, partitionData, version);
+                topicResponse.PartitionResponses.Add(result);
+            }
+            response.Responses.Add(topicResponse);
+        }
+        return ValueTask.FromResult<IApiMessage?>(req.Acks == 0 ? null : response);
+    }
+
+    private ProduceResponse.PartitionProduceResponse Append(Topic? topic, ProduceRequest.PartitionProduceData data, short version)
+    {
+        var partition = topic?.Partition(data.Index);
+        if (topic is null || partition is null)
+        {
+            return Failed(data.Index, ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
+        }
+        if (data.Records is not MemoryRecords records)
+        {
+            return Failed(data.Index, ErrorCode.CorruptMessage, "Produce request carries no records");
+        }
+        var validation = RecordBatchValidator.Validate(records.Buffer.Span, version, topic.Config.MaxMessageBytes);
+        if (!validation.IsValid)
+        {
+            return Failed(data.Index, validation.Error, validation.Message);
+        }
+        try
+        {
+            // The batch is a slice of this connection's receive buffer, which the broker owns: offsets are
+            // assigned by rewriting it in place, then it is written to the log as is.
+            var batch = MemoryMarshal.AsMemory(records.Buffer);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var info = partition.Log.Append(batch, topic.Config.TimestampType, now);
+            return new ProduceResponse.PartitionProduceResponse
+            {
+                Index = data.Index,
+                ErrorCode = 0,
+                BaseOffset = info.BaseOffset,
+                LogAppendTimeMs = info.LogAppendTime,
+                LogStartOffset = partition.Log.LogStartOffset,
+            };
+        }
+        catch (ObjectDisposedException)
+        {
+            return Failed(data.Index, ErrorCode.UnknownTopicOrPartition, "The topic was deleted.");
+        }
+        catch (IOException e)
+        {
+            return Failed(data.Index, ErrorCode.KafkaStorageError, e.Message);
+        }
+    }
+
+    private static ProduceResponse.PartitionProduceResponse Failed(int index, ErrorCode error, string? message) => new()
+    {
+        Index = index,
+        ErrorCode = (short)error,
+        BaseOffset = -1,
+        LogAppendTimeMs = -1,
+        LogStartOffset = -1,
+        ErrorMessage = message,
+    };
+}

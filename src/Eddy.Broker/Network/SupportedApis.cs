@@ -1,0 +1,32 @@
+using Eddy.Protocol;
+
+namespace Eddy.Broker.Network;
+
+/// <summary>
+/// The API versions the broker advertises in ApiVersions and accepts. Only implemented APIs are listed:
+/// librdkafka derives features from this list. Low non-flexible versions stay for kafkajs, kcat/librdkafka 2.0
+/// and kafka-python; high ones for Confluent.Kafka 2.16. Fetch stops at 12: v13+ addresses topics by id.
+/// </summary>
+public static class SupportedApis
+{
+    public static readonly IReadOnlyDictionary<ApiKey, (short Min, short Max)> Versions = new Dictionary<ApiKey, (short, short)>
+    {
+        [ApiKey.Produce] = (3, 10),
+        [ApiKey.Fetch] = (4, 12),
+        [ApiKey.ListOffsets] = (0, 7),
+        [ApiKey.Metadata] = (0, 12),
+        [ApiKey.ApiVersions] = (0, 3),
+        [ApiKey.CreateTopics] = (0, 7),
+        [ApiKey.DeleteTopics] = (0, 6),
+        [ApiKey.DeleteRecords] = (0, 2),
+        [ApiKey.OffsetForLeaderEpoch] = (0, 4),
+        [ApiKey.DescribeConfigs] = (0, 4),
+        [ApiKey.AlterConfigs] = (0, 2),
+        [ApiKey.CreatePartitions] = (0, 3),
+        [ApiKey.IncrementalAlterConfigs] = (0, 1),
+        [ApiKey.DescribeCluster] = (0, 1),
+    };
+
+    public static bool IsSupported(ApiKey key, short version) =>
+        Versions.TryGetValue(key, out var range) && version >= range.Min && version <= range.Max;
+}
