@@ -3,7 +3,6 @@ using Eddy.Broker.Network;
 using Eddy.Broker.Topics;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
-using Eddy.Storage;
 
 namespace Eddy.Broker.Handlers;
 

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Eddy.Cli.Bench;
+
+/// <summary>A fresh `eddy up` child process on a free port and a temporary data directory, for benchmarks.</summary>
+internal sealed class BenchBroker : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _dataDirectory;
+
+    private BenchBroker(Process process, string dataDirectory, int port)
+    {
+        _process = process;
+        _dataDirectory = dataDirectory;
+        BootstrapServers = $"127.0.0.1:{port}";
+    }
+
+    public string BootstrapServers { get; }
+
+    public int Pid => _process.Id;
+
+    public static BenchBroker Start()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var data = Path.Combine(Path.GetTempPath(), $"eddy-bench-{Guid.NewGuid():N}");
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Run the same eddy: as `dotnet eddy.dll` the entry assembly is an argument, as an apphost it is the process itself.
+        var entry = Environment.GetCommandLineArgs()[0];
+        if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            info.ArgumentList.Add(entry);
+        }
+        foreach (var arg in new[] { "up", "--data-dir", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        return new BenchBroker(process, data, port);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: it is a temporary directory.
+        }
+    }
+}

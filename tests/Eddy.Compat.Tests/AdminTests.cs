@@ -1,0 +1,122 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Eddy.Testing;
+
+namespace Eddy.Compat.Tests;
+
+/// <summary>Confluent.Kafka's admin client against Eddy: topics, partitions, configs, record deletion.</summary>
+public class AdminTests
+{
+    [Fact]
+    public async Task Create_describe_alter_and_delete_topics()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = "orders",
+            NumPartitions = 3,
+            ReplicationFactor = 1,
+            Configs = new Dictionary<string, string> { ["retention.ms"] = "3600000" },
+        }]);
+
+        var duplicate = await Assert.ThrowsAsync<CreateTopicsException>(() =>
+            admin.CreateTopicsAsync([new TopicSpecification { Name = "orders", NumPartitions = 1, ReplicationFactor = 1 }]));
+        Assert.Equal(ErrorCode.TopicAlreadyExists, duplicate.Results[0].Error.Code);
+
+        var badName = await Assert.ThrowsAsync<CreateTopicsException>(() =>
+            admin.CreateTopicsAsync([new TopicSpecification { Name = "bad name!", NumPartitions = 1, ReplicationFactor = 1 }]));
+        Assert.Equal(ErrorCode.TopicException, badName.Results[0].Error.Code);
+
+        var badConfig = await Assert.ThrowsAsync<CreateTopicsException>(() =>
+            admin.CreateTopicsAsync([new TopicSpecification { Name = "x", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["retention.ms"] = "soon" } }]));
+        Assert.Equal(ErrorCode.InvalidConfig, badConfig.Results[0].Error.Code);
+
+        var tooManyReplicas = await Assert.ThrowsAsync<CreateTopicsException>(() =>
+            admin.CreateTopicsAsync([new TopicSpecification { Name = "y", NumPartitions = 1, ReplicationFactor = 3 }]));
+        Assert.Equal(ErrorCode.InvalidReplicationFactor, tooManyReplicas.Results[0].Error.Code);
+
+        var metadata = admin.GetMetadata("orders", TimeSpan.FromSeconds(10));
+        Assert.Equal(3, metadata.Topics[0].Partitions.Count);
+        Assert.All(metadata.Topics[0].Partitions, p => Assert.Equal(broker.Broker.Options.NodeId, p.Leader));
+
+        var configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "orders" }]);
+        var retention = configs[0].Entries["retention.ms"];
+        Assert.Equal("3600000", retention.Value);
+        Assert.Equal(ConfigSource.DynamicTopicConfig, retention.Source);
+        Assert.Equal(ConfigSource.DefaultConfig, configs[0].Entries["segment.bytes"].Source);
+
+        await admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [new ConfigResource { Type = ResourceType.Topic, Name = "orders" }] =
+            [
+                new() { Name = "cleanup.policy", Value = "compact", IncrementalOperation = AlterConfigOpType.Set },
+                new() { Name = "retention.ms", IncrementalOperation = AlterConfigOpType.Delete },
+            ],
+        });
+        configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "orders" }]);
+        Assert.Equal("compact", configs[0].Entries["cleanup.policy"].Value);
+        Assert.Equal(ConfigSource.DefaultConfig, configs[0].Entries["retention.ms"].Source);
+
+        await admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "orders", IncreaseTo = 5 }]);
+        Assert.Equal(5, admin.GetMetadata("orders", TimeSpan.FromSeconds(10)).Topics[0].Partitions.Count);
+        var shrink = await Assert.ThrowsAsync<CreatePartitionsException>(() =>
+            admin.CreatePartitionsAsync([new PartitionsSpecification { Topic = "orders", IncreaseTo = 2 }]));
+        Assert.Equal(ErrorCode.InvalidPartitions, shrink.Results[0].Error.Code);
+
+        var clusterDescription = await admin.DescribeClusterAsync();
+        Assert.Single(clusterDescription.Nodes);
+        Assert.Equal(broker.Broker.ClusterId, clusterDescription.ClusterId);
+
+        await admin.DeleteTopicsAsync(["orders"]);
+        var afterDelete = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(afterDelete.Topics, t => t.Topic == "orders");
+        var missing = await Assert.ThrowsAsync<DeleteTopicsException>(() => admin.DeleteTopicsAsync(["orders"]));
+        Assert.Equal(ErrorCode.UnknownTopicOrPart, missing.Results[0].Error.Code);
+    }
+
+    [Fact]
+    public async Task Delete_records_moves_the_low_watermark_and_consumers_start_there()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "trim", NumPartitions = 1, ReplicationFactor = 1 }]);
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                producer.Produce("trim", new Message<Null, string> { Value = $"v{i}" });
+            }
+            producer.Flush(TimeSpan.FromSeconds(10));
+        }
+        var deleted = await admin.DeleteRecordsAsync([new TopicPartitionOffset("trim", 0, 20)]);
+        Assert.Equal(20, deleted[0].Offset.Value);
+
+        using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "trim",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
+        Assert.Equal(20, consumer.QueryWatermarkOffsets(new TopicPartition("trim", 0), TimeSpan.FromSeconds(5)).Low.Value);
+        consumer.Assign(new TopicPartitionOffset("trim", 0, Offset.Beginning));
+        var first = consumer.Consume(TimeSpan.FromSeconds(10));
+        Assert.Equal("v20", first.Message.Value);
+
+        var beyond = await Assert.ThrowsAsync<DeleteRecordsException>(() => admin.DeleteRecordsAsync([new TopicPartitionOffset("trim", 0, 500)]));
+        Assert.Equal(ErrorCode.OffsetOutOfRange, beyond.Results[0].Error.Code);
+    }
+
+    [Fact]
+    public async Task Metadata_auto_creates_topics_with_four_partitions()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var report = await producer.ProduceAsync("auto-created", new Message<Null, string> { Value = "hello" });
+        Assert.Equal(PersistenceStatus.Persisted, report.Status);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        Assert.Equal(4, admin.GetMetadata("auto-created", TimeSpan.FromSeconds(10)).Topics[0].Partitions.Count);
+    }
+}
