@@ -267,3 +267,19 @@ public class RawProtocolTests
         Assert.Equal((short)ErrorCode.OffsetOutOfRange, outOfRange.Responses[0].Partitions[0].ErrorCode);
     }
 }
+
+public class StartupTests
+{
+    [Fact]
+    public async Task A_second_broker_cannot_take_the_same_port_or_data_directory()
+    {
+        await using var first = await BrokerFixture.StartAsync();
+        var port = first.Broker.LocalEndPoint.Port;
+        using var otherData = new TempDirectory();
+        var samePort = await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => BrokerFixture.StartAsync(
+            new Dictionary<string, string> { [BrokerConfigs.Listeners] = $"PLAINTEXT://127.0.0.1:{port}" }, otherData.Path));
+        Assert.Equal(System.Net.Sockets.SocketError.AddressAlreadyInUse, samePort.SocketErrorCode);
+        var sameDirectory = await Assert.ThrowsAsync<IOException>(() => BrokerFixture.StartAsync(dataDirectory: first.DataDirectory));
+        Assert.Contains("in use", sameDirectory.Message, StringComparison.Ordinal);
+    }
+}

@@ -24,7 +24,13 @@ internal sealed partial class KafkaListener : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<KafkaListener>();
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // SO_REUSEADDR alone, so a restarted broker can bind over connections in TIME_WAIT. .NET's ReuseAddress
+        // option would also set SO_REUSEPORT on Linux, letting a second broker share the port silently.
+        if (!OperatingSystem.IsWindows())
+        {
+            const int SolSocket = 1, SoReuseAddr = 2;
+            _socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
         if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
         {
             _socket.DualMode = true;
