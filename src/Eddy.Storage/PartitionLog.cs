@@ -1,0 +1,603 @@
+using Eddy.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Eddy.Storage;
+
+/// <summary>
+/// The log of one partition: a directory of segments named by base offset, the last one active. Appends are
+/// serialized by one lock; reads, time lookups and the offset properties take no lock and see only batches that
+/// were completely written (each segment publishes its end after the write). Segments are replaced as a whole array
+/// (copy-on-write) when the log rolls or deletes, so a reader works on one consistent list.
+/// </summary>
+public sealed class PartitionLog : IDisposable
+{
+    // System.Threading.Timer rejects due times above 0xFFFFFFFE ms; longer flush.ms values are only checked on append.
+    private const long MaxTimerDueMs = 0xFFFFFFFEL;
+
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<(LogSegment Segment, long DeletedAt)> _deleted = [];
+    private LogConfig _config;
+    private LogSegment[] _segments;
+    private long _logStartOffset;
+    private bool _disposed;
+    private long _unflushedMessages;
+    private long _firstUnflushedAt;
+    private ITimer? _flushTimer;
+    private bool _flushTimerArmed;
+    private long _fsyncCount;
+
+    private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long logStartOffset)
+    {
+        Directory = directory;
+        _config = config;
+        _time = time;
+        _logger = logger;
+        _segments = segments;
+        _logStartOffset = logStartOffset;
+    }
+
+    /// <summary>Raised after each append, outside the log's lock.</summary>
+    public event Action<PartitionLog>? Appended;
+
+    public string Directory { get; }
+
+    /// <summary>The topic's settings; may be replaced at any time (AlterConfigs) and apply from the next operation.</summary>
+    public LogConfig Config
+    {
+        get => Volatile.Read(ref _config);
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Volatile.Write(ref _config, value);
+        }
+    }
+
+    /// <summary>First readable offset.</summary>
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
+
+    /// <summary>Next offset to be assigned.</summary>
+    public long LogEndOffset => Volatile.Read(ref _segments)[^1].NextOffset;
+
+    public long SizeInBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var segment in Volatile.Read(ref _segments))
+            {
+                total += segment.Size;
+            }
+            return total;
+        }
+    }
+
+    internal int SegmentCount => Volatile.Read(ref _segments).Length;
+
+    /// <summary>How many times the log file was fsynced (flush policy, Flush, roll): lets tests see the policy work.</summary>
+    internal long FsyncCount => Interlocked.Read(ref _fsyncCount);
+
+    /// <summary>Opens the log in <paramref name="directory"/>, creating it if missing and recovering a torn tail.</summary>
+    public static PartitionLog Open(string directory, LogConfig config, TimeProvider? time = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(config);
+        logger ??= NullLogger.Instance;
+        var fullPath = Path.GetFullPath(directory);
+        var (segments, logStartOffset) = LogLoader.Load(fullPath, config, logger);
+        StorageLog.Loaded(logger, fullPath, segments.Length, logStartOffset, segments[^1].NextOffset);
+        return new PartitionLog(fullPath, config, time ?? TimeProvider.System, logger, segments, logStartOffset);
+    }
+
+    /// <summary>
+    /// Appends complete, already validated record batches (magic 2): assigns offsets from the log end offset by
+    /// rewriting each batch's BaseOffset in place, stamps <paramref name="now"/> when the topic uses LogAppendTime,
+    /// rolls the segment first if needed, and writes all batches with one positional write. When this returns the
+    /// bytes are in the operating system (a killed process cannot lose them), and fsynced if the flush policy says so.
+    /// </summary>
+    public AppendInfo Append(Memory<byte> batches, TimestampType timestampType, long now)
+    {
+        var span = batches.Span;
+        var offsetCount = CountOffsets(span);
+        AppendInfo info;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var config = _config;
+            var active = _segments[^1];
+            var baseOffset = active.NextOffset;
+            var lastOffset = baseOffset + offsetCount - 1;
+            if (ShouldRoll(active, span.Length, lastOffset, now, config))
+            {
+                active = Roll();
+            }
+            if (lastOffset - active.BaseOffset >= int.MaxValue)
+            {
+                throw new ArgumentException("The batches span more offsets than a segment can hold.", nameof(batches));
+            }
+            var offset = baseOffset;
+            for (var position = 0; position < span.Length;)
+            {
+                var batch = span[position..];
+                var size = RecordBatch.TotalSize(batch);
+                RecordBatch.SetBaseOffset(batch, offset);
+                if (timestampType == TimestampType.LogAppendTime)
+                {
+                    RecordBatch.SetLogAppendTime(batch[..size], now);
+                }
+                offset += RecordBatch.LastOffsetDelta(batch) + 1L;
+                position += size;
+            }
+            active.Append(span, now, config.IndexIntervalBytes);
+            ApplyFlushPolicy(config, offsetCount, now);
+            info = new AppendInfo(baseOffset, lastOffset, timestampType == TimestampType.LogAppendTime ? now : -1);
+        }
+        Appended?.Invoke(this);
+        return info;
+    }
+
+    /// <summary>
+    /// Whole batches starting with the one that holds <paramref name="offset"/>, at most <paramref name="maxBytes"/>
+    /// (the first batch whole regardless with <paramref name="minOneBatch"/>), none whose base offset is at or past
+    /// <paramref name="maxOffset"/> (capped at the log end offset). Reads stay within one segment, as Kafka's do.
+    /// </summary>
+    /// <exception cref="OffsetOutOfRangeException">The offset is below the log start offset or past the log end offset.</exception>
+    public LogReadResult Read(long offset, int maxBytes, bool minOneBatch = true, long maxOffset = long.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+            // Segments before the start offset: deletion publishes the start offset first, so this pair is consistent.
+            var segments = Volatile.Read(ref _segments);
+            var logStartOffset = Volatile.Read(ref _logStartOffset);
+            var logEndOffset = segments[^1].NextOffset;
+            if (offset < logStartOffset || offset > logEndOffset)
+            {
+                throw new OffsetOutOfRangeException(offset, logStartOffset, logEndOffset);
+            }
+            var limit = Math.Min(maxOffset, logEndOffset);
+            var retry = false;
+            for (var i = FindSegment(segments, offset); i < segments.Length && offset < limit; i++)
+            {
+                var segment = segments[i];
+                var status = segment.Read(Math.Max(offset, segment.BaseOffset), maxBytes, minOneBatch, limit, out var position, out var size);
+                if (status == SegmentReadStatus.NotFound)
+                {
+                    continue;
+                }
+                if (status == SegmentReadStatus.Closed)
+                {
+                    retry = true;
+                }
+                else if (size > 0)
+                {
+                    return new LogReadResult
+                    {
+                        Records = new FileRecords(segment.Files, position, size),
+                        LogStartOffset = logStartOffset,
+                        LogEndOffset = logEndOffset,
+                    };
+                }
+                break;
+            }
+            if (!retry)
+            {
+                return new LogReadResult { Records = MemoryRecords.Empty, LogStartOffset = logStartOffset, LogEndOffset = logEndOffset };
+            }
+            // The segment was deleted under the read: look again, which now reports the new start offset.
+        }
+    }
+
+    /// <summary>
+    /// ListOffsets by timestamp: the first record (from the log start offset on) whose timestamp is at least
+    /// <paramref name="timestamp"/>, or null. Exact for uncompressed batches; a compressed batch answers with its
+    /// first offset and its max timestamp.
+    /// </summary>
+    public (long Offset, long Timestamp)? OffsetForTimestamp(long timestamp)
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+            var segments = Volatile.Read(ref _segments);
+            var logStartOffset = Volatile.Read(ref _logStartOffset);
+            var retry = false;
+            foreach (var segment in segments)
+            {
+                var status = segment.FindOffsetForTimestamp(timestamp, logStartOffset, out var offset, out var recordTimestamp);
+                if (status == SegmentReadStatus.Found)
+                {
+                    return (offset, recordTimestamp);
+                }
+                if (status == SegmentReadStatus.Closed)
+                {
+                    retry = true;
+                    break;
+                }
+            }
+            if (!retry)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>ListOffsets MAX_TIMESTAMP: the first record holding the largest timestamp in the log, or null when it is empty.</summary>
+    public (long Offset, long Timestamp)? MaxTimestamp()
+    {
+        while (true)
+        {
+            LogSegment? best = null;
+            LogSegment? cut = null;
+            var bestTimestamp = long.MinValue;
+            var bestBatch = -1L;
+            long logStartOffset;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                logStartOffset = _logStartOffset;
+                foreach (var segment in _segments)
+                {
+                    if (segment.Size == 0 || segment.NextOffset <= logStartOffset)
+                    {
+                        continue;
+                    }
+                    if (segment.OffsetOfMaxTimestamp < logStartOffset)
+                    {
+                        // DeleteRecords cut into this segment before its largest timestamp: rescan what is left of it.
+                        cut = segment;
+                    }
+                    else if (segment.MaxTimestamp > bestTimestamp)
+                    {
+                        best = segment;
+                        bestTimestamp = segment.MaxTimestamp;
+                        bestBatch = segment.OffsetOfMaxTimestamp;
+                    }
+                }
+            }
+            if (cut is not null)
+            {
+                var scan = cut.ScanMaxTimestamp(logStartOffset, out var cutTimestamp, out var cutBatch);
+                if (scan == SegmentReadStatus.Closed)
+                {
+                    continue;
+                }
+                // The cut segment comes first, so it wins a tie.
+                if (scan == SegmentReadStatus.Found && cutTimestamp >= bestTimestamp)
+                {
+                    (best, bestTimestamp, bestBatch) = (cut, cutTimestamp, cutBatch);
+                }
+            }
+            if (best is null)
+            {
+                return null;
+            }
+            switch (best.ResolveTimestampInBatch(bestBatch, bestTimestamp, logStartOffset, out var offset, out var timestamp))
+            {
+                case SegmentReadStatus.Found:
+                    return (offset, timestamp);
+                case SegmentReadStatus.NotFound:
+                    return (Math.Max(bestBatch, logStartOffset), bestTimestamp);
+                default:
+                    continue;
+            }
+        }
+    }
+
+    /// <summary>
+    /// DeleteRecords: raises the log start offset to <paramref name="offset"/> (never lowers it), persists it, and
+    /// deletes the segments wholly below it. Returns the log start offset.
+    /// </summary>
+    /// <exception cref="OffsetOutOfRangeException">The offset is negative or past the log end offset.</exception>
+    public long DeleteRecordsBefore(long offset)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var segments = _segments;
+            var logEndOffset = segments[^1].NextOffset;
+            if (offset < 0 || offset > logEndOffset)
+            {
+                throw new OffsetOutOfRangeException(offset, _logStartOffset, logEndOffset);
+            }
+            if (offset <= _logStartOffset)
+            {
+                return _logStartOffset;
+            }
+            // Persisted before anything is deleted: after a crash the old segments may linger, their records may not.
+            LogStartOffsetCheckpoint.Write(Directory, offset);
+            Volatile.Write(ref _logStartOffset, offset);
+            var count = 0;
+            while (count < segments.Length - 1 && segments[count + 1].BaseOffset <= offset)
+            {
+                count++;
+            }
+            if (offset == logEndOffset && segments[^1].Size > 0)
+            {
+                count = segments.Length;
+            }
+            DeleteOldestSegments(count, "below the log start offset");
+            CloseDeletedSegments(force: false);
+            return _logStartOffset;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the oldest segments whose newest record is older than retention.ms, then the oldest while the log
+    /// stays at least retention.bytes without them (Kafka's rule). An expired active segment is rolled first, so an
+    /// idle topic expires too. Returns how many segments were deleted.
+    /// </summary>
+    public int EnforceRetention(long now)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var config = _config;
+            var deleted = 0;
+            if (config.RetentionMs >= 0)
+            {
+                var segments = _segments;
+                var count = 0;
+                while (count < segments.Length && segments[count].Size > 0
+                    && now - segments[count].LargestTimestampForRetention() > config.RetentionMs)
+                {
+                    count++;
+                }
+                deleted += DeleteOldestSegments(count, "retention.ms");
+            }
+            if (config.RetentionBytes >= 0)
+            {
+                var segments = _segments;
+                var excess = SizeInBytes - config.RetentionBytes;
+                var count = 0;
+                while (count < segments.Length && segments[count].Size > 0 && excess - segments[count].Size >= 0)
+                {
+                    excess -= segments[count].Size;
+                    count++;
+                }
+                deleted += DeleteOldestSegments(count, "retention.bytes");
+            }
+            CloseDeletedSegments(force: false);
+            return deleted;
+        }
+    }
+
+    /// <summary>fsyncs the active segment and its indexes.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            FlushActive(indexes: true);
+        }
+    }
+
+    /// <summary>Flushes and closes (clean shutdown). Reads still copying records finish; later ones fail.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            Volatile.Write(ref _disposed, true);
+            _flushTimer?.Dispose();
+            try
+            {
+                _segments[^1].Flush(indexes: true);
+            }
+            finally
+            {
+                CloseAll();
+            }
+        }
+    }
+
+    /// <summary>Closes the log and deletes its directory (DeleteTopics).</summary>
+    public void DeleteLog()
+    {
+        lock (_lock)
+        {
+            if (!_disposed)
+            {
+                Volatile.Write(ref _disposed, true);
+                _flushTimer?.Dispose();
+                CloseAll();
+            }
+        }
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    /// <summary>Offsets taken by the batches (sum of lastOffsetDelta + 1); rejects bytes that are not whole v2 batches.</summary>
+    private static long CountOffsets(ReadOnlySpan<byte> batches)
+    {
+        if (batches.IsEmpty)
+        {
+            throw new ArgumentException("No record batch to append.", nameof(batches));
+        }
+        long offsets = 0;
+        for (var position = 0; position < batches.Length;)
+        {
+            var batch = batches[position..];
+            if (batch.Length < RecordBatch.HeaderSize || !BatchHeader.IsLengthPlausible(batch, batch.Length)
+                || RecordBatch.Magic(batch) != RecordBatch.CurrentMagic || RecordBatch.LastOffsetDelta(batch) < 0)
+            {
+                throw new ArgumentException($"The bytes at position {position} are not a whole record batch (magic 2).", nameof(batches));
+            }
+            offsets += RecordBatch.LastOffsetDelta(batch) + 1L;
+            position += RecordBatch.TotalSize(batch);
+        }
+        return offsets;
+    }
+
+    private static bool ShouldRoll(LogSegment active, int appendBytes, long lastOffset, long now, LogConfig config)
+    {
+        var size = active.Size;
+        if (size == 0)
+        {
+            return false;
+        }
+        return size + (long)appendBytes > Math.Min(config.SegmentBytes, int.MaxValue)
+            || (active.RollingBaseTime >= 0 && now - active.RollingBaseTime > config.SegmentMs)
+            || lastOffset - active.BaseOffset >= int.MaxValue;
+    }
+
+    private static int FindSegment(LogSegment[] segments, long offset)
+    {
+        int low = 0, high = segments.Length - 1, found = 0;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            if (segments[middle].BaseOffset <= offset)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Seals the active segment and starts a new one at the log end offset (under the lock; active not empty).</summary>
+    private LogSegment Roll()
+    {
+        var active = _segments[^1];
+        active.Seal();
+        Interlocked.Increment(ref _fsyncCount);
+        // Everything unflushed was in the segment just fsynced.
+        _unflushedMessages = 0;
+        var next = LogSegment.Create(Directory, active.NextOffset);
+        Volatile.Write(ref _segments, [.. _segments, next]);
+        active.ServeIndexesFromFiles();
+        StorageLog.Rolled(_logger, Directory, next.BaseOffset);
+        return next;
+    }
+
+    /// <summary>Deletes the first <paramref name="count"/> segments, rolling first if that is all of them (under the lock).</summary>
+    private int DeleteOldestSegments(int count, string reason)
+    {
+        var segments = _segments;
+        if (count == segments.Length && segments[^1].Size == 0)
+        {
+            count--;
+        }
+        if (count <= 0)
+        {
+            return 0;
+        }
+        if (count == segments.Length)
+        {
+            Roll();
+            segments = _segments;
+        }
+        var newStart = segments[count].BaseOffset;
+        if (newStart > _logStartOffset)
+        {
+            Volatile.Write(ref _logStartOffset, newStart);
+        }
+        Volatile.Write(ref _segments, segments[count..]);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        for (var i = 0; i < count; i++)
+        {
+            var segment = segments[i];
+            try
+            {
+                segment.DeleteFiles();
+                StorageLog.DeletedSegment(_logger, segment.Files.LogPath, reason);
+            }
+            catch (IOException e)
+            {
+                StorageLog.DeleteFailed(_logger, segment.Files.LogPath, e);
+            }
+            _deleted.Add((segment, now));
+        }
+        return count;
+    }
+
+    /// <summary>Drops the log's hold on deleted segments once file.delete.delay.ms has passed (or all, on close).</summary>
+    private void CloseDeletedSegments(bool force)
+    {
+        if (_deleted.Count == 0)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var delay = _config.FileDeleteDelayMs;
+        for (var i = _deleted.Count - 1; i >= 0; i--)
+        {
+            if (force || now - _deleted[i].DeletedAt >= delay)
+            {
+                _deleted[i].Segment.Close();
+                _deleted.RemoveAt(i);
+            }
+        }
+    }
+
+    private void CloseAll()
+    {
+        foreach (var segment in _segments)
+        {
+            segment.Close();
+        }
+        CloseDeletedSegments(force: true);
+    }
+
+    private void ApplyFlushPolicy(LogConfig config, long offsetCount, long now)
+    {
+        if (_unflushedMessages == 0)
+        {
+            _firstUnflushedAt = now;
+        }
+        _unflushedMessages += offsetCount;
+        if (_unflushedMessages >= config.FlushMessages || now - _firstUnflushedAt >= config.FlushMs)
+        {
+            FlushActive(indexes: false);
+        }
+        else if (!_flushTimerArmed && config.FlushMs <= MaxTimerDueMs)
+        {
+            // Without further appends nothing else would notice that flush.ms has passed.
+            _flushTimer ??= _time.CreateTimer(static state => ((PartitionLog)state!).OnFlushTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var due = Math.Max(0, config.FlushMs - (now - _firstUnflushedAt));
+            _flushTimer.Change(TimeSpan.FromMilliseconds(due), Timeout.InfiniteTimeSpan);
+            _flushTimerArmed = true;
+        }
+    }
+
+    /// <summary>fsyncs the active log file; its indexes only when asked, since recovery rebuilds them anyway.</summary>
+    private void FlushActive(bool indexes)
+    {
+        _segments[^1].Flush(indexes);
+        _unflushedMessages = 0;
+        Interlocked.Increment(ref _fsyncCount);
+    }
+
+    private void OnFlushTimer()
+    {
+        lock (_lock)
+        {
+            _flushTimerArmed = false;
+            if (_disposed || _unflushedMessages == 0)
+            {
+                return;
+            }
+            try
+            {
+                FlushActive(indexes: false);
+            }
+            catch (Exception e)
+            {
+                // A timer callback must not throw; the next append or Flush meets the same disk error.
+                StorageLog.ScheduledFlushFailed(_logger, Directory, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Eddy.Storage;
+
+/// <summary>
+/// The open files of one segment (.log, .index, .timeindex), shared by the log and by readers and closed when the
+/// last of them lets go. The log holds one reference from creation until the segment is closed or, once deleted,
+/// until file.delete.delay.ms has passed; a read or a copy holds another for its duration. So a segment deleted by
+/// retention while a FileRecords is being copied out stays readable (the file is unlinked, its handle is not).
+/// </summary>
+internal sealed class SegmentFiles
+{
+    private readonly SafeFileHandle _log;
+    private readonly SafeFileHandle _offsetIndex;
+    private readonly SafeFileHandle _timeIndex;
+    private int _references = 1;
+
+    private SegmentFiles(string directory, long baseOffset, SafeFileHandle log, SafeFileHandle offsetIndex, SafeFileHandle timeIndex)
+    {
+        LogPath = SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.LogSuffix);
+        OffsetIndexPath = SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.OffsetIndexSuffix);
+        TimeIndexPath = SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TimeIndexSuffix);
+        _log = log;
+        _offsetIndex = offsetIndex;
+        _timeIndex = timeIndex;
+    }
+
+    public string LogPath { get; }
+
+    public string OffsetIndexPath { get; }
+
+    public string TimeIndexPath { get; }
+
+    /// <summary>Valid while the caller holds a reference (the log's own, or one from <see cref="TryAcquire"/>).</summary>
+    public SafeFileHandle Log => _log;
+
+    public SafeFileHandle OffsetIndex => _offsetIndex;
+
+    public SafeFileHandle TimeIndex => _timeIndex;
+
+    /// <summary>Opens the files of a segment; <paramref name="create"/> starts them empty.</summary>
+    public static SegmentFiles Open(string directory, long baseOffset, bool create)
+    {
+        var mode = create ? FileMode.Create : FileMode.OpenOrCreate;
+        SafeFileHandle? log = null;
+        SafeFileHandle? offsetIndex = null;
+        try
+        {
+            log = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.LogSuffix), create ? FileMode.Create : FileMode.Open);
+            offsetIndex = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.OffsetIndexSuffix), mode);
+            var timeIndex = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TimeIndexSuffix), mode);
+            return new SegmentFiles(directory, baseOffset, log, offsetIndex, timeIndex);
+        }
+        catch
+        {
+            log?.Dispose();
+            offsetIndex?.Dispose();
+            throw;
+        }
+    }
+
+    public bool TryAcquire()
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+            current = seen;
+        }
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _log.Dispose();
+            _offsetIndex.Dispose();
+            _timeIndex.Dispose();
+        }
+    }
+
+    /// <summary>Unlinks the files; open handles keep working until released.</summary>
+    public void DeleteFromDisk()
+    {
+        // The log first: an index left behind by a crash is an orphan the loader removes, a log left behind is data.
+        File.Delete(LogPath);
+        File.Delete(OffsetIndexPath);
+        File.Delete(TimeIndexPath);
+    }
+
+    // FileShare.Delete lets a segment be deleted while readers still hold it (Windows; POSIX always allows it).
+    private static SafeFileHandle OpenHandle(string path, FileMode mode) =>
+        File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+}
