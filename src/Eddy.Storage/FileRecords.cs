@@ -35,13 +35,22 @@ public sealed class FileRecords : Records
         {
             throw new ArgumentException($"The destination holds {destination.Length} bytes; the records take {_size}.", nameof(destination));
         }
+        CopyRange(0, destination[.._size]);
+    }
+
+    public override void CopyRange(int offset, Span<byte> destination)
+    {
+        if (offset < 0 || destination.Length > _size - offset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Bytes {offset}..{offset + destination.Length} are outside the {_size} bytes of these records.");
+        }
         if (!_files.TryAcquire())
         {
             throw new ObjectDisposedException(nameof(FileRecords), $"The segment {_files.LogPath} was closed or deleted before its records were copied.");
         }
         try
         {
-            FileReads.ReadExactly(_files.Log, destination[.._size], _position);
+            FileReads.ReadExactly(_files.Log, destination, _position + offset);
         }
         finally
         {

@@ -57,6 +57,39 @@ public class RawProtocolTests
     }
 
     [Fact]
+    public async Task Large_fetch_responses_stream_every_byte_of_the_stored_batches()
+    {
+        await using var broker = await StartWithTopic();
+        using var client = new RawKafkaClient(broker.BootstrapServers);
+        var sent = new List<byte[]>();
+        for (var b = 0; b < 6; b++)
+        {
+            // 40 records of ~2 KB: each batch is well above the size at which the response streams records.
+            var batch = RecordBatchBuilder.Build([.. Enumerable.Range(0, 40).Select(i =>
+                Eddy.Protocol.Record.Create(1_700_000_000_000 + i, Encoding.UTF8.GetBytes($"k{b}-{i}"), Enumerable.Repeat((byte)(b * 40 + i), 2000).ToArray()))]);
+            Assert.Equal(0, client.Call<ProduceResponse>(Produce("t", 0, batch), 9).Response.Responses[0].PartitionResponses[0].ErrorCode);
+            sent.Add(batch);
+        }
+        var fetch = new FetchRequest
+        {
+            MaxWaitMs = 0,
+            MaxBytes = 1 << 24,
+            Topics = [new FetchRequest.FetchTopic { Topic = "t", Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = 0, PartitionMaxBytes = 1 << 24 }] }],
+        };
+        var (_, response) = client.Call<FetchResponse>(fetch, 12);
+        var records = ((MemoryRecords)response.Responses[0].Partitions[0].Records!).Buffer;
+        Assert.Equal(sent.Sum(b => b.Length), records.Length);
+        var batches = RecordBatchReader.ReadBatches(records).ToList();
+        Assert.Equal(6, batches.Count);
+        for (var b = 0; b < 6; b++)
+        {
+            Assert.True(RecordBatch.IsCrcValid(batches[b].Batch.Span));
+            Assert.Equal(b * 40L, RecordBatch.BaseOffset(batches[b].Batch.Span));
+            Assert.Equal(sent[b].AsSpan(RecordBatch.AttributesOffset).ToArray(), batches[b].Batch.Span[RecordBatch.AttributesOffset..].ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Pipelined_requests_are_answered_in_order()
     {
         await using var broker = await StartWithTopic();

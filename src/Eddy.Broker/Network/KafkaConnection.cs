@@ -169,6 +169,7 @@ internal sealed partial class KafkaConnection
     private static async ValueTask SendAsync(NetworkStream stream, KafkaWriter writer, RequestContext context, IApiMessage response, short version, CancellationToken cancellationToken)
     {
         writer.Reset();
+        writer.DeferLargeRecords = true;
         var sizeAt = writer.ReserveInt32();
         writer.WriteInt32(context.CorrelationId);
         // ApiVersions always answers with response header v0, even in flexible versions.
@@ -177,8 +178,40 @@ internal sealed partial class KafkaConnection
             writer.WriteUnsignedVarInt(0);
         }
         response.Write(writer, version);
-        writer.PatchInt32(sizeAt, writer.Position - 4);
-        await stream.WriteAsync(writer.WrittenMemory, cancellationToken);
+        writer.PatchInt32(sizeAt, checked((int)(writer.Position - 4 + writer.DeferredBytes)));
+        if (writer.Deferred.Count == 0)
+        {
+            await stream.WriteAsync(writer.WrittenMemory, cancellationToken);
+            return;
+        }
+        await SendWithDeferredRecordsAsync(stream, writer, cancellationToken);
+    }
+
+    // The response's own bytes go out as they are; large records are read in chunks through the receive buffer's
+    // pool rather than copied whole into the response buffer.
+    private static async ValueTask SendWithDeferredRecordsAsync(NetworkStream stream, KafkaWriter writer, CancellationToken cancellationToken)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            var sent = 0;
+            foreach (var (position, records) in writer.Deferred)
+            {
+                await stream.WriteAsync(writer.WrittenMemory[sent..position], cancellationToken);
+                sent = position;
+                for (var offset = 0; offset < records.SizeInBytes; offset += chunk.Length)
+                {
+                    var length = Math.Min(chunk.Length, records.SizeInBytes - offset);
+                    records.CopyRange(offset, chunk.AsSpan(0, length));
+                    await stream.WriteAsync(chunk.AsMemory(0, length), cancellationToken);
+                }
+            }
+            await stream.WriteAsync(writer.WrittenMemory[sent..], cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Makes at least <paramref name="count"/> unread bytes available; false at end of stream.</summary>

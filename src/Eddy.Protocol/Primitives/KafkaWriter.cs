@@ -10,8 +10,24 @@ namespace Eddy.Protocol;
 /// </summary>
 public sealed class KafkaWriter : IDisposable
 {
+    private readonly List<(int Position, Records Records)> _deferred = [];
     private byte[] _buffer;
     private int _position;
+
+    /// <summary>Records at least this large are not copied in when <see cref="DeferLargeRecords"/> is on.</summary>
+    public const int DeferThreshold = 32 * 1024;
+
+    /// <summary>
+    /// When on, large RECORDS fields are left out of the buffer and listed in <see cref="Deferred"/>: the sender streams
+    /// them after the bytes before their position, so a 50 MB fetch response never needs a 50 MB buffer.
+    /// </summary>
+    public bool DeferLargeRecords { get; set; }
+
+    /// <summary>Records left out of the buffer, each with the buffer position it belongs at.</summary>
+    public IReadOnlyList<(int Position, Records Records)> Deferred => _deferred;
+
+    /// <summary>Total size of the deferred records.</summary>
+    public long DeferredBytes { get; private set; }
 
     public KafkaWriter(int initialCapacity = 4096) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
 
@@ -21,7 +37,12 @@ public sealed class KafkaWriter : IDisposable
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _position);
 
-    public void Reset() => _position = 0;
+    public void Reset()
+    {
+        _position = 0;
+        _deferred.Clear();
+        DeferredBytes = 0;
+    }
 
     /// <summary>Swaps a buffer grown past <paramref name="above"/> for a fresh one of <paramref name="size"/> (call when empty).</summary>
     public void TrimExcess(int above, int size)
@@ -236,6 +257,12 @@ public sealed class KafkaWriter : IDisposable
         else
         {
             WriteInt32(size);
+        }
+        if (DeferLargeRecords && size >= DeferThreshold)
+        {
+            _deferred.Add((_position, records));
+            DeferredBytes += size;
+            return;
         }
         records.CopyTo(Grab(size));
     }

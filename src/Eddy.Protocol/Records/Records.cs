@@ -9,6 +9,9 @@ public abstract class Records
     public abstract int SizeInBytes { get; }
 
     public abstract void CopyTo(Span<byte> destination);
+
+    /// <summary>Copies <c>destination.Length</c> bytes starting at <paramref name="offset"/>: lets a sender stream large records in chunks.</summary>
+    public abstract void CopyRange(int offset, Span<byte> destination);
 }
 
 /// <summary>Records held in memory, usually a slice of the request frame they arrived in.</summary>
@@ -21,4 +24,6 @@ public sealed class MemoryRecords(ReadOnlyMemory<byte> buffer) : Records
     public override int SizeInBytes => Buffer.Length;
 
     public override void CopyTo(Span<byte> destination) => Buffer.Span.CopyTo(destination);
+
+    public override void CopyRange(int offset, Span<byte> destination) => Buffer.Span.Slice(offset, destination.Length).CopyTo(destination);
 }
