@@ -105,11 +105,12 @@ internal static class Benchmarks
             {
                 if (bytesPerTick > 0)
                 {
-                    // Pace the offered load: record i is due when i * size bytes have been "earned".
+                    // Pace the offered load: record i is due once i * size bytes have been "earned". Sleeping (not
+                    // spinning) while ahead keeps the load generator off the cores the broker and client need.
                     var due = (long)(i * options.RecordSize / bytesPerTick);
                     while (watch.ElapsedTicks < due)
                     {
-                        Thread.Sleep(0);
+                        Thread.Sleep(1);
                     }
                 }
                 var sent = Stopwatch.GetTimestamp();
