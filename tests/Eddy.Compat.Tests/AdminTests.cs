@@ -110,6 +110,45 @@ public class AdminTests
     }
 
     [Fact]
+    public async Task Log_append_time_topics_stamp_the_brokers_time()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = "stamped",
+            NumPartitions = 1,
+            ReplicationFactor = 1,
+            Configs = new Dictionary<string, string> { ["message.timestamp.type"] = "LogAppendTime" },
+        }]);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            var report = await producer.ProduceAsync("stamped", new Message<Null, string> { Value = "old", Timestamp = new Timestamp(1000, TimestampType.CreateTime) });
+            Assert.Equal(TimestampType.LogAppendTime, report.Timestamp.Type);
+        }
+        using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig { BootstrapServers = broker.BootstrapServers, GroupId = "stamped" }).Build();
+        consumer.Assign(new TopicPartitionOffset("stamped", 0, Offset.Beginning));
+        var result = consumer.Consume(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimestampType.LogAppendTime, result.Message.Timestamp.Type);
+        Assert.InRange(result.Message.Timestamp.UnixTimestampMs, before - 1000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000);
+    }
+
+    [Fact]
+    public async Task Broker_configs_are_described_with_their_sources()
+    {
+        await using var broker = await BrokerFixture.StartAsync(new Dictionary<string, string> { ["log.retention.hours"] = "24" });
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = "1" }]);
+        Assert.Equal("24", configs[0].Entries["log.retention.hours"].Value);
+        Assert.Equal(ConfigSource.StaticBrokerConfig, configs[0].Entries["log.retention.hours"].Source);
+        Assert.Equal("4", configs[0].Entries["num.partitions"].Value);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "inherits", NumPartitions = 1, ReplicationFactor = 1 }]);
+        var topic = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "inherits" }]);
+        Assert.Equal("86400000", topic[0].Entries["retention.ms"].Value);
+    }
+
+    [Fact]
     public async Task Metadata_auto_creates_topics_with_four_partitions()
     {
         await using var broker = await BrokerFixture.StartAsync();
