@@ -266,6 +266,12 @@ public sealed class TopicManager : IDisposable
         return partitions;
     }
 
+    // Only a directory holding nothing but segment files is removed: a stray user directory named like "backup-2" stays.
+    private static bool LooksLikePartition(string directory) =>
+        Directory.EnumerateFiles(directory).All(f => Path.GetExtension(f) is ".log" or ".index" or ".timeindex" or ".tmp" or ".deleted" or ""
+            || Path.GetFileName(f).StartsWith("log-start-offset", StringComparison.Ordinal))
+        && !Directory.EnumerateDirectories(directory).Any();
+
     // A crash between removing a topic from the store and deleting its directories leaves them behind.
     private void RemoveOrphanDirectories(Dictionary<string, Topic> topics)
     {
@@ -274,7 +280,7 @@ public sealed class TopicManager : IDisposable
         {
             var name = Path.GetFileName(directory);
             var dash = name.LastIndexOf('-');
-            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) && !known.Contains(name))
+            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) && !known.Contains(name) && LooksLikePartition(directory))
             {
                 _logger.LogWarning("Removing {Directory}: no such topic-partition in eddy-topics.json", directory);
                 Directory.Delete(directory, recursive: true);
