@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Eddy.Cli.Bench;
+
+namespace Eddy.Cli.Commands;
+
+/// <summary>
+/// <c>eddy bench produce|consume</c>: measured throughput, latency and broker cost with Confluent.Kafka.
+/// Without --bootstrap it starts a fresh <c>eddy up</c> process on a free port and measures that process.
+/// </summary>
+public static class BenchCommand
+{
+    private static readonly string[] CompressionValues = ["none", "gzip", "snappy", "lz4", "zstd"];
+
+    internal static Command Create(CliConsole console)
+    {
+        var bench = new Command("bench", "Benchmarks with Confluent.Kafka: MB/s, records/s, latency percentiles, broker CPU and RSS. Results go to stdout, live progress to stderr.");
+        bench.Add(Verb("produce", "Produce N records of S bytes over P partitions and report throughput and delivery latency.", console, Benchmarks.ProduceAsync));
+        bench.Add(Verb("consume", "Consume N records of S bytes over P partitions (loading them first if the topic has fewer) and report throughput.", console, Benchmarks.ConsumeAsync));
+        return bench;
+    }
+
+    private static Command Verb(string name, string description, CliConsole console, Func<BenchOptions, TextWriter, TextWriter, CancellationToken, Task<int>> run)
+    {
+        var bootstrap = new Option<string>("--bootstrap", "-b") { Description = "Benchmark an existing cluster. Default: start a fresh `eddy up` process and measure it.", HelpName = "host:port" };
+        var brokerPid = new Option<int?>("--broker-pid") { Description = "With --bootstrap: the broker's process id, to report its CPU and RSS.", HelpName = "pid" };
+        var topic = new Option<string>("--topic", "-t") { Description = "Topic to use (created if missing). Default: eddy-bench.", HelpName = "name", DefaultValueFactory = _ => "eddy-bench" };
+        var records = new Option<long>("--records", "-n") { Description = "Number of records. Default: 1000000.", HelpName = "n", DefaultValueFactory = _ => 1_000_000 };
+        var size = new Option<int>("--record-size", "-s") { Description = "Value size in bytes. Default: 1024.", HelpName = "bytes", DefaultValueFactory = _ => 1024 };
+        var partitions = new Option<int>("--partitions", "-p") { Description = "Partitions of the topic. Default: 8.", HelpName = "n", DefaultValueFactory = _ => 8 };
+        var acks = new Option<string>("--acks") { Description = "all, 1 or 0. Default: all.", HelpName = "all|1|0", DefaultValueFactory = _ => "all" };
+        acks.AcceptOnlyFromAmong("all", "-1", "1", "0");
+        var compression = new Option<string>("--compression", "-z") { Description = "none, gzip, snappy, lz4 or zstd. Default: none.", HelpName = "codec", DefaultValueFactory = _ => "none" };
+        compression.AcceptOnlyFromAmong(CompressionValues);
+        var rate = new Option<double>("--rate-mbps") { Description = "Offered load in MB/s (produce); 0 = as fast as possible. Default: 0.", HelpName = "MB/s" };
+        var properties = new Option<string[]>("-X") { Description = "A librdkafka client property, key=value (repeatable).", HelpName = "key=value", Arity = ArgumentArity.OneOrMore };
+        var command = new Command(name, description) { bootstrap, brokerPid, topic, records, size, partitions, acks, compression, rate, properties };
+        command.SetAction((parseResult, ct) =>
+        {
+            var options = new BenchOptions
+            {
+                Bootstrap = parseResult.GetValue(bootstrap),
+                BrokerPid = parseResult.GetValue(brokerPid),
+                Topic = parseResult.GetValue(topic)!,
+                Records = parseResult.GetValue(records),
+                RecordSize = parseResult.GetValue(size),
+                Partitions = parseResult.GetValue(partitions),
+                Acks = parseResult.GetValue(acks)!,
+                Compression = parseResult.GetValue(compression)!,
+                RateMBps = parseResult.GetValue(rate),
+                ClientProperties = [.. (parseResult.GetValue(properties) ?? []).Select(ParseProperty)],
+            };
+            return CommandRunner.RunAsync(console.Error, () => Validate(options) is { } error
+                ? throw CliException.Usage(error)
+                : run(options, console.Out, console.Error, ct), ct);
+        });
+        return command;
+    }
+
+    private static string? Validate(BenchOptions options) =>
+        options.Records <= 0 ? "--records must be positive"
+        : options.RecordSize <= 0 ? "--record-size must be positive"
+        : options.Partitions <= 0 ? "--partitions must be positive"
+        : options.RateMBps < 0 ? "--rate-mbps must not be negative"
+        : null;
+
+    private static KeyValuePair<string, string> ParseProperty(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq <= 0 ? throw CliException.Usage($"-X takes key=value, got '{text}'") : new(text[..eq], text[(eq + 1)..]);
+    }
+}
