@@ -13,6 +13,7 @@ public sealed class AdminConnection : IDisposable
     private static readonly TimeSpan MetadataSlice = TimeSpan.FromSeconds(1);
 
     private readonly IAdminClient _client;
+    private readonly List<Task> _blockingCalls = [];
     private volatile Error? _lastError;
 
     internal AdminConnection(Func<Action<Error>, IAdminClient> build)
@@ -55,7 +56,8 @@ public sealed class AdminConnection : IDisposable
     /// </summary>
     public Task<Metadata> GetMetadataAsync(string? topic, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        return RunAsync(client => Task.Run(() =>
+        var client = _client;
+        var call = Task.Run(() =>
         {
             var deadline = DateTime.UtcNow + timeout;
             while (true)
@@ -71,10 +73,35 @@ public sealed class AdminConnection : IDisposable
                     // not answered yet: ask again
                 }
             }
-        }, CancellationToken.None), cancellationToken);
+        }, CancellationToken.None);
+        lock (_blockingCalls)
+        {
+            _blockingCalls.Add(call);
+        }
+        return RunAsync(_ => call, cancellationToken);
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>
+    /// Waits for blocking metadata calls still inside librdkafka (at most one slice) before destroying the client:
+    /// destroying a handle another thread is using crashes the process natively.
+    /// </summary>
+    public void Dispose()
+    {
+        Task[] pending;
+        lock (_blockingCalls)
+        {
+            pending = [.. _blockingCalls];
+        }
+        try
+        {
+            Task.WaitAll(pending, MetadataSlice * 3);
+        }
+        catch (AggregateException)
+        {
+            // Their failures were reported through RunAsync.
+        }
+        _client.Dispose();
+    }
 
     private void OnError(Error error)
     {
