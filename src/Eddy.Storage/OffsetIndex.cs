@@ -15,50 +15,12 @@ internal sealed class OffsetIndex(SafeFileHandle file) : SparseIndex<OffsetEntry
     protected override int EntrySize => 8;
 
     /// <summary>Position of the last indexed batch whose base offset is at most <paramref name="relativeOffset"/>, else 0.</summary>
-    public int FloorPositionByOffset(int relativeOffset)
-    {
-        var view = Capture();
-        var result = 0;
-        int low = 0, high = view.Count - 1;
-        while (low <= high)
-        {
-            var middle = low + ((high - low) >> 1);
-            var entry = view[middle];
-            if (entry.RelativeOffset <= relativeOffset)
-            {
-                result = entry.Position;
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-        return result;
-    }
+    public int FloorPositionByOffset(int relativeOffset) =>
+        Capture().TryFindLast(relativeOffset, static (e, key) => e.RelativeOffset <= key, out var entry) ? entry.Position : 0;
 
     /// <summary>The last indexed batch boundary at or before <paramref name="position"/>, else 0.</summary>
-    public int FloorPositionByPosition(int position)
-    {
-        var view = Capture();
-        var result = 0;
-        int low = 0, high = view.Count - 1;
-        while (low <= high)
-        {
-            var middle = low + ((high - low) >> 1);
-            var entry = view[middle];
-            if (entry.Position <= position)
-            {
-                result = entry.Position;
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-        return result;
-    }
+    public int FloorPositionByPosition(int position) =>
+        Capture().TryFindLast(position, static (e, key) => e.Position <= key, out var entry) ? entry.Position : 0;
 
     protected override void Encode(in OffsetEntry entry, Span<byte> destination)
     {

@@ -72,31 +72,13 @@ internal static class RecordTimestampSearch
         timestampDelta = 0;
         offsetDelta = 0;
         next = 0;
-        if (!TryReadVarLong(batch, ref position, out var length) || length < 1 || length > batch.Length - position)
+        if (!VarInts.TryReadVarLong(batch, ref position, out var length) || length < 1 || length > batch.Length - position)
         {
             return false;
         }
         var body = batch.Slice(position, (int)length);
         var cursor = 1; // attributes
         next = position + (int)length;
-        return TryReadVarLong(body, ref cursor, out timestampDelta) && TryReadVarLong(body, ref cursor, out offsetDelta);
-    }
-
-    /// <summary>A zigzag varint or varlong (the same encoding; a varint is simply at most 5 bytes).</summary>
-    private static bool TryReadVarLong(ReadOnlySpan<byte> source, ref int position, out long value)
-    {
-        ulong raw = 0;
-        for (var shift = 0; shift < 70 && position < source.Length; shift += 7)
-        {
-            var b = source[position++];
-            raw |= (ulong)(b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-            {
-                value = (long)(raw >> 1) ^ -(long)(raw & 1);
-                return true;
-            }
-        }
-        value = 0;
-        return false;
+        return VarInts.TryReadVarLong(body, ref cursor, out timestampDelta) && VarInts.TryReadVarLong(body, ref cursor, out offsetDelta);
     }
 }

@@ -172,5 +172,32 @@ internal abstract class SparseIndex<TEntry>
         public int Count { get; }
 
         public TEntry this[int index] => _entries is { } entries ? entries[index] : _index.ReadFromFile(index);
+
+        /// <summary>
+        /// Binary search for the last entry that satisfies <paramref name="atOrBelow"/>, which must hold for a prefix
+        /// of the entries (both columns of a sparse index increase). False when no entry does.
+        /// </summary>
+        public bool TryFindLast<TKey>(TKey key, Func<TEntry, TKey, bool> atOrBelow, out TEntry entry)
+        {
+            entry = default!;
+            var found = false;
+            int low = 0, high = Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) >> 1);
+                var candidate = this[middle];
+                if (atOrBelow(candidate, key))
+                {
+                    entry = candidate;
+                    found = true;
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+            return found;
+        }
     }
 }

@@ -26,29 +26,8 @@ internal sealed class TimeIndex(SafeFileHandle file) : SparseIndex<TimeEntry>(fi
     }
 
     /// <summary>The last entry older than <paramref name="timestamp"/>: no record up to its batch can match, so a search may skip them.</summary>
-    public bool TryFindLastBefore(long timestamp, out TimeEntry entry)
-    {
-        var view = Capture();
-        entry = default;
-        var found = false;
-        int low = 0, high = view.Count - 1;
-        while (low <= high)
-        {
-            var middle = low + ((high - low) >> 1);
-            var candidate = view[middle];
-            if (candidate.Timestamp < timestamp)
-            {
-                entry = candidate;
-                found = true;
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-        return found;
-    }
+    public bool TryFindLastBefore(long timestamp, out TimeEntry entry) =>
+        Capture().TryFindLast(timestamp, static (e, key) => e.Timestamp < key, out entry);
 
     protected override void Encode(in TimeEntry entry, Span<byte> destination)
     {
