@@ -1,5 +1,6 @@
 using System.Net;
 using Eddy.Broker.Configuration;
+using Eddy.Broker.Groups;
 using Eddy.Broker.Handlers;
 using Eddy.Broker.Network;
 using Eddy.Broker.Topics;
@@ -17,6 +18,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 {
     private readonly DataDirectory _dataDirectory;
     private readonly TopicManager _topics;
+    private readonly OffsetStore _offsets;
+    private readonly GroupCoordinator _groups;
     private readonly KafkaListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
@@ -39,6 +42,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             var identity = new BrokerIdentity(options, _dataDirectory.ClusterId, options.AdvertisedPort == 0 ? LocalEndPoint.Port : options.AdvertisedPort);
             BootstrapServers = $"{identity.Host}:{identity.Port}";
             var waiters = new AppendWaiters(_topics);
+            _offsets = new OffsetStore(options.DataDirectory, time);
+            _groups = new GroupCoordinator(_offsets, options.GroupInitialRebalanceDelayMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
             var dispatcher = new RequestDispatcher(new Dictionary<ApiKey, IRequestHandler>
             {
                 [ApiKey.ApiVersions] = new ApiVersionsHandler(),
@@ -55,6 +60,16 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 [ApiKey.AlterConfigs] = new AlterConfigsHandler(_topics),
                 [ApiKey.IncrementalAlterConfigs] = new IncrementalAlterConfigsHandler(_topics),
                 [ApiKey.DescribeCluster] = new DescribeClusterHandler(identity),
+                [ApiKey.FindCoordinator] = new FindCoordinatorHandler(identity),
+                [ApiKey.JoinGroup] = new JoinGroupHandler(_groups),
+                [ApiKey.SyncGroup] = new SyncGroupHandler(_groups),
+                [ApiKey.Heartbeat] = new HeartbeatHandler(_groups),
+                [ApiKey.LeaveGroup] = new LeaveGroupHandler(_groups),
+                [ApiKey.OffsetCommit] = new OffsetCommitHandler(_groups, _topics, time),
+                [ApiKey.OffsetFetch] = new OffsetFetchHandler(_groups),
+                [ApiKey.DescribeGroups] = new DescribeGroupsHandler(_groups),
+                [ApiKey.ListGroups] = new ListGroupsHandler(_groups),
+                [ApiKey.DeleteGroups] = new DeleteGroupsHandler(_groups),
             });
             _listener.Start(dispatcher);
             _maintenance = RunMaintenanceAsync(time);
@@ -62,6 +77,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         catch
         {
             _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _groups?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _offsets?.Dispose();
             _topics?.Dispose();
             _dataDirectory.Dispose();
             throw;
@@ -123,6 +140,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _stopping.CancelAsync();
         await _listener.DisposeAsync();
         await _maintenance;
+        await _groups.DisposeAsync();
+        _offsets.Dispose();
         _topics.Dispose();
         _dataDirectory.Dispose();
         _stopping.Dispose();

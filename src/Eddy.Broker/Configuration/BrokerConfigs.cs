@@ -32,6 +32,7 @@ public static class BrokerConfigs
     public const string LogMessageTimestampType = "log.message.timestamp.type";
     public const string LogCleanupPolicy = "log.cleanup.policy";
     public const string ClusterId = "cluster.id";
+    public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
 
     public static readonly IReadOnlyList<ConfigDefinition> Broker =
     [
@@ -59,6 +60,7 @@ public static class BrokerConfigs
         new(LogIndexIntervalBytes, ConfigType.Int, "4096", "Bytes of log between two offset-index entries.", Minimum: 0),
         new(LogMessageTimestampType, ConfigType.String, "CreateTime", "Whether batches keep the producer's timestamp or get the broker's.", ValidValues: ["CreateTime", "LogAppendTime"]),
         new(LogCleanupPolicy, ConfigType.List, "delete", "Default cleanup policy of topics.", ValidValues: ["delete", "compact"]),
+        new(GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", "How long the first rebalance of an empty group waits for more members to join.", Minimum: 0),
     ];
 
     public static readonly IReadOnlyList<ConfigDefinition> Topic =

@@ -32,6 +32,8 @@ public sealed class BrokerOptions
 
     public long RetentionCheckIntervalMs { get; init; } = 300000;
 
+    public int GroupInitialRebalanceDelayMs { get; init; } = 3000;
+
     /// <summary>The properties as given (canonical names), so DescribeConfigs can tell set values from defaults.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
@@ -77,6 +79,7 @@ public sealed class BrokerOptions
             DeleteTopicEnable = bool.Parse(Get(BrokerConfigs.DeleteTopicEnable)),
             SocketRequestMaxBytes = (int)GetLong(BrokerConfigs.SocketRequestMaxBytes),
             RetentionCheckIntervalMs = GetLong(BrokerConfigs.LogRetentionCheckIntervalMs),
+            GroupInitialRebalanceDelayMs = (int)GetLong(BrokerConfigs.GroupInitialRebalanceDelayMs),
             Properties = props,
             TopicDefaults = TopicDefaultsFrom(props),
         };

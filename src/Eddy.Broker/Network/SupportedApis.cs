@@ -25,6 +25,16 @@ public static class SupportedApis
         [ApiKey.CreatePartitions] = (0, 3),
         [ApiKey.IncrementalAlterConfigs] = (0, 1),
         [ApiKey.DescribeCluster] = (0, 1),
+        [ApiKey.FindCoordinator] = (0, 4),
+        [ApiKey.JoinGroup] = (0, 7),
+        [ApiKey.SyncGroup] = (0, 5),
+        [ApiKey.Heartbeat] = (0, 4),
+        [ApiKey.LeaveGroup] = (0, 4),
+        [ApiKey.OffsetCommit] = (0, 8),
+        [ApiKey.OffsetFetch] = (0, 8),
+        [ApiKey.DescribeGroups] = (0, 5),
+        [ApiKey.ListGroups] = (0, 4),
+        [ApiKey.DeleteGroups] = (0, 2),
     };
 
     public static bool IsSupported(ApiKey key, short version) =>

@@ -280,7 +280,9 @@ public sealed class TopicManager : IDisposable
         {
             var name = Path.GetFileName(directory);
             var dash = name.LastIndexOf('-');
-            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) && !known.Contains(name) && LooksLikePartition(directory))
+            // Names starting with "__" are the broker's own logs (committed offsets, ...), owned elsewhere.
+            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) && !known.Contains(name) && !name.StartsWith("__", StringComparison.Ordinal)
+                && LooksLikePartition(directory))
             {
                 _logger.LogWarning("Removing {Directory}: no such topic-partition in eddy-topics.json", directory);
                 Directory.Delete(directory, recursive: true);

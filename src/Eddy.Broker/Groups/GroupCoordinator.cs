@@ -1,0 +1,502 @@
+using System.Collections.Concurrent;
+using Eddy.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Eddy.Broker.Groups;
+
+/// <summary>The parameters of one JoinGroup request.</summary>
+internal sealed record JoinRequest(string GroupId, string MemberId, string? InstanceId, string ClientId, string ClientHost,
+    int SessionTimeoutMs, int RebalanceTimeoutMs, string ProtocolType, List<(string Name, byte[] Metadata)> Protocols, bool RequireKnownMemberId);
+
+/// <summary>
+/// Kafka's classic group protocol (the one librdkafka, kafka-python and kafkajs use): members join, the coordinator
+/// waits for every known member to rejoin (or the rebalance timeout), picks a protocol all members support, names a
+/// leader and hands it the members' metadata; the leader's SyncGroup carries everyone's assignment. Assignment is
+/// the clients' business: any protocol type is accepted and its bytes are opaque here. Members that stop
+/// heartbeating for their session timeout are removed and the group rebalances.
+/// </summary>
+public sealed partial class GroupCoordinator : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly int _initialRebalanceDelayMs;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _ticker;
+
+    public GroupCoordinator(OffsetStore offsets, int initialRebalanceDelayMs, TimeProvider time, ILogger<GroupCoordinator> logger)
+    {
+        Offsets = offsets;
+        _initialRebalanceDelayMs = initialRebalanceDelayMs;
+        _time = time;
+        _logger = logger;
+        _ticker = TickAsync();
+    }
+
+    public OffsetStore Offsets { get; }
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    internal async Task<JoinOutcome> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
+    {
+        var group = _groups.GetOrAdd(request.GroupId, id => new Group(id));
+        Task<JoinOutcome> wait;
+        lock (group.Sync)
+        {
+            if (request.Protocols.Count == 0 || request.ProtocolType.Length == 0
+                || (group.Members.Count > 0 && group.ProtocolType != request.ProtocolType)
+                || (group.Members.Count > 0 && group.Protocol is null && !SharesProtocol(group, request.Protocols)))
+            {
+                return Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId);
+            }
+            if (group.State == GroupState.Dead)
+            {
+                return Failed(ErrorCode.CoordinatorNotAvailable, request.MemberId);
+            }
+            GroupMember member;
+            if (request.MemberId.Length == 0)
+            {
+                var newId = $"{request.ClientId}-{Guid.NewGuid()}";
+                if (request.InstanceId is { } instanceId && group.FindByInstance(instanceId) is { } existing)
+                {
+                    // A static member coming back (KIP-345): it takes over its old place and assignment.
+                    group.Members.Remove(existing.MemberId);
+                    if (group.Leader == existing.MemberId)
+                    {
+                        group.Leader = newId;
+                    }
+                    existing.PendingJoin?.TrySetResult(Failed(ErrorCode.FencedInstanceId, existing.MemberId));
+                    existing.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.FencedInstanceId, null, null, []));
+                    existing.MemberId = newId;
+                    group.Members[newId] = existing;
+                    Update(existing, request);
+                    if (group.State == GroupState.Stable && SameProtocols(existing, request.Protocols))
+                    {
+                        return Outcome(group, existing, ErrorCode.None);
+                    }
+                    member = existing;
+                }
+                else if (request.RequireKnownMemberId && request.InstanceId is null)
+                {
+                    group.PendingMemberIds.Add(newId);
+                    return Failed(ErrorCode.MemberIdRequired, newId);
+                }
+                else
+                {
+                    member = new GroupMember(newId, request.InstanceId, request.ClientId, request.ClientHost);
+                    Update(member, request);
+                    AddMember(group, member);
+                }
+            }
+            else if (group.Members.TryGetValue(request.MemberId, out var known))
+            {
+                member = known;
+                var unchanged = SameProtocols(member, request.Protocols);
+                Update(member, request);
+                if (group.State == GroupState.Stable && unchanged && member.MemberId != group.Leader)
+                {
+                    // A follower rejoining with what it had: nothing to rebalance (as Kafka does).
+                    return Outcome(group, member, ErrorCode.None);
+                }
+            }
+            else if (group.PendingMemberIds.Remove(request.MemberId))
+            {
+                member = new GroupMember(request.MemberId, request.InstanceId, request.ClientId, request.ClientHost);
+                Update(member, request);
+                AddMember(group, member);
+            }
+            else
+            {
+                return Failed(ErrorCode.UnknownMemberId, request.MemberId);
+            }
+
+            member.PendingJoin?.TrySetResult(Failed(ErrorCode.UnknownMemberId, member.MemberId));
+            member.PendingJoin = new TaskCompletionSource<JoinOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            wait = member.PendingJoin.Task;
+            PrepareRebalance(group, member.RebalanceTimeoutMs);
+            TryCompleteJoin(group);
+        }
+        return await wait.WaitAsync(cancellationToken);
+    }
+
+    internal async Task<SyncOutcome> SyncAsync(string groupId, int generation, string memberId, string? protocolType, string? protocolName,
+        IReadOnlyList<(string MemberId, byte[] Assignment)> assignments, CancellationToken cancellationToken)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return new SyncOutcome((short)ErrorCode.UnknownMemberId, null, null, []);
+        }
+        Task<SyncOutcome> wait;
+        lock (group.Sync)
+        {
+            if (!group.Members.TryGetValue(memberId, out var member))
+            {
+                return new SyncOutcome((short)ErrorCode.UnknownMemberId, null, null, []);
+            }
+            if (generation != group.Generation)
+            {
+                return new SyncOutcome((short)ErrorCode.IllegalGeneration, null, null, []);
+            }
+            if ((protocolType is not null && protocolType != group.ProtocolType) || (protocolName is not null && protocolName != group.Protocol))
+            {
+                return new SyncOutcome((short)ErrorCode.InconsistentGroupProtocol, null, null, []);
+            }
+            switch (group.State)
+            {
+                case GroupState.PreparingRebalance:
+                    return new SyncOutcome((short)ErrorCode.RebalanceInProgress, null, null, []);
+                case GroupState.Stable:
+                    return new SyncOutcome(0, group.ProtocolType, group.Protocol, member.Assignment);
+            }
+            member.LastHeartbeat = Now;
+            member.PendingSync = new TaskCompletionSource<SyncOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            wait = member.PendingSync.Task;
+            if (memberId == group.Leader)
+            {
+                foreach (var m in group.Members.Values)
+                {
+                    m.Assignment = [];
+                }
+                foreach (var (target, assignment) in assignments)
+                {
+                    if (group.Members.TryGetValue(target, out var m))
+                    {
+                        m.Assignment = assignment;
+                    }
+                }
+                group.State = GroupState.Stable;
+                LogStable(group.Id, group.Generation, group.Members.Count);
+                foreach (var m in group.Members.Values)
+                {
+                    m.PendingSync?.TrySetResult(new SyncOutcome(0, group.ProtocolType, group.Protocol, m.Assignment));
+                    m.PendingSync = null;
+                }
+            }
+        }
+        return await wait.WaitAsync(cancellationToken);
+    }
+
+    internal ErrorCode Heartbeat(string groupId, int generation, string memberId)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return ErrorCode.UnknownMemberId;
+        }
+        lock (group.Sync)
+        {
+            if (!group.Members.TryGetValue(memberId, out var member))
+            {
+                return ErrorCode.UnknownMemberId;
+            }
+            if (generation != group.Generation)
+            {
+                return ErrorCode.IllegalGeneration;
+            }
+            member.LastHeartbeat = Now;
+            return group.State == GroupState.PreparingRebalance ? ErrorCode.RebalanceInProgress : ErrorCode.None;
+        }
+    }
+
+    /// <summary>Removes members (by member id, or by instance id for static members); returns an error per member.</summary>
+    internal List<ErrorCode> Leave(string groupId, IReadOnlyList<(string MemberId, string? InstanceId)> leaving)
+    {
+        var results = new List<ErrorCode>(leaving.Count);
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            results.AddRange(leaving.Select(_ => ErrorCode.UnknownMemberId));
+            return results;
+        }
+        lock (group.Sync)
+        {
+            foreach (var (memberId, instanceId) in leaving)
+            {
+                var member = instanceId is not null ? group.FindByInstance(instanceId) : group.Members.GetValueOrDefault(memberId);
+                if (member is null || (instanceId is not null && memberId.Length > 0 && member.MemberId != memberId))
+                {
+                    results.Add(member is null ? ErrorCode.UnknownMemberId : ErrorCode.FencedInstanceId);
+                    continue;
+                }
+                RemoveMember(group, member, "left the group");
+                results.Add(ErrorCode.None);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Checks that a commit comes from a current member (or from outside the group machinery while it is empty).</summary>
+    internal ErrorCode ValidateCommit(string groupId, int generation, string memberId)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return generation < 0 ? ErrorCode.None : ErrorCode.IllegalGeneration;
+        }
+        lock (group.Sync)
+        {
+            if (generation < 0 && group.Members.Count == 0)
+            {
+                return ErrorCode.None;
+            }
+            if (!group.Members.TryGetValue(memberId, out var member))
+            {
+                return ErrorCode.UnknownMemberId;
+            }
+            if (generation != group.Generation)
+            {
+                return ErrorCode.IllegalGeneration;
+            }
+            if (group.State == GroupState.CompletingRebalance)
+            {
+                return ErrorCode.RebalanceInProgress;
+            }
+            member.LastHeartbeat = Now;
+            return ErrorCode.None;
+        }
+    }
+
+    /// <summary>A snapshot of a group for DescribeGroups and the CLI; null when the group is unknown.</summary>
+    public GroupDescription? Describe(string groupId)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return Offsets.Offsets(groupId).Count > 0 ? new GroupDescription(groupId, GroupState.Empty, "consumer", "", []) : null;
+        }
+        lock (group.Sync)
+        {
+            return new GroupDescription(group.Id, group.State, group.ProtocolType ?? "", group.State == GroupState.Stable ? group.Protocol ?? "" : "",
+                [.. group.Members.Values.Select(m => new MemberDescription(m.MemberId, m.InstanceId, m.ClientId, m.ClientHost,
+                    group.Protocol is { } p && m.Protocols.Any(x => x.Name == p) ? m.MetadataFor(p) : [], m.Assignment))]);
+        }
+    }
+
+    public IReadOnlyList<GroupDescription> List()
+    {
+        var ids = _groups.Keys.Concat(Offsets.Groups).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        return [.. ids.Select(Describe).OfType<GroupDescription>().Where(g => g.State != GroupState.Dead)];
+    }
+
+    /// <summary>Deletes an empty group and its offsets.</summary>
+    public ErrorCode Delete(string groupId)
+    {
+        if (_groups.TryGetValue(groupId, out var group))
+        {
+            lock (group.Sync)
+            {
+                if (group.Members.Count > 0)
+                {
+                    return ErrorCode.NonEmptyGroup;
+                }
+                group.State = GroupState.Dead;
+                _groups.TryRemove(groupId, out _);
+            }
+        }
+        else if (Offsets.Offsets(groupId).Count == 0)
+        {
+            return ErrorCode.GroupIdNotFound;
+        }
+        Offsets.Delete(groupId);
+        return ErrorCode.None;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _ticker;
+        foreach (var group in _groups.Values)
+        {
+            lock (group.Sync)
+            {
+                foreach (var member in group.Members.Values)
+                {
+                    member.PendingJoin?.TrySetResult(Failed(ErrorCode.CoordinatorNotAvailable, member.MemberId));
+                    member.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.CoordinatorNotAvailable, null, null, []));
+                }
+            }
+        }
+        _stopping.Dispose();
+    }
+
+    // ---- state machine ----
+
+    private void AddMember(Group group, GroupMember member)
+    {
+        if (group.Members.Count == 0)
+        {
+            group.ProtocolType = member.ProtocolType;
+            if (group.State == GroupState.Empty && _initialRebalanceDelayMs > 0)
+            {
+                group.InitialDelayUntil = Now + _initialRebalanceDelayMs;
+            }
+        }
+        else if (group.InitialDelayUntil > Now)
+        {
+            // Each new member of a filling group extends the wait, up to the rebalance timeout (Kafka's InitialDelayedJoin).
+            group.InitialDelayUntil = Math.Min(Now + _initialRebalanceDelayMs, group.JoinDeadline);
+        }
+        group.Members[member.MemberId] = member;
+        group.Leader ??= member.MemberId;
+    }
+
+    private static void Update(GroupMember member, JoinRequest request)
+    {
+        member.ClientId = request.ClientId;
+        member.ClientHost = request.ClientHost;
+        member.SessionTimeoutMs = request.SessionTimeoutMs;
+        member.RebalanceTimeoutMs = request.RebalanceTimeoutMs;
+        member.ProtocolType = request.ProtocolType;
+        member.Protocols = request.Protocols;
+    }
+
+    private void PrepareRebalance(Group group, int rebalanceTimeoutMs)
+    {
+        if (group.State != GroupState.PreparingRebalance)
+        {
+            if (group.State == GroupState.CompletingRebalance)
+            {
+                // Members waiting for the leader's assignment must rejoin instead.
+                foreach (var m in group.Members.Values)
+                {
+                    m.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.RebalanceInProgress, null, null, []));
+                    m.PendingSync = null;
+                }
+            }
+            group.State = GroupState.PreparingRebalance;
+            group.JoinDeadline = Now + Math.Max(rebalanceTimeoutMs, group.Members.Values.Select(m => m.RebalanceTimeoutMs).DefaultIfEmpty(0).Max());
+            if (group.InitialDelayUntil > group.JoinDeadline)
+            {
+                group.InitialDelayUntil = group.JoinDeadline;
+            }
+        }
+    }
+
+    /// <summary>Ends the join phase when every member has rejoined (and an initial delay is over), or when the deadline passed.</summary>
+    private void TryCompleteJoin(Group group, bool deadlinePassed = false)
+    {
+        if (group.State != GroupState.PreparingRebalance)
+        {
+            return;
+        }
+        var allJoined = group.Members.Values.All(m => m.PendingJoin is not null);
+        if (!deadlinePassed && (!allJoined || group.InitialDelayUntil > Now))
+        {
+            return;
+        }
+        foreach (var late in group.Members.Values.Where(m => m.PendingJoin is null).ToList())
+        {
+            group.Members.Remove(late.MemberId);
+            LogMemberRemoved(group.Id, late.MemberId, "did not rejoin before the rebalance timeout");
+        }
+        group.Generation++;
+        if (group.Members.Count == 0)
+        {
+            group.State = GroupState.Empty;
+            group.Leader = null;
+            group.Protocol = null;
+            return;
+        }
+        group.Protocol = SelectProtocol(group);
+        if (group.Leader is null || !group.Members.ContainsKey(group.Leader))
+        {
+            group.Leader = group.Members.Keys.First();
+        }
+        group.State = GroupState.CompletingRebalance;
+        group.InitialDelayUntil = 0;
+        var now = Now;
+        foreach (var member in group.Members.Values)
+        {
+            member.LastHeartbeat = now;
+            member.PendingJoin!.TrySetResult(Outcome(group, member, ErrorCode.None));
+            member.PendingJoin = null;
+        }
+    }
+
+    private static JoinOutcome Outcome(Group group, GroupMember member, ErrorCode error) => new(
+        (short)error, group.Generation, group.ProtocolType, group.Protocol, group.Leader ?? "", member.MemberId,
+        member.MemberId == group.Leader && group.Protocol is { } protocol
+            ? [.. group.Members.Values.Select(m => (m.MemberId, m.InstanceId, m.MetadataFor(protocol)))]
+            : []);
+
+    private static JoinOutcome Failed(ErrorCode error, string memberId) => new((short)error, -1, null, null, "", memberId, []);
+
+    private void RemoveMember(Group group, GroupMember member, string reason)
+    {
+        group.Members.Remove(member.MemberId);
+        member.PendingJoin?.TrySetResult(Failed(ErrorCode.UnknownMemberId, member.MemberId));
+        member.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.UnknownMemberId, null, null, []));
+        LogMemberRemoved(group.Id, member.MemberId, reason);
+        if (group.Leader == member.MemberId)
+        {
+            group.Leader = group.Members.Keys.FirstOrDefault();
+        }
+        if (group.Members.Count == 0)
+        {
+            group.State = GroupState.Empty;
+            group.Generation++;
+            group.Protocol = null;
+            return;
+        }
+        PrepareRebalance(group, 0);
+        TryCompleteJoin(group);
+    }
+
+    private static bool SharesProtocol(Group group, List<(string Name, byte[] Metadata)> protocols) =>
+        group.Members.Values.All(m => m.Protocols.Any(p => protocols.Any(q => q.Name == p.Name)));
+
+    private static bool SameProtocols(GroupMember member, List<(string Name, byte[] Metadata)> protocols) =>
+        member.Protocols.Count == protocols.Count
+        && member.Protocols.Zip(protocols).All(p => p.First.Name == p.Second.Name && p.First.Metadata.AsSpan().SequenceEqual(p.Second.Metadata));
+
+    // Each member votes for its most preferred protocol among those every member supports (Kafka's selectProtocol).
+    private static string SelectProtocol(Group group)
+    {
+        var candidates = group.Members.Values.Select(m => m.Protocols.Select(p => p.Name)).Aggregate((a, b) => a.Intersect(b)).ToList();
+        return group.Members.Values
+            .Select(m => m.Protocols.First(p => candidates.Contains(p.Name)).Name)
+            .GroupBy(n => n)
+            .OrderByDescending(g => g.Count())
+            .First().Key;
+    }
+
+    private async Task TickAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var now = Now;
+                foreach (var group in _groups.Values)
+                {
+                    lock (group.Sync)
+                    {
+                        foreach (var member in group.Members.Values.ToList())
+                        {
+                            // A member blocked in JoinGroup does not heartbeat; the rebalance timeout bounds it instead.
+                            if (member.PendingJoin is null && now - member.LastHeartbeat > member.SessionTimeoutMs)
+                            {
+                                RemoveMember(group, member, "session timed out");
+                            }
+                        }
+                        if (group.State == GroupState.PreparingRebalance)
+                        {
+                            TryCompleteJoin(group, deadlinePassed: now >= group.JoinDeadline);
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} is stable at generation {Generation} with {Members} members")]
+    private partial void LogStable(string group, int generation, int members);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: member {Member} removed: {Reason}")]
+    private partial void LogMemberRemoved(string group, string member, string reason);
+}
+
+public sealed record MemberDescription(string MemberId, string? InstanceId, string ClientId, string ClientHost, byte[] Metadata, byte[] Assignment);
+
+public sealed record GroupDescription(string GroupId, GroupState State, string ProtocolType, string Protocol, IReadOnlyList<MemberDescription> Members);

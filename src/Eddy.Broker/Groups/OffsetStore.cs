@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Eddy.Protocol;
+using Eddy.Storage;
+
+namespace Eddy.Broker.Groups;
+
+/// <summary>A committed offset, as OffsetCommit stores it and OffsetFetch returns it.</summary>
+public readonly record struct CommittedOffset(long Offset, int LeaderEpoch, string? Metadata, long CommitTimestamp);
+
+/// <summary>
+/// Committed offsets of every group, kept in memory and made durable in an internal log
+/// (<c>__consumer_offsets-0</c> in the data directory) in Kafka's own record format: key
+/// {version 1, group, topic, partition}, value {version 3, offset, leader epoch, metadata, commit timestamp}, a null
+/// value deleting the key. The log is replayed at start-up; a commit is answered only after its batch is written.
+/// </summary>
+public sealed class OffsetStore : IDisposable
+{
+    private const short OffsetKeyVersion = 1;
+    private const short OffsetValueVersion = 3;
+
+    private readonly PartitionLog _log;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Topic, int Partition), CommittedOffset>> _groups = new(StringComparer.Ordinal);
+    private readonly Lock _appendLock = new();
+
+    public OffsetStore(string dataDirectory, TimeProvider time)
+    {
+        _time = time;
+        _log = PartitionLog.Open(Path.Combine(dataDirectory, "__consumer_offsets-0"), new LogConfig { RetentionMs = -1 }, time);
+        Replay();
+    }
+
+    /// <summary>Groups that have at least one committed offset.</summary>
+    public IEnumerable<string> Groups => _groups.Where(g => !g.Value.IsEmpty).Select(g => g.Key);
+
+    public IReadOnlyDictionary<(string Topic, int Partition), CommittedOffset> Offsets(string group) =>
+        _groups.TryGetValue(group, out var offsets) ? offsets : new Dictionary<(string, int), CommittedOffset>();
+
+    public CommittedOffset? Get(string group, string topic, int partition) =>
+        _groups.TryGetValue(group, out var offsets) && offsets.TryGetValue((topic, partition), out var committed) ? committed : null;
+
+    /// <summary>Writes the commits as one batch, then applies them. Returns only once they are in the log.</summary>
+    public void Commit(string group, IReadOnlyList<(string Topic, int Partition, CommittedOffset Offset)> commits)
+    {
+        if (commits.Count == 0)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var records = commits.Select(c => Record.Create(now, EncodeKey(group, c.Topic, c.Partition), EncodeValue(c.Offset))).ToList();
+        Append(records);
+        var offsets = _groups.GetOrAdd(group, _ => new());
+        foreach (var (topic, partition, offset) in commits)
+        {
+            offsets[(topic, partition)] = offset;
+        }
+    }
+
+    /// <summary>Deletes offsets (tombstones); all of the group's when <paramref name="partitions"/> is null.</summary>
+    public void Delete(string group, IEnumerable<(string Topic, int Partition)>? partitions = null)
+    {
+        if (!_groups.TryGetValue(group, out var offsets))
+        {
+            return;
+        }
+        var keys = (partitions ?? offsets.Keys).Where(offsets.ContainsKey).ToList();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        Append([.. keys.Select(k => Record.Create(now, EncodeKey(group, k.Topic, k.Partition), null))]);
+        foreach (var key in keys)
+        {
+            offsets.TryRemove(key, out _);
+        }
+    }
+
+    private void Append(List<Record> records)
+    {
+        var batch = RecordBatchBuilder.Build(records);
+        lock (_appendLock)
+        {
+            _log.Append(batch, TimestampType.CreateTime, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+    }
+
+    private void Replay()
+    {
+        var offset = _log.LogStartOffset;
+        while (offset < _log.LogEndOffset)
+        {
+            var read = _log.Read(offset, 1 << 20, minOneBatch: true);
+            if (read.Records.SizeInBytes == 0)
+            {
+                break;
+            }
+            var bytes = new byte[read.Records.SizeInBytes];
+            read.Records.CopyTo(bytes);
+            foreach (var (batch, records) in RecordBatchReader.ReadBatches(bytes))
+            {
+                foreach (var record in records)
+                {
+                    Apply(record);
+                }
+                offset = RecordBatch.LastOffset(batch.Span) + 1;
+            }
+        }
+    }
+
+    private void Apply(Record record)
+    {
+        if (record.Key is not { } key)
+        {
+            return;
+        }
+        var reader = new KafkaReader(key);
+        if (reader.ReadInt16() > OffsetKeyVersion)
+        {
+            return; // group metadata records (version 2) are not offsets
+        }
+        var group = reader.ReadString();
+        var topic = reader.ReadString();
+        var partition = reader.ReadInt32();
+        if (record.Value is not { } value)
+        {
+            if (_groups.TryGetValue(group, out var existing))
+            {
+                existing.TryRemove((topic, partition), out _);
+            }
+            return;
+        }
+        var v = new KafkaReader(value);
+        v.ReadInt16();
+        var committed = new CommittedOffset(v.ReadInt64(), v.ReadInt32(), v.ReadNullableString(), v.ReadInt64());
+        _groups.GetOrAdd(group, _ => new())[(topic, partition)] = committed;
+    }
+
+    private static byte[] EncodeKey(string group, string topic, int partition)
+    {
+        using var w = new KafkaWriter(128);
+        w.WriteInt16(OffsetKeyVersion);
+        w.WriteString(group);
+        w.WriteString(topic);
+        w.WriteInt32(partition);
+        return w.WrittenMemory.ToArray();
+    }
+
+    private static byte[] EncodeValue(CommittedOffset offset)
+    {
+        using var w = new KafkaWriter(128);
+        w.WriteInt16(OffsetValueVersion);
+        w.WriteInt64(offset.Offset);
+        w.WriteInt32(offset.LeaderEpoch);
+        w.WriteNullableString(offset.Metadata);
+        w.WriteInt64(offset.CommitTimestamp);
+        return w.WrittenMemory.ToArray();
+    }
+
+    public void Dispose() => _log.Dispose();
+}

@@ -1,0 +1,288 @@
+using Eddy.Broker.Groups;
+using Eddy.Broker.Network;
+using Eddy.Broker.Topics;
+using Eddy.Protocol;
+using Eddy.Protocol.Messages;
+
+namespace Eddy.Broker.Handlers;
+
+/// <summary>FindCoordinator: this node coordinates every group (key type 0). Transactions come later.</summary>
+internal sealed class FindCoordinatorHandler(BrokerIdentity identity) : IRequestHandler
+{
+    private const sbyte GroupKeyType = 0;
+
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (FindCoordinatorRequest)request;
+        var response = new FindCoordinatorResponse();
+        var supported = req.KeyType == GroupKeyType;
+        var error = supported ? ErrorCode.None : ErrorCode.CoordinatorNotAvailable;
+        var message = supported ? null : "Eddy does not coordinate transactions yet.";
+        if (context.ApiVersion >= 4)
+        {
+            foreach (var key in req.CoordinatorKeys)
+            {
+                response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
+                {
+                    Key = key,
+                    NodeId = supported ? identity.NodeId : -1,
+                    Host = supported ? identity.Host : "",
+                    Port = supported ? identity.Port : -1,
+                    ErrorCode = (short)error,
+                    ErrorMessage = message,
+                });
+            }
+        }
+        else
+        {
+            response.ErrorCode = (short)error;
+            response.ErrorMessage = message;
+            response.NodeId = supported ? identity.NodeId : -1;
+            response.Host = supported ? identity.Host : "";
+            response.Port = supported ? identity.Port : -1;
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}
+
+internal sealed class JoinGroupHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public async ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (JoinGroupRequest)request;
+        if (string.IsNullOrEmpty(req.GroupId))
+        {
+            return new JoinGroupResponse { ErrorCode = (short)ErrorCode.InvalidGroupId, GenerationId = -1, MemberId = req.MemberId };
+        }
+        if (req.SessionTimeoutMs is < 1000 or > 1_800_000)
+        {
+            return new JoinGroupResponse { ErrorCode = (short)ErrorCode.InvalidSessionTimeout, GenerationId = -1, MemberId = req.MemberId };
+        }
+        var outcome = await groups.JoinAsync(new JoinRequest(
+            req.GroupId, req.MemberId, req.GroupInstanceId, context.ClientId ?? "", HostOf(context),
+            req.SessionTimeoutMs, context.ApiVersion >= 1 ? req.RebalanceTimeoutMs : req.SessionTimeoutMs,
+            req.ProtocolType, [.. req.Protocols.Select(p => (p.Name, p.Metadata))], RequireKnownMemberId: context.ApiVersion >= 4), cancellationToken);
+        return new JoinGroupResponse
+        {
+            ErrorCode = outcome.Error,
+            GenerationId = outcome.Generation,
+            ProtocolType = outcome.ProtocolType,
+            ProtocolName = outcome.ProtocolName,
+            Leader = outcome.Leader,
+            MemberId = outcome.MemberId,
+            Members = [.. outcome.Members.Select(m => new JoinGroupResponse.JoinGroupResponseMember { MemberId = m.MemberId, GroupInstanceId = m.InstanceId, Metadata = m.Metadata })],
+        };
+    }
+
+    internal static string HostOf(RequestContext context) =>
+        context.RemoteEndPoint is System.Net.IPEndPoint ip ? "/" + ip.Address : "/unknown";
+}
+
+internal sealed class SyncGroupHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public async ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (SyncGroupRequest)request;
+        var outcome = await groups.SyncAsync(req.GroupId, req.GenerationId, req.MemberId, req.ProtocolType, req.ProtocolName,
+            [.. req.Assignments.Select(a => (a.MemberId, a.Assignment))], cancellationToken);
+        return new SyncGroupResponse { ErrorCode = outcome.Error, ProtocolType = outcome.ProtocolType, ProtocolName = outcome.ProtocolName, Assignment = outcome.Assignment };
+    }
+}
+
+internal sealed class HeartbeatHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (HeartbeatRequest)request;
+        return ValueTask.FromResult<IApiMessage?>(new HeartbeatResponse { ErrorCode = (short)groups.Heartbeat(req.GroupId, req.GenerationId, req.MemberId) });
+    }
+}
+
+internal sealed class LeaveGroupHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (LeaveGroupRequest)request;
+        var response = new LeaveGroupResponse();
+        if (context.ApiVersion < 3)
+        {
+            response.ErrorCode = (short)groups.Leave(req.GroupId, [(req.MemberId, null)])[0];
+            return ValueTask.FromResult<IApiMessage?>(response);
+        }
+        var results = groups.Leave(req.GroupId, [.. req.Members.Select(m => (m.MemberId, m.GroupInstanceId))]);
+        for (var i = 0; i < req.Members.Count; i++)
+        {
+            response.Members.Add(new LeaveGroupResponse.MemberResponse { MemberId = req.Members[i].MemberId, GroupInstanceId = req.Members[i].GroupInstanceId, ErrorCode = (short)results[i] });
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}
+
+/// <summary>OffsetCommit: validated against the group's generation and member, then made durable before the answer.</summary>
+internal sealed class OffsetCommitHandler(GroupCoordinator groups, TopicManager topics, TimeProvider time) : IRequestHandler
+{
+    private const int MaxMetadataBytes = 4096; // offset.metadata.max.bytes
+
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (OffsetCommitRequest)request;
+        var response = new OffsetCommitResponse();
+        var groupError = string.IsNullOrEmpty(req.GroupId) ? ErrorCode.InvalidGroupId
+            : context.ApiVersion == 0 ? ErrorCode.None
+            : groups.ValidateCommit(req.GroupId, req.GenerationIdOrMemberEpoch, req.MemberId);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var commits = new List<(string, int, CommittedOffset)>();
+        foreach (var t in req.Topics)
+        {
+            var topicResponse = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = t.Name };
+            var topic = topics.Find(t.Name);
+            foreach (var p in t.Partitions)
+            {
+                var error = groupError != ErrorCode.None ? groupError
+                    : topic?.Partition(p.PartitionIndex) is null ? ErrorCode.UnknownTopicOrPartition
+                    : p.CommittedMetadata is { Length: > MaxMetadataBytes } ? ErrorCode.OffsetMetadataTooLarge
+                    : ErrorCode.None;
+                if (error == ErrorCode.None)
+                {
+                    var leaderEpoch = context.ApiVersion >= 6 ? p.CommittedLeaderEpoch : -1;
+                    commits.Add((t.Name, p.PartitionIndex, new CommittedOffset(p.CommittedOffset, leaderEpoch, p.CommittedMetadata, now)));
+                }
+                topicResponse.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error });
+            }
+            response.Topics.Add(topicResponse);
+        }
+        groups.Offsets.Commit(req.GroupId, commits);
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}
+
+/// <summary>OffsetFetch: one group (v0-7) or several (v8+); all of a group's partitions when topics are null.</summary>
+internal sealed class OffsetFetchHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (OffsetFetchRequest)request;
+        var response = new OffsetFetchResponse();
+        if (context.ApiVersion >= 8)
+        {
+            foreach (var g in req.Groups)
+            {
+                var requested = g.Topics?.Select(t => (t.Name, t.PartitionIndexes));
+                response.Groups.Add(new OffsetFetchResponse.OffsetFetchResponseGroup
+                {
+                    GroupId = g.GroupId,
+                    Topics = [.. Lookup(g.GroupId, requested).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
+                    {
+                        Name = t.Topic,
+                        Partitions = [.. t.Partitions.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartitions
+                        {
+                            PartitionIndex = p.Partition,
+                            CommittedOffset = p.Offset?.Offset ?? -1,
+                            CommittedLeaderEpoch = p.Offset?.LeaderEpoch ?? -1,
+                            Metadata = p.Offset?.Metadata ?? "",
+                        })],
+                    })],
+                });
+            }
+            return ValueTask.FromResult<IApiMessage?>(response);
+        }
+        var topicsRequested = req.Topics?.Select(t => (t.Name, t.PartitionIndexes));
+        foreach (var (topic, partitions) in Lookup(req.GroupId, topicsRequested))
+        {
+            response.Topics.Add(new OffsetFetchResponse.OffsetFetchResponseTopic
+            {
+                Name = topic,
+                Partitions = [.. partitions.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartition
+                {
+                    PartitionIndex = p.Partition,
+                    CommittedOffset = p.Offset?.Offset ?? -1,
+                    CommittedLeaderEpoch = p.Offset?.LeaderEpoch ?? -1,
+                    Metadata = p.Offset?.Metadata ?? "",
+                })],
+            });
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+
+    private IEnumerable<(string Topic, IEnumerable<(int Partition, CommittedOffset? Offset)> Partitions)> Lookup(
+        string group, IEnumerable<(string Name, List<int> Partitions)>? requested)
+    {
+        if (requested is null)
+        {
+            return groups.Offsets.Offsets(group)
+                .GroupBy(kv => kv.Key.Topic)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (g.Key, g.OrderBy(kv => kv.Key.Partition).Select(kv => (kv.Key.Partition, (CommittedOffset?)kv.Value))));
+        }
+        return requested.Select(t => (t.Name, t.Partitions.Select(p => (p, groups.Offsets.Get(group, t.Name, p)))));
+    }
+}
+
+internal sealed class DescribeGroupsHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (DescribeGroupsRequest)request;
+        var response = new DescribeGroupsResponse();
+        foreach (var id in req.Groups)
+        {
+            var group = groups.Describe(id);
+            response.Groups.Add(new DescribeGroupsResponse.DescribedGroup
+            {
+                ErrorCode = 0,
+                GroupId = id,
+                GroupState = (group?.State ?? GroupState.Dead).ToString(),
+                ProtocolType = group?.ProtocolType ?? "",
+                ProtocolData = group?.Protocol ?? "",
+                AuthorizedOperations = int.MinValue,
+                Members = [.. (group?.Members ?? []).Select(m => new DescribeGroupsResponse.DescribedGroupMember
+                {
+                    MemberId = m.MemberId,
+                    GroupInstanceId = m.InstanceId,
+                    ClientId = m.ClientId,
+                    ClientHost = m.ClientHost,
+                    MemberMetadata = m.Metadata,
+                    MemberAssignment = m.Assignment,
+                })],
+            });
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}
+
+internal sealed class ListGroupsHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (ListGroupsRequest)request;
+        var response = new ListGroupsResponse();
+        foreach (var group in groups.List())
+        {
+            var state = group.State.ToString();
+            if (req.StatesFilter.Count > 0 && !req.StatesFilter.Contains(state, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            if (req.TypesFilter.Count > 0 && !req.TypesFilter.Contains("classic", StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+            response.Groups.Add(new ListGroupsResponse.ListedGroup { GroupId = group.GroupId, ProtocolType = group.ProtocolType, GroupState = state, GroupType = "classic" });
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}
+
+internal sealed class DeleteGroupsHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (DeleteGroupsRequest)request;
+        var response = new DeleteGroupsResponse();
+        foreach (var id in req.GroupsNames)
+        {
+            response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult { GroupId = id, ErrorCode = (short)groups.Delete(id) });
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}
