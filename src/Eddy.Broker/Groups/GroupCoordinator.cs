@@ -45,7 +45,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         {
             if (request.Protocols.Count == 0 || request.ProtocolType.Length == 0
                 || (group.Members.Count > 0 && group.ProtocolType != request.ProtocolType)
-                || (group.Members.Count > 0 && group.Protocol is null && !SharesProtocol(group, request.Protocols)))
+                || (group.Members.Count > 0 && !SharesProtocol(group, request.Protocols, request.MemberId)))
             {
                 return Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId);
             }
@@ -438,8 +438,9 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         TryCompleteJoin(group);
     }
 
-    private static bool SharesProtocol(Group group, List<(string Name, byte[] Metadata)> protocols) =>
-        group.Members.Values.All(m => m.Protocols.Any(p => protocols.Any(q => q.Name == p.Name)));
+    // Kafka's supportsProtocols: some protocol of the joiner is supported by every other member.
+    private static bool SharesProtocol(Group group, List<(string Name, byte[] Metadata)> protocols, string joiningMemberId) =>
+        protocols.Any(p => group.Members.Values.Where(m => m.MemberId != joiningMemberId).All(m => m.Protocols.Any(q => q.Name == p.Name)));
 
     private static bool SameProtocols(GroupMember member, List<(string Name, byte[] Metadata)> protocols) =>
         member.Protocols.Count == protocols.Count
