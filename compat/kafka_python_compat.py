@@ -4,6 +4,7 @@
 Usage: kafka_python_compat.py BOOTSTRAP. Prints one PASS/FAIL line per check and exits non-zero on any failure.
 """
 import sys
+import threading
 import time
 import uuid
 
@@ -70,6 +71,40 @@ def main():
     found = consumer.offsets_for_times({TopicPartition(topic, 0): base + 150})
     check("offsets_for_times", found[TopicPartition(topic, 0)].offset == 50, found)
     consumer.close()
+
+    # A consumer group: two kafka-python members share the topic, commit, and a new member resumes from the commits.
+    group = f"py-group-{uuid.uuid4().hex[:6]}"
+    members = [KafkaConsumer(topic, bootstrap_servers=BOOTSTRAP, group_id=group, auto_offset_reset="earliest",
+                             enable_auto_commit=False, consumer_timeout_ms=15_000) for _ in range(2)]
+    read = set()
+    lock = threading.Lock()
+    deadline = time.time() + 60
+
+    def run(member):
+        # Each member polls on its own thread: a member blocked in JoinGroup waits for the others to rejoin.
+        while time.time() < deadline:
+            with lock:
+                if len(read) >= 600:
+                    return
+            for tp, records in member.poll(timeout_ms=200).items():
+                with lock:
+                    read.update((tp.partition, r.offset) for r in records)
+            member.commit()
+
+    threads = [threading.Thread(target=run, args=(m,)) for m in members]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assigned = [sorted(tp.partition for tp in m.assignment()) for m in members]
+    check("group members share the partitions", sorted(assigned[0] + assigned[1]) == [0, 1, 2], assigned)
+    check("group reads every record", len(read) == 600, len(read))
+    for member in members:
+        member.close()
+    resumed = KafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=group, enable_auto_commit=False)
+    committed = [resumed.committed(TopicPartition(topic, p)) for p in range(3)]
+    check("group committed offsets", committed == [200, 200, 200], committed)
+    resumed.close()
     admin.delete_topics([topic])
     check("admin delete_topics", topic not in admin.list_topics())
     admin.close()

@@ -37,5 +37,8 @@ check "kcat query offset by timestamp" grep -q "offset 0" "$work/query.txt"
 kcat -b "$BOOTSTRAP" -C -t "$topic" -p 0 -o -5 -e -q -J > "$work/json.txt"
 check "kcat JSON envelope (last 5)" test "$(wc -l < "$work/json.txt")" -eq 5
 
+timeout 60 kcat -b "$BOOTSTRAP" -G "kcat-group-$RANDOM" -o beginning -e -q -f '%s\n' "$topic" > "$work/group.txt" 2> "$work/group.err"
+check "kcat balanced consumer (-G) reads every record" test "$(wc -l < "$work/group.txt")" -eq 1001
+
 echo "kcat: $passed passed, $failed failed"
 test "$failed" -eq 0
