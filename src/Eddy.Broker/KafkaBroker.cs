@@ -43,7 +43,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             BootstrapServers = $"{identity.Host}:{identity.Port}";
             var waiters = new AppendWaiters(_topics);
             _offsets = new OffsetStore(options.DataDirectory, time);
-            _groups = new GroupCoordinator(_offsets, options.GroupInitialRebalanceDelayMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
+            _groups = new GroupCoordinator(_offsets, options.GroupInitialRebalanceDelayMs, options.OffsetsRetentionMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
             var dispatcher = new RequestDispatcher(new Dictionary<ApiKey, IRequestHandler>
             {
                 [ApiKey.ApiVersions] = new ApiVersionsHandler(),
@@ -70,6 +70,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 [ApiKey.DescribeGroups] = new DescribeGroupsHandler(_groups),
                 [ApiKey.ListGroups] = new ListGroupsHandler(_groups),
                 [ApiKey.DeleteGroups] = new DeleteGroupsHandler(_groups),
+                [ApiKey.OffsetDelete] = new OffsetDeleteHandler(_groups),
             });
             _listener.Start(dispatcher);
             _maintenance = RunMaintenanceAsync(time);

@@ -33,6 +33,7 @@ public static class BrokerConfigs
     public const string LogCleanupPolicy = "log.cleanup.policy";
     public const string ClusterId = "cluster.id";
     public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
+    public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
 
     public static readonly IReadOnlyList<ConfigDefinition> Broker =
     [
@@ -61,6 +62,7 @@ public static class BrokerConfigs
         new(LogMessageTimestampType, ConfigType.String, "CreateTime", "Whether batches keep the producer's timestamp or get the broker's.", ValidValues: ["CreateTime", "LogAppendTime"]),
         new(LogCleanupPolicy, ConfigType.List, "delete", "Default cleanup policy of topics.", ValidValues: ["delete", "compact"]),
         new(GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", "How long the first rebalance of an empty group waits for more members to join.", Minimum: 0),
+        new(OffsetsRetentionMinutes, ConfigType.Int, "10080", "How long a group's committed offsets are kept after the group has become empty.", Minimum: 1),
     ];
 
     public static readonly IReadOnlyList<ConfigDefinition> Topic =

@@ -34,6 +34,8 @@ public sealed class BrokerOptions
 
     public int GroupInitialRebalanceDelayMs { get; init; } = 3000;
 
+    public long OffsetsRetentionMs { get; init; } = 10080L * 60_000;
+
     /// <summary>The properties as given (canonical names), so DescribeConfigs can tell set values from defaults.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
@@ -80,6 +82,7 @@ public sealed class BrokerOptions
             SocketRequestMaxBytes = (int)GetLong(BrokerConfigs.SocketRequestMaxBytes),
             RetentionCheckIntervalMs = GetLong(BrokerConfigs.LogRetentionCheckIntervalMs),
             GroupInitialRebalanceDelayMs = (int)GetLong(BrokerConfigs.GroupInitialRebalanceDelayMs),
+            OffsetsRetentionMs = GetLong(BrokerConfigs.OffsetsRetentionMinutes) * 60_000,
             Properties = props,
             TopicDefaults = TopicDefaultsFrom(props),
         };

@@ -59,6 +59,9 @@ internal sealed class Group(string id)
 
     public GroupState State { get; set; } = GroupState.Empty;
 
+    /// <summary>When the group last lost its last member (offset retention counts from here).</summary>
+    public long EmptySince { get; set; }
+
     public int Generation { get; set; }
 
     public string? ProtocolType { get; set; }

@@ -21,13 +21,16 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _initialRebalanceDelayMs;
+    private readonly long _offsetsRetentionMs;
+    private long _nextRetentionCheck;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _ticker;
 
-    public GroupCoordinator(OffsetStore offsets, int initialRebalanceDelayMs, TimeProvider time, ILogger<GroupCoordinator> logger)
+    public GroupCoordinator(OffsetStore offsets, int initialRebalanceDelayMs, long offsetsRetentionMs, TimeProvider time, ILogger<GroupCoordinator> logger)
     {
         Offsets = offsets;
         _initialRebalanceDelayMs = initialRebalanceDelayMs;
+        _offsetsRetentionMs = offsetsRetentionMs;
         _time = time;
         _logger = logger;
         _ticker = TickAsync();
@@ -274,6 +277,36 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         return [.. ids.Select(Describe).OfType<GroupDescription>().Where(g => g.State != GroupState.Dead)];
     }
 
+    /// <summary>
+    /// OffsetDelete: removes a group's committed offsets for the given partitions, except for topics that an active
+    /// member of a consumer group subscribes to (GROUP_SUBSCRIBED_TO_TOPIC, as Kafka answers).
+    /// </summary>
+    public (ErrorCode GroupError, Dictionary<(string Topic, int Partition), ErrorCode> Partitions) DeleteOffsets(
+        string groupId, IReadOnlyList<(string Topic, int Partition)> partitions)
+    {
+        var subscribed = new HashSet<string>(StringComparer.Ordinal);
+        if (_groups.TryGetValue(groupId, out var group))
+        {
+            lock (group.Sync)
+            {
+                foreach (var member in group.Members.Values.Where(m => m.ProtocolType == ConsumerProtocol.ProtocolType))
+                {
+                    foreach (var (_, metadata) in member.Protocols)
+                    {
+                        subscribed.UnionWith(ConsumerProtocol.SubscribedTopics(metadata));
+                    }
+                }
+            }
+        }
+        else if (Offsets.Offsets(groupId).Count == 0)
+        {
+            return (ErrorCode.GroupIdNotFound, []);
+        }
+        var results = partitions.Distinct().ToDictionary(p => p, p => subscribed.Contains(p.Topic) ? ErrorCode.GroupSubscribedToTopic : ErrorCode.None);
+        Offsets.Delete(groupId, results.Where(r => r.Value == ErrorCode.None).Select(r => r.Key));
+        return (ErrorCode.None, results);
+    }
+
     /// <summary>Deletes an empty group and its offsets.</summary>
     public ErrorCode Delete(string groupId)
     {
@@ -389,6 +422,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         if (group.Members.Count == 0)
         {
             group.State = GroupState.Empty;
+            group.EmptySince = Now;
             group.Leader = null;
             group.Protocol = null;
             return;
@@ -430,6 +464,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         if (group.Members.Count == 0)
         {
             group.State = GroupState.Empty;
+            group.EmptySince = Now;
             group.Generation++;
             group.Protocol = null;
             return;
@@ -483,6 +518,11 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                         }
                     }
                 }
+                if (now >= _nextRetentionCheck)
+                {
+                    _nextRetentionCheck = now + Math.Min(60_000, Math.Max(1000, _offsetsRetentionMs / 10));
+                    ExpireOffsets(now);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -490,6 +530,42 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             // Stopping.
         }
     }
+
+    /// <summary>
+    /// offsets.retention.minutes: a group's committed offsets expire once the group has had no members, and the offset
+    /// no new commit, for the retention period (Kafka 2.1+ semantics). Active groups keep theirs.
+    /// </summary>
+    private void ExpireOffsets(long now)
+    {
+        foreach (var groupId in Offsets.Groups.ToList())
+        {
+            var emptySince = 0L;
+            if (_groups.TryGetValue(groupId, out var group))
+            {
+                lock (group.Sync)
+                {
+                    if (group.Members.Count > 0)
+                    {
+                        continue;
+                    }
+                    emptySince = group.EmptySince;
+                }
+            }
+            if (now - emptySince < _offsetsRetentionMs)
+            {
+                continue;
+            }
+            var expired = Offsets.Offsets(groupId).Where(kv => now - kv.Value.CommitTimestamp >= _offsetsRetentionMs).Select(kv => kv.Key).ToList();
+            if (expired.Count > 0)
+            {
+                Offsets.Delete(groupId, expired);
+                LogOffsetsExpired(groupId, expired.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group}: {Count} committed offsets expired (offsets.retention.minutes)")]
+    private partial void LogOffsetsExpired(string group, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {Group} is stable at generation {Generation} with {Members} members")]
     private partial void LogStable(string group, int generation, int members);

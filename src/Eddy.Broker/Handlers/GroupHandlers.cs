@@ -286,3 +286,31 @@ internal sealed class DeleteGroupsHandler(GroupCoordinator groups) : IRequestHan
         return ValueTask.FromResult<IApiMessage?>(response);
     }
 }
+
+/// <summary>OffsetDelete: drops committed offsets of partitions the group no longer consumes.</summary>
+internal sealed class OffsetDeleteHandler(GroupCoordinator groups) : IRequestHandler
+{
+    public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
+    {
+        var req = (OffsetDeleteRequest)request;
+        var requested = req.Topics.SelectMany(t => t.Partitions.Select(p => (t.Name, p.PartitionIndex))).ToList();
+        var (groupError, results) = groups.DeleteOffsets(req.GroupId, requested);
+        var response = new OffsetDeleteResponse { ErrorCode = (short)groupError };
+        if (groupError == ErrorCode.None)
+        {
+            foreach (var t in req.Topics)
+            {
+                response.Topics.Add(new OffsetDeleteResponse.OffsetDeleteResponseTopic
+                {
+                    Name = t.Name,
+                    Partitions = [.. t.Partitions.Select(p => new OffsetDeleteResponse.OffsetDeleteResponsePartition
+                    {
+                        PartitionIndex = p.PartitionIndex,
+                        ErrorCode = (short)results[(t.Name, p.PartitionIndex)],
+                    })],
+                });
+            }
+        }
+        return ValueTask.FromResult<IApiMessage?>(response);
+    }
+}

@@ -35,6 +35,7 @@ public static class SupportedApis
         [ApiKey.DescribeGroups] = (0, 5),
         [ApiKey.ListGroups] = (0, 4),
         [ApiKey.DeleteGroups] = (0, 2),
+        [ApiKey.OffsetDelete] = (0, 0),
     };
 
     public static bool IsSupported(ApiKey key, short version) =>
