@@ -32,4 +32,19 @@ public sealed record LogConfig
     /// before the deletion can still be copied out. The file is unlinked at once; its space is freed when the handle closes.
     /// </summary>
     public long FileDeleteDelayMs { get; init; } = 60_000;
+
+    /// <summary>cleanup.policy contains "compact": <see cref="PartitionLog.Compact"/> keeps only the latest record per key.</summary>
+    public bool Compact { get; init; }
+
+    /// <summary>cleanup.policy contains "delete": retention.ms and retention.bytes apply only when this is set.</summary>
+    public bool Delete { get; init; } = true;
+
+    /// <summary>delete.retention.ms: how long a tombstone (null value) survives after the cleaner first kept it.</summary>
+    public long DeleteRetentionMs { get; init; } = 86_400_000;
+
+    /// <summary>min.compaction.lag.ms: a segment holding a record younger than this (by timestamp) is not compacted.</summary>
+    public long MinCompactionLagMs { get; init; }
+
+    /// <summary>min.cleanable.dirty.ratio: a cleaner picks a log once <see cref="PartitionLog.DirtyRatio"/> reaches this.</summary>
+    public double MinCleanableDirtyRatio { get; init; } = 0.5;
 }

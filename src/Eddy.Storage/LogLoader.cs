@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Eddy.Storage;
 
 /// <summary>
-/// Opens a partition directory: removes leftovers of interrupted deletions, trusts every segment that another one
+/// Opens a partition directory: finishes or undoes an interrupted compaction swap (<see cref="CleanerRecovery"/>),
+/// removes leftovers of interrupted deletions, trusts every segment that another one
 /// follows once its indexes fit its size (rolled segments were fsynced), and fully validates the last segment,
 /// truncating a torn or corrupt tail. A middle segment that fails its check is validated in full too; if it then
 /// does not end where the next one starts, everything after it is dropped rather than served with a gap.
@@ -13,6 +14,7 @@ internal static class LogLoader
     public static (LogSegment[] Segments, long LogStartOffset) Load(string directory, LogConfig config, ILogger logger)
     {
         Directory.CreateDirectory(directory);
+        CleanerRecovery.Run(directory, logger);
         var checkpoint = LogStartOffsetCheckpoint.Read(directory, logger);
         var baseOffsets = FindSegments(directory, logger);
         var segments = new List<LogSegment>(baseOffsets.Count + 1);

@@ -60,9 +60,9 @@ internal sealed class LogSegment
     /// <summary>When the segment got its first batch (segment.ms counts from it); -1 while empty.</summary>
     public long RollingBaseTime => _rollingBaseTime;
 
-    public static LogSegment Create(string directory, long baseOffset)
+    public static LogSegment Create(string directory, long baseOffset, string state = "")
     {
-        var segment = new LogSegment(SegmentFiles.Open(directory, baseOffset, create: true), baseOffset);
+        var segment = new LogSegment(SegmentFiles.Open(directory, baseOffset, create: true, state), baseOffset);
         segment._offsetIndex.StartInMemory();
         segment._timeIndex.StartInMemory();
         return segment;

@@ -12,12 +12,15 @@ namespace Eddy.Storage;
 internal static class LogStartOffsetCheckpoint
 {
     public const string FileName = "log-start-offset.checkpoint";
+
+    /// <summary>The cleaner's first dirty offset (Kafka keeps it per log directory in cleaner-offset-checkpoint).</summary>
+    public const string CleanerFileName = "cleaner-offset.checkpoint";
     private const string TemporarySuffix = ".tmp";
     private const string Version = "0";
 
-    public static long? Read(string directory, ILogger logger)
+    public static long? Read(string directory, ILogger logger, string fileName = FileName)
     {
-        var path = Path.Combine(directory, FileName);
+        var path = Path.Combine(directory, fileName);
         // A temporary file is a write that did not reach its rename: the old value stands.
         File.Delete(path + TemporarySuffix);
         if (!File.Exists(path))
@@ -41,9 +44,9 @@ internal static class LogStartOffsetCheckpoint
         return null;
     }
 
-    public static void Write(string directory, long logStartOffset)
+    public static void Write(string directory, long logStartOffset, string fileName = FileName)
     {
-        var path = Path.Combine(directory, FileName);
+        var path = Path.Combine(directory, fileName);
         var temporary = path + TemporarySuffix;
         var content = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Version}\n{logStartOffset}\n"));
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))

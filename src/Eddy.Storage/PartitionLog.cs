@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Eddy.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +17,7 @@ public sealed class PartitionLog : IDisposable
     private const long MaxTimerDueMs = 0xFFFFFFFEL;
 
     private readonly Lock _lock = new();
+    private readonly Lock _cleanerLock = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<(LogSegment Segment, long DeletedAt)> _deleted = [];
@@ -28,9 +30,11 @@ public sealed class PartitionLog : IDisposable
     private ITimer? _flushTimer;
     private bool _flushTimerArmed;
     private long _fsyncCount;
+    private long _firstDirtyOffset;
 
     private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long logStartOffset)
     {
+        _firstDirtyOffset = LogStartOffsetCheckpoint.Read(directory, logger, LogStartOffsetCheckpoint.CleanerFileName) ?? 0;
         Directory = directory;
         _config = config;
         _time = time;
@@ -75,6 +79,38 @@ public sealed class PartitionLog : IDisposable
     }
 
     internal int SegmentCount => Volatile.Read(ref _segments).Length;
+
+    /// <summary>
+    /// Compaction: the share of the bytes of the non-active segments that lie at or above the cleaned point, from 0
+    /// (all cleaned) to 1 (never cleaned). A cleaner compacts the log with the highest ratio once it reaches
+    /// min.cleanable.dirty.ratio (Kafka's choice).
+    /// </summary>
+    public double DirtyRatio
+    {
+        get
+        {
+            var segments = Volatile.Read(ref _segments);
+            var firstDirty = Volatile.Read(ref _firstDirtyOffset);
+            long total = 0;
+            long dirty = 0;
+            for (var i = 0; i < segments.Length - 1; i++)
+            {
+                var size = segments[i].Size;
+                total += size;
+                if (segments[i].BaseOffset >= firstDirty)
+                {
+                    dirty += size;
+                }
+            }
+            return total == 0 ? 0 : (double)dirty / total;
+        }
+    }
+
+    /// <summary>The first offset the cleaner has not compacted yet (persisted in cleaner-offset.checkpoint).</summary>
+    internal long FirstDirtyOffset => Volatile.Read(ref _firstDirtyOffset);
+
+    /// <summary>Tests: called at each step of a compaction's swap protocol with the step's name.</summary>
+    internal Action<string>? CompactionStepHook { get; set; }
 
     /// <summary>How many times the log file was fsynced (flush policy, Flush, roll): lets tests see the policy work.</summary>
     internal long FsyncCount => Interlocked.Read(ref _fsyncCount);
@@ -336,6 +372,12 @@ public sealed class PartitionLog : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var config = _config;
             var deleted = 0;
+            if (!config.Delete)
+            {
+                // cleanup.policy=compact alone: nothing expires.
+                CloseDeletedSegments(force: false);
+                return 0;
+            }
             if (config.RetentionMs >= 0)
             {
                 var segments = _segments;
@@ -361,6 +403,70 @@ public sealed class PartitionLog : IDisposable
             }
             CloseDeletedSegments(force: false);
             return deleted;
+        }
+    }
+
+    /// <summary>
+    /// Log compaction (cleanup.policy=compact), as Kafka's log cleaner does it for one log; a no-op unless
+    /// <see cref="LogConfig.Compact"/> is set. Cleans the longest run of non-active segments from the start that lie
+    /// wholly below <paramref name="maxCompactableOffset"/> and hold no record newer than min.compaction.lag.ms
+    /// (by their largest timestamp, against <paramref name="now"/>): builds a map of each key's latest offset in the
+    /// dirty part of that range, then rewrites the range keeping only those records (records without a key stay,
+    /// tombstones stay until delete.retention.ms after they were first cleaned). Offsets never change; the log start
+    /// and end offsets stay. Consecutive segments are merged while they fit segment.bytes. Appends and reads go on
+    /// meanwhile: each cleaned segment is swapped in under the log's lock, and a reader still holding a replaced one
+    /// keeps it for file.delete.delay.ms. Crash-safe at every step (see <see cref="CleanerRecovery"/>).
+    /// </summary>
+    public CompactionResult Compact(long now, long maxCompactableOffset = long.MaxValue)
+    {
+        lock (_cleanerLock)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            LogConfig config;
+            LogSegment[] segments;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                config = _config;
+                segments = _segments;
+            }
+            if (!config.Compact)
+            {
+                return CompactionResult.None;
+            }
+            var count = 0;
+            while (count < segments.Length - 1
+                && segments[count].NextOffset <= maxCompactableOffset
+                && (config.MinCompactionLagMs <= 0 || now - segments[count].LargestTimestampForRetention() >= config.MinCompactionLagMs))
+            {
+                count++;
+            }
+            if (count == 0)
+            {
+                return CompactionResult.None;
+            }
+            var cleanable = segments[..count];
+            // The cleaner reads these without the lock: hold their files open even if retention deletes them meanwhile.
+            var held = 0;
+            try
+            {
+                while (held < cleanable.Length && cleanable[held].Files.TryAcquire())
+                {
+                    held++;
+                }
+                if (held < cleanable.Length)
+                {
+                    return CompactionResult.None;
+                }
+                return CompactHeld(cleanable, config, now, stopwatch);
+            }
+            finally
+            {
+                for (var i = 0; i < held; i++)
+                {
+                    cleanable[i].Files.Release();
+                }
+            }
         }
     }
 
@@ -413,6 +519,127 @@ public sealed class PartitionLog : IDisposable
             System.IO.Directory.Delete(Directory, recursive: true);
         }
     }
+
+    private CompactionResult CompactHeld(LogSegment[] cleanable, LogConfig config, long now, Stopwatch stopwatch)
+    {
+        var cleanableEnd = cleanable[^1].NextOffset;
+        var firstDirty = Math.Max(Volatile.Read(ref _firstDirtyOffset), cleanable[0].BaseOffset);
+        var map = new OffsetMap();
+        long mapBytes = 0;
+        foreach (var segment in cleanable)
+        {
+            if (segment.NextOffset > firstDirty)
+            {
+                mapBytes += LogCleaner.AddToMap(map, segment, firstDirty, cleanableEnd);
+            }
+        }
+        var cleaner = new LogCleaner(map, now, config);
+        var cleaned = 0;
+        var complete = true;
+        foreach (var group in GroupForCleaning(cleanable, config))
+        {
+            // A lone segment of the clean section that cleaning would leave as it is (nothing newer supersedes its
+            // records, no tombstone expired) is not rewritten; a dry run is cheaper than a copy.
+            if (group.Length == 1 && group[0].NextOffset <= firstDirty && !cleaner.WouldChange(group[0]))
+            {
+                continue;
+            }
+            var replacement = cleaner.WriteCleaned(Directory, group);
+            if (!SwapIn(group, replacement))
+            {
+                complete = false;
+                break;
+            }
+            cleaned += group.Length;
+        }
+        if (complete && cleanableEnd > Volatile.Read(ref _firstDirtyOffset))
+        {
+            CompactionStep("before-checkpoint");
+            LogStartOffsetCheckpoint.Write(Directory, cleanableEnd, LogStartOffsetCheckpoint.CleanerFileName);
+            Volatile.Write(ref _firstDirtyOffset, cleanableEnd);
+        }
+        var result = new CompactionResult(cleaned, mapBytes + cleaner.BytesRead, cleaner.BytesWritten, cleaner.RecordsRead, cleaner.RecordsKept, stopwatch.Elapsed);
+        StorageLog.Compacted(_logger, Directory, result.SegmentsCleaned, result.RecordsKept, result.RecordsRead, result.BytesRead, result.BytesWritten, (long)result.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    /// <summary>Runs of consecutive segments whose sizes add up to at most segment.bytes (Kafka's grouping), merged into one each.</summary>
+    private static List<LogSegment[]> GroupForCleaning(LogSegment[] segments, LogConfig config)
+    {
+        var maxSize = Math.Min(config.SegmentBytes, int.MaxValue);
+        var groups = new List<LogSegment[]>();
+        for (var start = 0; start < segments.Length;)
+        {
+            var end = start + 1;
+            long size = segments[start].Size;
+            while (end < segments.Length
+                && size + segments[end].Size <= maxSize
+                && segments[end].NextOffset - segments[start].BaseOffset < int.MaxValue)
+            {
+                size += segments[end].Size;
+                end++;
+            }
+            groups.Add(segments[start..end]);
+            start = end;
+        }
+        return groups;
+    }
+
+    /// <summary>
+    /// Swaps a cleaned segment in for <paramref name="group"/> (see <see cref="CleanerRecovery"/> for the protocol).
+    /// False, with the cleaned files deleted, when the group is no longer in the log (retention or DeleteRecords
+    /// removed some of it meanwhile) or the log was closed.
+    /// </summary>
+    private bool SwapIn(LogSegment[] group, LogSegment replacement)
+    {
+        try
+        {
+            CompactionStep("cleaned");
+            replacement.Files.Rename(SegmentFileNames.SwapSuffix, _ => CompactionStep("swap-indexes"));
+            CompactionStep("swap");
+        }
+        catch
+        {
+            LogCleaner.Discard(replacement);
+            throw;
+        }
+        lock (_lock)
+        {
+            var segments = _segments;
+            var index = _disposed ? -1 : Array.IndexOf(segments, group[0]);
+            if (index < 0 || index + group.Length > segments.Length - 1 || !segments.AsSpan(index, group.Length).SequenceEqual(group))
+            {
+                LogCleaner.Discard(replacement);
+                return false;
+            }
+            for (var i = 0; i < group.Length; i++)
+            {
+                group[i].Files.Rename(SegmentFileNames.DeletedSuffix);
+                CompactionStep(i == 0 ? "first-deleted" : "deleted");
+            }
+            replacement.Files.Rename("", _ => CompactionStep("final-indexes"));
+            CompactionStep("final");
+            Volatile.Write(ref _segments, [.. segments.AsSpan(0, index), replacement, .. segments.AsSpan(index + group.Length)]);
+            var deletedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var segment in group)
+            {
+                try
+                {
+                    segment.DeleteFiles();
+                }
+                catch (IOException e)
+                {
+                    StorageLog.DeleteFailed(_logger, segment.Files.LogPath, e);
+                }
+                // Readers holding the replaced segment keep it for file.delete.delay.ms, as after retention.
+                _deleted.Add((segment, deletedAt));
+            }
+            CloseDeletedSegments(force: false);
+            return true;
+        }
+    }
+
+    private void CompactionStep(string step) => CompactionStepHook?.Invoke(step);
 
     /// <summary>Offsets taken by the batches (sum of lastOffsetDelta + 1); rejects bytes that are not whole v2 batches.</summary>
     private static long CountOffsets(ReadOnlySpan<byte> batches)

@@ -9,10 +9,21 @@ internal static class SegmentFileNames
     public const string OffsetIndexSuffix = ".index";
     public const string TimeIndexSuffix = ".timeindex";
 
+    /// <summary>Added to the three names while the cleaner writes a segment; discarded by recovery.</summary>
+    public const string CleanedSuffix = ".cleaned";
+
+    /// <summary>Added once a cleaned segment is complete and fsynced; recovery finishes swapping it in.</summary>
+    public const string SwapSuffix = ".swap";
+
+    /// <summary>Added to replaced segments just before the swap completes; recovery deletes them.</summary>
+    public const string DeletedSuffix = ".deleted";
+
+    public static readonly string[] SegmentSuffixes = [LogSuffix, OffsetIndexSuffix, TimeIndexSuffix];
+
     private const int DigitCount = 20;
 
-    public static string PathOf(string directory, long baseOffset, string suffix) =>
-        Path.Combine(directory, baseOffset.ToString("D20", CultureInfo.InvariantCulture) + suffix);
+    public static string PathOf(string directory, long baseOffset, string suffix, string state = "") =>
+        Path.Combine(directory, baseOffset.ToString("D20", CultureInfo.InvariantCulture) + suffix + state);
 
     /// <summary>Recognises "{20 digits}{suffix}" for the three kinds of segment file.</summary>
     public static bool TryParse(string fileName, out long baseOffset, out string suffix)

@@ -15,21 +15,24 @@ internal sealed class SegmentFiles
     private readonly SafeFileHandle _timeIndex;
     private int _references = 1;
 
-    private SegmentFiles(string directory, long baseOffset, SafeFileHandle log, SafeFileHandle offsetIndex, SafeFileHandle timeIndex)
+    private readonly string _directory;
+    private readonly long _baseOffset;
+
+    private SegmentFiles(string directory, long baseOffset, string state, SafeFileHandle log, SafeFileHandle offsetIndex, SafeFileHandle timeIndex)
     {
-        LogPath = SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.LogSuffix);
-        OffsetIndexPath = SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.OffsetIndexSuffix);
-        TimeIndexPath = SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TimeIndexSuffix);
+        _directory = directory;
+        _baseOffset = baseOffset;
+        SetPaths(state);
         _log = log;
         _offsetIndex = offsetIndex;
         _timeIndex = timeIndex;
     }
 
-    public string LogPath { get; }
+    public string LogPath { get; private set; } = "";
 
-    public string OffsetIndexPath { get; }
+    public string OffsetIndexPath { get; private set; } = "";
 
-    public string TimeIndexPath { get; }
+    public string TimeIndexPath { get; private set; } = "";
 
     /// <summary>Valid while the caller holds a reference (the log's own, or one from <see cref="TryAcquire"/>).</summary>
     public SafeFileHandle Log => _log;
@@ -38,18 +41,21 @@ internal sealed class SegmentFiles
 
     public SafeFileHandle TimeIndex => _timeIndex;
 
-    /// <summary>Opens the files of a segment; <paramref name="create"/> starts them empty.</summary>
-    public static SegmentFiles Open(string directory, long baseOffset, bool create)
+    /// <summary>
+    /// Opens the files of a segment; <paramref name="create"/> starts them empty. <paramref name="state"/> is appended
+    /// to the names (<see cref="SegmentFileNames.CleanedSuffix"/> while the cleaner writes a segment).
+    /// </summary>
+    public static SegmentFiles Open(string directory, long baseOffset, bool create, string state = "")
     {
         var mode = create ? FileMode.Create : FileMode.OpenOrCreate;
         SafeFileHandle? log = null;
         SafeFileHandle? offsetIndex = null;
         try
         {
-            log = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.LogSuffix), create ? FileMode.Create : FileMode.Open);
-            offsetIndex = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.OffsetIndexSuffix), mode);
-            var timeIndex = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TimeIndexSuffix), mode);
-            return new SegmentFiles(directory, baseOffset, log, offsetIndex, timeIndex);
+            log = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.LogSuffix, state), create ? FileMode.Create : FileMode.Open);
+            offsetIndex = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.OffsetIndexSuffix, state), mode);
+            var timeIndex = OpenHandle(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TimeIndexSuffix, state), mode);
+            return new SegmentFiles(directory, baseOffset, state, log, offsetIndex, timeIndex);
         }
         catch
         {
@@ -91,6 +97,28 @@ internal sealed class SegmentFiles
         File.Delete(LogPath);
         File.Delete(OffsetIndexPath);
         File.Delete(TimeIndexPath);
+    }
+
+    /// <summary>
+    /// Renames the three files to the names with <paramref name="state"/> appended ("" for the final names), the
+    /// indexes first and the .log last: the log's name is what recovery goes by. Open handles keep working.
+    /// </summary>
+    public void Rename(string state, Action<string>? afterIndexes = null)
+    {
+        File.Move(OffsetIndexPath, SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.OffsetIndexSuffix, state), overwrite: true);
+        File.Move(TimeIndexPath, SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TimeIndexSuffix, state), overwrite: true);
+        OffsetIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.OffsetIndexSuffix, state);
+        TimeIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TimeIndexSuffix, state);
+        afterIndexes?.Invoke(state);
+        File.Move(LogPath, SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.LogSuffix, state), overwrite: true);
+        LogPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.LogSuffix, state);
+    }
+
+    private void SetPaths(string state)
+    {
+        LogPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.LogSuffix, state);
+        OffsetIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.OffsetIndexSuffix, state);
+        TimeIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TimeIndexSuffix, state);
     }
 
     // FileShare.Delete lets a segment be deleted while readers still hold it (Windows; POSIX always allows it).

@@ -38,4 +38,14 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Scheduled flush (flush.ms) of {Directory} failed")]
     public static partial void ScheduledFlushFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Completing the interrupted swap of cleaned segment {Path} (offsets {BaseOffset} to {NextOffset})")]
+    public static partial void CompletingSwap(ILogger logger, string path, long baseOffset, long nextOffset);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Discarding the cleaned segment {Path}, which is not whole ({Reason}); restoring the segments it was to replace")]
+    public static partial void DiscardingTornSwap(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information,
+        Message = "Compacted {Directory}: {Segments} segments, {RecordsKept} of {RecordsRead} records kept, {BytesRead} bytes read, {BytesWritten} written in {ElapsedMs} ms")]
+    public static partial void Compacted(ILogger logger, string directory, int segments, long recordsKept, long recordsRead, long bytesRead, long bytesWritten, long elapsedMs);
 }

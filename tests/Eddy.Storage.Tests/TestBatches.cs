@@ -1,6 +1,11 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 using Eddy.Protocol;
+using K4os.Compression.LZ4.Streams;
+using Snappier;
+using ZstdSharp;
 
 namespace Eddy.Storage.Tests;
 
@@ -11,7 +16,10 @@ public sealed record TestRecord(string? Key, string? Value, long Timestamp, IRea
 public sealed record StoredRecord(long Offset, long Timestamp, string? Key, string? Value, IReadOnlyList<KeyValuePair<string, string?>> Headers);
 
 /// <summary>Header fields of a batch read back from the log.</summary>
-public sealed record StoredBatch(long BaseOffset, long LastOffset, int Size, long MaxTimestamp, TimestampType TimestampType, int Position);
+public sealed record StoredBatch(long BaseOffset, long LastOffset, int Size, long MaxTimestamp, TimestampType TimestampType, int Position, short Attributes = 0, int RecordCount = 0)
+{
+    public CompressionType Compression => (CompressionType)(Attributes & RecordBatch.CompressionMask);
+}
 
 /// <summary>
 /// Writes valid record batches (magic 2, correct CRC-32C) with uncompressed records carrying keys, values and
@@ -69,6 +77,116 @@ public static class TestBatches
     }
 
     /// <summary>
+    /// A batch of the given records really compressed with <paramref name="codec"/>, encoded here independently of
+    /// the storage's codecs: snappy in xerial framing (the Java client) or raw (librdkafka), LZ4 frames, zstd, gzip.
+    /// </summary>
+    public static byte[] CreateCompressed(IReadOnlyList<TestRecord> records, CompressionType codec, bool xerial = true)
+    {
+        var plain = Create(records);
+        var body = plain.AsSpan(RecordBatch.HeaderSize);
+        byte[] payload;
+        switch (codec)
+        {
+            case CompressionType.Gzip:
+                using (var output = new MemoryStream())
+                {
+                    using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+                    {
+                        gzip.Write(body);
+                    }
+                    payload = output.ToArray();
+                }
+                break;
+            case CompressionType.Snappy when xerial:
+                {
+                    var output = new List<byte> { 0x82, (byte)'S', (byte)'N', (byte)'A', (byte)'P', (byte)'P', (byte)'Y', 0, 0, 0, 0, 1, 0, 0, 0, 1 };
+                    // Small blocks, so that a batch spans several of them.
+                    for (var position = 0; position < body.Length; position += 100)
+                    {
+                        var block = Snappy.CompressToArray(body.Slice(position, Math.Min(100, body.Length - position)));
+                        var length = new byte[4];
+                        BinaryPrimitives.WriteInt32BigEndian(length, block.Length);
+                        output.AddRange(length);
+                        output.AddRange(block);
+                    }
+                    payload = [.. output];
+                    break;
+                }
+            case CompressionType.Snappy:
+                payload = Snappy.CompressToArray(body);
+                break;
+            case CompressionType.Lz4:
+                {
+                    var writer = new ArrayBufferWriter<byte>();
+                    LZ4Frame.Encode(body, writer, new LZ4EncoderSettings { ChainBlocks = false, BlockSize = 64 * 1024 });
+                    payload = writer.WrittenSpan.ToArray();
+                    break;
+                }
+            case CompressionType.Zstd:
+                using (var compressor = new Compressor(3))
+                {
+                    payload = compressor.Wrap(body).ToArray();
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(codec));
+        }
+        var batch = new byte[RecordBatch.HeaderSize + payload.Length];
+        plain.AsSpan(0, RecordBatch.HeaderSize).CopyTo(batch);
+        payload.CopyTo(batch, RecordBatch.HeaderSize);
+        BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatch.BatchLengthOffset), batch.Length - RecordBatch.LogOverhead);
+        BinaryPrimitives.WriteInt16BigEndian(batch.AsSpan(RecordBatch.AttributesOffset), (short)codec);
+        RecordBatch.RewriteCrc(batch);
+        return batch;
+    }
+
+    /// <summary>The records of a batch, decompressed (again independently of the storage's codecs).</summary>
+    public static byte[] RecordsOf(ReadOnlySpan<byte> batch)
+    {
+        var payload = batch[RecordBatch.HeaderSize..];
+        switch (RecordBatch.Compression(batch))
+        {
+            case CompressionType.None:
+                return payload.ToArray();
+            case CompressionType.Gzip:
+                {
+                    using var input = new GZipStream(new MemoryStream(payload.ToArray()), CompressionMode.Decompress);
+                    using var output = new MemoryStream();
+                    input.CopyTo(output);
+                    return output.ToArray();
+                }
+            case CompressionType.Snappy when payload.Length >= 16 && payload[0] == 0x82 && payload[1] == (byte)'S':
+                {
+                    var output = new List<byte>();
+                    for (var position = 16; position < payload.Length;)
+                    {
+                        var length = BinaryPrimitives.ReadInt32BigEndian(payload[position..]);
+                        output.AddRange(Snappy.DecompressToArray(payload.Slice(position + 4, length)));
+                        position += 4 + length;
+                    }
+                    return [.. output];
+                }
+            case CompressionType.Snappy:
+                return Snappy.DecompressToArray(payload);
+            case CompressionType.Lz4:
+                {
+                    var writer = new ArrayBufferWriter<byte>();
+                    LZ4Frame.Decode(payload, writer);
+                    return writer.WrittenSpan.ToArray();
+                }
+            case CompressionType.Zstd:
+                {
+                    using var input = new DecompressionStream(new MemoryStream(payload.ToArray()));
+                    using var output = new MemoryStream();
+                    input.CopyTo(output);
+                    return output.ToArray();
+                }
+            default:
+                throw new InvalidDataException("unknown codec");
+        }
+    }
+
+    /// <summary>
     /// <paramref name="count"/> records keyed "{name}-{i}", with timestamps <paramref name="firstTimestamp"/> + i *
     /// <paramref name="timestampStep"/>, a value of <paramref name="valueSize"/> characters and one header.
     /// </summary>
@@ -122,19 +240,21 @@ public static class TestBatches
             Assert.Equal(RecordBatch.CurrentMagic, RecordBatch.Magic(batch));
             Assert.True(RecordBatch.IsCrcValid(batch), $"CRC mismatch in the batch at {position}");
             batches.Add(new StoredBatch(
-                RecordBatch.BaseOffset(batch), RecordBatch.LastOffset(batch), size, RecordBatch.MaxTimestamp(batch), RecordBatch.TimestampType(batch), position));
+                RecordBatch.BaseOffset(batch), RecordBatch.LastOffset(batch), size, RecordBatch.MaxTimestamp(batch), RecordBatch.TimestampType(batch), position,
+                RecordBatch.Attributes(batch), RecordBatch.RecordsCount(batch)));
             position += size;
         }
         return batches;
     }
 
-    /// <summary>Every record of every (uncompressed) batch in <paramref name="bytes"/>, with its offset and timestamp.</summary>
+    /// <summary>Every record of every batch in <paramref name="bytes"/> (decompressed), with its offset and timestamp.</summary>
     public static List<StoredRecord> ReadRecords(ReadOnlySpan<byte> bytes)
     {
         var records = new List<StoredRecord>();
         foreach (var info in ReadBatches(bytes))
         {
-            var batch = bytes.Slice(info.Position, info.Size);
+            var stored = bytes.Slice(info.Position, info.Size);
+            ReadOnlySpan<byte> batch = info.Compression == CompressionType.None ? stored : [.. stored[..RecordBatch.HeaderSize], .. RecordsOf(stored)];
             var baseOffset = RecordBatch.BaseOffset(batch);
             var baseTimestamp = RecordBatch.BaseTimestamp(batch);
             var logAppendTime = RecordBatch.TimestampType(batch) == TimestampType.LogAppendTime;
