@@ -20,6 +20,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly TopicManager _topics;
     private readonly OffsetStore _offsets;
     private readonly GroupCoordinator _groups;
+    private readonly LogCleanerService? _cleaner;
     private readonly KafkaListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
@@ -72,12 +73,19 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 [ApiKey.DeleteGroups] = new DeleteGroupsHandler(_groups),
                 [ApiKey.OffsetDelete] = new OffsetDeleteHandler(_groups),
             });
+            if (options.LogCleanerEnable)
+            {
+                _cleaner = new LogCleanerService(
+                    () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)).Append(("__consumer_offsets-0", _offsets.Log)),
+                    TimeSpan.FromMilliseconds(options.LogCleanerBackoffMs), time, loggerFactory.CreateLogger<LogCleanerService>());
+            }
             _listener.Start(dispatcher);
             _maintenance = RunMaintenanceAsync(time);
         }
         catch
         {
             _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _cleaner?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _groups?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _offsets?.Dispose();
             _topics?.Dispose();
@@ -141,6 +149,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         await _stopping.CancelAsync();
         await _listener.DisposeAsync();
         await _maintenance;
+        if (_cleaner is not null)
+        {
+            await _cleaner.DisposeAsync();
+        }
         await _groups.DisposeAsync();
         _offsets.Dispose();
         _topics.Dispose();

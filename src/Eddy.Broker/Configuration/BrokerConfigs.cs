@@ -34,6 +34,8 @@ public static class BrokerConfigs
     public const string ClusterId = "cluster.id";
     public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
     public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
+    public const string LogCleanerEnable = "log.cleaner.enable";
+    public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
 
     public static readonly IReadOnlyList<ConfigDefinition> Broker =
     [
@@ -62,6 +64,8 @@ public static class BrokerConfigs
         new(LogMessageTimestampType, ConfigType.String, "CreateTime", "Whether batches keep the producer's timestamp or get the broker's.", ValidValues: ["CreateTime", "LogAppendTime"]),
         new(LogCleanupPolicy, ConfigType.List, "delete", "Default cleanup policy of topics.", ValidValues: ["delete", "compact"]),
         new(GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", "How long the first rebalance of an empty group waits for more members to join.", Minimum: 0),
+        new(LogCleanerEnable, ConfigType.Boolean, "true", "Run the log cleaner that compacts topics with cleanup.policy=compact."),
+        new(LogCleanerBackoffMs, ConfigType.Long, "15000", "How often the log cleaner looks for logs to compact.", Minimum: 1),
         new(OffsetsRetentionMinutes, ConfigType.Int, "10080", "How long a group's committed offsets are kept after the group has become empty.", Minimum: 1),
     ];
 

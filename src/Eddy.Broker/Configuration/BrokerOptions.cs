@@ -36,6 +36,10 @@ public sealed class BrokerOptions
 
     public long OffsetsRetentionMs { get; init; } = 10080L * 60_000;
 
+    public bool LogCleanerEnable { get; init; } = true;
+
+    public long LogCleanerBackoffMs { get; init; } = 15000;
+
     /// <summary>The properties as given (canonical names), so DescribeConfigs can tell set values from defaults.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
@@ -83,6 +87,8 @@ public sealed class BrokerOptions
             RetentionCheckIntervalMs = GetLong(BrokerConfigs.LogRetentionCheckIntervalMs),
             GroupInitialRebalanceDelayMs = (int)GetLong(BrokerConfigs.GroupInitialRebalanceDelayMs),
             OffsetsRetentionMs = GetLong(BrokerConfigs.OffsetsRetentionMinutes) * 60_000,
+            LogCleanerEnable = bool.Parse(Get(BrokerConfigs.LogCleanerEnable)),
+            LogCleanerBackoffMs = GetLong(BrokerConfigs.LogCleanerBackoffMs),
             Properties = props,
             TopicDefaults = TopicDefaultsFrom(props),
         };

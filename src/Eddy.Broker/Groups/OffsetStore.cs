@@ -26,7 +26,7 @@ public sealed class OffsetStore : IDisposable
     public OffsetStore(string dataDirectory, TimeProvider time)
     {
         _time = time;
-        _log = PartitionLog.Open(Path.Combine(dataDirectory, "__consumer_offsets-0"), new LogConfig { RetentionMs = -1 }, time);
+        _log = PartitionLog.Open(Path.Combine(dataDirectory, "__consumer_offsets-0"), new LogConfig { RetentionMs = -1, Compact = true, Delete = false, SegmentBytes = 64L << 20 }, time);
         Replay();
     }
 
@@ -156,6 +156,9 @@ public sealed class OffsetStore : IDisposable
         w.WriteInt64(offset.CommitTimestamp);
         return w.WrittenMemory.ToArray();
     }
+
+    /// <summary>The internal log, compacted by the broker's cleaner like any compacted topic.</summary>
+    internal PartitionLog Log => _log;
 
     public void Dispose() => _log.Dispose();
 }

@@ -106,6 +106,12 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
             var highWatermark = log.LogEndOffset;
             var maxBytes = (int)Math.Clamp(Math.Min(remaining, request.PartitionMaxBytes), 0, int.MaxValue);
             var result = log.Read(request.FetchOffset, maxBytes, minOneBatch: firstNonEmpty, maxOffset: highWatermark);
+            // Compaction can leave record-less batch headers; a response holding nothing else reads to librdkafka
+            // as "message too large", so the read moves on past them (clients accept gaps on compacted topics).
+            for (var skips = 0; skips < 16 && OnlyEmptyBatches(result.Records) is { } next && next < highWatermark; skips++)
+            {
+                result = log.Read(next, maxBytes, minOneBatch: firstNonEmpty, maxOffset: highWatermark);
+            }
             remaining -= result.Records.SizeInBytes;
             return new FetchResponse.PartitionData
             {
@@ -136,6 +142,29 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
         {
             return Failed(request.Partition, ErrorCode.UnknownTopicOrPartition);
         }
+    }
+
+    /// <summary>The offset after the records when they are only batches without records (not control batches); else null.</summary>
+    private static long? OnlyEmptyBatches(Records records)
+    {
+        var size = records.SizeInBytes;
+        if (size < RecordBatch.HeaderSize)
+        {
+            return null;
+        }
+        Span<byte> header = stackalloc byte[RecordBatch.HeaderSize];
+        long next = -1;
+        for (var position = 0; position + RecordBatch.HeaderSize <= size;)
+        {
+            records.CopyRange(position, header);
+            if (RecordBatch.RecordsCount(header) != 0 || RecordBatch.IsControl(header))
+            {
+                return null;
+            }
+            next = RecordBatch.LastOffset(header) + 1;
+            position += RecordBatch.TotalSize(header);
+        }
+        return next;
     }
 
     private static FetchResponse.PartitionData Failed(int partition, ErrorCode error) => new()

@@ -24,6 +24,11 @@ public sealed class TopicConfig
             IndexIntervalBytes = (int)Long("index.interval.bytes"),
             FlushMessages = Long("flush.messages"),
             FlushMs = Long("flush.ms"),
+            Compact = Policies.Contains("compact"),
+            Delete = Policies.Contains("delete"),
+            DeleteRetentionMs = Long("delete.retention.ms"),
+            MinCompactionLagMs = Long("min.compaction.lag.ms"),
+            MinCleanableDirtyRatio = double.Parse(Values["min.cleanable.dirty.ratio"], CultureInfo.InvariantCulture),
         };
         MaxMessageBytes = (int)Long("max.message.bytes");
         TimestampType = Values["message.timestamp.type"] == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime;
@@ -42,6 +47,8 @@ public sealed class TopicConfig
     public TimestampType TimestampType { get; }
 
     private long Long(string key) => long.Parse(Values[key], CultureInfo.InvariantCulture);
+
+    private string[] Policies => Values["cleanup.policy"].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Validates the overrides (unknown keys and bad values throw <see cref="ConfigException"/>) and resolves them.</summary>
     public static TopicConfig Resolve(IReadOnlyDictionary<string, string> brokerTopicDefaults, IReadOnlyDictionary<string, string> overrides)

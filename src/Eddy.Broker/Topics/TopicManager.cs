@@ -201,6 +201,9 @@ public sealed class TopicManager : IDisposable
         }
     }
 
+    /// <summary>Every partition of every topic (a snapshot).</summary>
+    public IEnumerable<Partition> AllPartitions() => _topics.Values.SelectMany(t => t.Partitions);
+
     /// <summary>Applies retention to every partition; returns the number of segments deleted.</summary>
     public int EnforceRetention()
     {
@@ -268,8 +271,9 @@ public sealed class TopicManager : IDisposable
 
     // Only a directory holding nothing but segment files is removed: a stray user directory named like "backup-2" stays.
     private static bool LooksLikePartition(string directory) =>
-        Directory.EnumerateFiles(directory).All(f => Path.GetExtension(f) is ".log" or ".index" or ".timeindex" or ".tmp" or ".deleted" or ""
-            || Path.GetFileName(f).StartsWith("log-start-offset", StringComparison.Ordinal))
+        Directory.EnumerateFiles(directory).All(f => Path.GetExtension(f) is ".log" or ".index" or ".timeindex" or ".tmp" or ".deleted" or ".cleaned" or ".swap" or ""
+            || Path.GetFileName(f).StartsWith("log-start-offset", StringComparison.Ordinal)
+            || Path.GetFileName(f).StartsWith("cleaner-offset", StringComparison.Ordinal))
         && !Directory.EnumerateDirectories(directory).Any();
 
     // A crash between removing a topic from the store and deleting its directories leaves them behind.
