@@ -21,7 +21,7 @@ internal sealed class BenchBroker : IDisposable
 
     public int Pid => _process.Id;
 
-    public static BenchBroker Start()
+    public static BenchBroker Start(params string[] extraArgs)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -37,7 +37,7 @@ internal sealed class BenchBroker : IDisposable
         {
             info.ArgumentList.Add(entry);
         }
-        foreach (var arg in new[] { "up", "--data-dir", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "up", "--data-dir", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }

@@ -16,6 +16,8 @@ public static class BenchCommand
         var bench = new Command("bench", "Benchmarks with Confluent.Kafka: MB/s, records/s, latency percentiles, broker CPU and RSS. Results go to stdout, live progress to stderr.");
         bench.Add(Verb("produce", "Produce N records of S bytes over P partitions and report throughput and delivery latency.", console, Benchmarks.ProduceAsync));
         bench.Add(Verb("consume", "Consume N records of S bytes over P partitions (loading them first if the topic has fewer) and report throughput.", console, Benchmarks.ConsumeAsync));
+        bench.Add(Verb("compaction", "The log cleaner alone: N updates of S bytes over (P x 1250) keys written to a log, then compacted once; reports MB/s and records/s.", console, CompactionBenchmark.RunAsync));
+        bench.Add(Verb("groups", "Consumer groups: rebalance time of 3 members over 12 partitions after the last one joins, and offset commits/s from one client.", console, GroupBenchmarks.RunAsync));
         return bench;
     }
 
