@@ -239,6 +239,11 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             {
                 return ErrorCode.None;
             }
+            // Kafka's order: while the leader's assignment is awaited every commit waits, whatever its generation.
+            if (group.State == GroupState.CompletingRebalance)
+            {
+                return ErrorCode.RebalanceInProgress;
+            }
             if (!group.Members.TryGetValue(memberId, out var member))
             {
                 return ErrorCode.UnknownMemberId;
@@ -246,10 +251,6 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             if (generation != group.Generation)
             {
                 return ErrorCode.IllegalGeneration;
-            }
-            if (group.State == GroupState.CompletingRebalance)
-            {
-                return ErrorCode.RebalanceInProgress;
             }
             member.LastHeartbeat = Now;
             return ErrorCode.None;

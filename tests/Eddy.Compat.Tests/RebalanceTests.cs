@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Eddy.Testing;
+
+namespace Eddy.Compat.Tests;
+
+/// <summary>
+/// Members joining and leaving a consuming group while records keep arriving: with offsets committed after
+/// processing, no record is lost and none is read twice (eager and cooperative-sticky rebalancing).
+/// </summary>
+public class RebalanceTests
+{
+    [Theory]
+    [InlineData(PartitionAssignmentStrategy.Range)]
+    [InlineData(PartitionAssignmentStrategy.CooperativeSticky)]
+    public async Task A_fourth_member_joins_and_one_leaves_without_losing_or_repeating_records(PartitionAssignmentStrategy strategy)
+    {
+        await using var broker = await BrokerFixture.StartAsync(new Dictionary<string, string> { ["group.initial.rebalance.delay.ms"] = "0" });
+        const string topic = "churn";
+        const int total = 12_000;
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 12, ReplicationFactor = 1 }]);
+        }
+
+        var seen = new ConcurrentDictionary<int, int>();
+        var lastProcessed = new ConcurrentDictionary<(string Member, int Partition), long>();
+        var group = "churners-" + strategy;
+        using var stopAll = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        Task Member(CancellationToken leave) => Task.Run(() =>
+        {
+            using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+            {
+                BootstrapServers = broker.BootstrapServers,
+                GroupId = group,
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                EnableAutoCommit = false,
+                SessionTimeoutMs = 6000,
+                HeartbeatIntervalMs = 300,
+                PartitionAssignmentStrategy = strategy,
+            })
+            // Partitions leaving this member: commit what was processed, so their next owner starts right after it.
+            .SetPartitionsRevokedHandler((c, revoked) =>
+            {
+                var processed = revoked.Where(r => lastProcessed.ContainsKey((c.MemberId, r.Partition.Value)))
+                    .Select(r => new TopicPartitionOffset(r.TopicPartition, lastProcessed[(c.MemberId, r.Partition.Value)] + 1)).ToList();
+                if (processed.Count > 0)
+                {
+                    c.Commit(processed);
+                }
+            })
+            .Build();
+            consumer.Subscribe(topic);
+            while (!leave.IsCancellationRequested && !stopAll.IsCancellationRequested && seen.Count < total)
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                if (result?.Message is null)
+                {
+                    continue;
+                }
+                // Process, then commit: the next owner of this partition starts after this record.
+                seen.AddOrUpdate(int.Parse(result.Message.Value, System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
+                lastProcessed[(consumer.MemberId, result.Partition.Value)] = result.Offset.Value;
+                try
+                {
+                    consumer.Commit(result);
+                }
+                catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration)
+                {
+                    // A commit during a rebalance is refused, as Kafka refuses it; the revocation handler commits instead.
+                }
+            }
+            consumer.Close();
+        }, CancellationToken.None);
+
+        using var leaver = new CancellationTokenSource();
+        var members = new List<Task> { Member(CancellationToken.None), Member(CancellationToken.None), Member(leaver.Token) };
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 }).Build())
+        {
+            for (var i = 0; i < total; i++)
+            {
+                producer.Produce(new TopicPartition(topic, i % 12), new Message<Null, string> { Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                if (i == total / 3)
+                {
+                    producer.Flush(TimeSpan.FromSeconds(10));
+                    await Task.Delay(1000);
+                    members.Add(Member(CancellationToken.None)); // a fourth member joins mid-stream
+                }
+                if (i == 2 * total / 3)
+                {
+                    producer.Flush(TimeSpan.FromSeconds(10));
+                    await Task.Delay(1000);
+                    await leaver.CancelAsync(); // and one leaves
+                }
+            }
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+        await Task.WhenAll(members);
+
+        Assert.Equal(total, seen.Count);
+        var repeated = seen.Where(kv => kv.Value > 1).Select(kv => kv.Key).ToList();
+        Assert.True(repeated.Count == 0, $"{repeated.Count} records were read twice, e.g. {repeated.FirstOrDefault()}");
+    }
+}
