@@ -48,6 +48,7 @@ public static class CliApp
         root.Add(TopicsCommand.Create(console, environment));
         root.Add(ProduceCommand.Create(console, environment));
         root.Add(ConsumeCommand.Create(console, environment));
+        root.Add(GroupsCommand.Create(console, environment));
         root.Add(BenchCommand.Create(console));
         EpilogHelpAction.Install(root, new Dictionary<Command, Func<string>> { [up] = UpCommand.HelpEpilog });
         return root;

@@ -14,6 +14,10 @@ public class CliAppTests
     [InlineData("produce", "--key-separator")]
     [InlineData("consume", "--from-timestamp")]
     [InlineData("up", "--advertised-port")]
+    [InlineData("groups list", "--state")]
+    [InlineData("groups describe", "--members")]
+    [InlineData("groups reset-offsets", "--to-datetime")]
+    [InlineData("groups delete", "--group")]
     public async Task Every_verb_answers_help_with_option_descriptions(string verb, string option)
     {
         var (exitCode, output, _) = await CliHarness.RunAsync([.. verb.Split(' '), "--help"]);
@@ -58,6 +62,10 @@ public class CliAppTests
     [InlineData("topics")]
     [InlineData("produce t --acks 2")]
     [InlineData("consume t --partition x")]
+    [InlineData("groups")]
+    [InlineData("groups delete")]
+    [InlineData("groups reset-offsets --to-earliest --all-topics")]
+    [InlineData("groups reset-offsets --group g --all-topics --shift-by x")]
     public async Task Parse_errors_are_one_error_line_and_exit_code_2(string commandLine)
     {
         var (exitCode, output, error) = await CliHarness.RunAsync(commandLine.Split(' '));
@@ -170,5 +178,33 @@ public class CliAppTests
 
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Equal("error: The partitions must be greater than 0\n", error);
+    }
+
+    [Theory]
+    [InlineData("groups reset-offsets --group g --all-topics", "error: reset-offsets requires one of the scenarios: --to-earliest, --to-latest, --to-datetime, --shift-by, --to-offset\n")]
+    [InlineData("groups reset-offsets --group g --all-topics --to-earliest --to-offset 3", "error: give only one of --to-earliest, --to-latest, --to-datetime, --shift-by and --to-offset\n")]
+    [InlineData("groups reset-offsets --group g --to-earliest", "error: One of the reset scopes should be defined: --all-topics, --topic.\n")]
+    [InlineData("groups reset-offsets --group g --topic t --all-topics --to-earliest", "error: give either --topic or --all-topics, not both\n")]
+    [InlineData("groups reset-offsets --group g --all-topics --to-earliest --dry-run --execute", "error: give only one of --execute and --dry-run\n")]
+    [InlineData("groups reset-offsets --group g --topic t:x --to-earliest", "error: Invalid partition 'x' specified in topic arg 't:x'\n")]
+    [InlineData("groups reset-offsets --group g --all-topics --to-datetime soon", "error: --to-datetime expects epoch milliseconds or an ISO 8601 time such as 2024-05-01T12:00:00Z, got 'soon'\n")]
+    [InlineData("groups describe g --members --state", "error: give only one of --offsets, --members and --state\n")]
+    [InlineData("groups describe g --verbose", "error: --verbose can only be used with --members\n")]
+    [InlineData("groups list --state Sleeping", "error: Invalid state list 'Sleeping'. Valid states are: PreparingRebalance, CompletingRebalance, Stable, Dead, Empty\n")]
+    public async Task Groups_option_mistakes_are_usage_errors_before_connecting(string commandLine, string expectedError)
+    {
+        var (exitCode, output, error) = await CliHarness.RunAsync([.. commandLine.Split(' '), "-b", Unreachable]);
+
+        Assert.Equal((ExitCodes.Usage, "", expectedError), (exitCode, output, error));
+    }
+
+    [Fact]
+    public async Task Groups_shift_by_takes_negative_numbers()
+    {
+        var (exitCode, _, error) = await CliHarness.RunAsync(["groups", "reset-offsets", "--group", "g", "--all-topics", "--shift-by", "-2", "--dry-run", "-b", Unreachable]);
+
+        // Parsed: the command got as far as connecting.
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.StartsWith("error: _ALL_BROKERS_DOWN: ", error);
     }
 }

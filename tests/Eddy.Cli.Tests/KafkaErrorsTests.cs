@@ -45,6 +45,32 @@ public class KafkaErrorsTests
     }
 
     [Fact]
+    public void Group_admin_failures_name_the_group_or_partition()
+    {
+        var delete = new DeleteGroupsException(
+        [
+            new DeleteGroupReport { Group = "a", Error = new Error(ErrorCode.NoError) },
+            new DeleteGroupReport { Group = "b", Error = new Error(ErrorCode.NonEmptyGroup, "The group is not empty") },
+        ]);
+        Assert.Equal(["NON_EMPTY_GROUP: The group is not empty (group 'b')"], KafkaErrors.Describe(delete));
+
+        var alter = new AlterConsumerGroupOffsetsException(
+        [
+            new AlterConsumerGroupOffsetsReport
+            {
+                Group = "g",
+                Error = new Error(ErrorCode.NoError),
+                Partitions =
+                [
+                    new TopicPartitionOffsetError("t", 0, 5, new Error(ErrorCode.NoError)),
+                    new TopicPartitionOffsetError("t", 1, 5, new Error(ErrorCode.UnknownTopicOrPart, "Broker: Unknown topic or partition")),
+                ],
+            },
+        ]);
+        Assert.Equal(["UNKNOWN_TOPIC_OR_PART: Broker: Unknown topic or partition (partition 't-1')"], KafkaErrors.Describe(alter));
+    }
+
+    [Fact]
     public void Other_exceptions_use_their_error()
     {
         Assert.Equal(["_TRANSPORT: down"], KafkaErrors.Describe(new KafkaException(new Error(ErrorCode.Local_Transport, "down"))));

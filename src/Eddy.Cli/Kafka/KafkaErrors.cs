@@ -67,12 +67,22 @@ public static class KafkaErrors
             IncrementalAlterConfigsException e => PerSubject(e.Results.Select(r => (r.ConfigResource.Name, r.Error))),
             DescribeConfigsException e => PerSubject(e.Results.Select(r => (r.ConfigResource.Name, r.Error))),
             DescribeTopicsException e => PerSubject(e.Results.TopicDescriptions.Select(t => (t.Name, t.Error))),
+            DescribeConsumerGroupsException e => PerSubject(e.Results.ConsumerGroupDescriptions.Select(g => (g.GroupId, g.Error)), "group"),
+            DeleteGroupsException e => PerSubject(e.Results.Select(r => (r.Group, r.Error)), "group"),
+            ListConsumerGroupOffsetsException e => PerSubject(e.Results.SelectMany(r => r.Error.IsError
+                ? [(r.Group, r.Error)]
+                : r.Partitions.Select(p => ($"{p.Topic}-{p.Partition.Value}", p.Error))), "partition"),
+            AlterConsumerGroupOffsetsException e => PerSubject(e.Results.SelectMany(r => r.Error.IsError
+                ? [(r.Group, r.Error)]
+                : r.Partitions.Select(p => ($"{p.Topic}-{p.Partition.Value}", p.Error))), "partition"),
+            ListOffsetsException e => PerSubject(e.Result.ResultInfos.Select(i => i.TopicPartitionOffsetError)
+                .Select(p => ($"{p.Topic}-{p.Partition.Value}", p.Error)), "partition"),
             _ => [],
         };
         return lines.Count > 0 ? lines : [Format(exception.Error)];
     }
 
-    private static List<string> PerSubject(IEnumerable<(string Subject, Error Error)> results)
+    private static List<string> PerSubject(IEnumerable<(string Subject, Error Error)> results, string kind = "topic")
     {
         var lines = new List<string>();
         foreach (var (subject, error) in results)
@@ -83,7 +93,7 @@ public static class KafkaErrors
             }
             var line = Format(error);
             // Broker messages usually name the topic; add it when they do not, so a batch failure says which one.
-            lines.Add(string.IsNullOrEmpty(subject) || error.Reason.Contains(subject, StringComparison.Ordinal) ? line : $"{line} (topic '{subject}')");
+            lines.Add(string.IsNullOrEmpty(subject) || error.Reason.Contains(subject, StringComparison.Ordinal) ? line : $"{line} ({kind} '{subject}')");
         }
         return lines;
     }

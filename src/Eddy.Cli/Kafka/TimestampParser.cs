@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Eddy.Cli.Kafka;
 
 /// <summary>
-/// Parses --from-timestamp: a Unix epoch in milliseconds (all digits), or an ISO 8601 date or date-time. A value
+/// Parses --from-timestamp (and groups reset-offsets --to-datetime): a Unix epoch in milliseconds (all digits), or an ISO 8601 date or date-time. A value
 /// without a zone is taken as UTC, so the same command means the same instant on every machine.
 /// </summary>
 public static class TimestampParser
@@ -20,7 +20,10 @@ public static class TimestampParser
     ];
 
     /// <summary>Milliseconds since the Unix epoch.</summary>
-    public static long Parse(string text)
+    public static long Parse(string text) => Parse(text, "--from-timestamp");
+
+    /// <summary>Milliseconds since the Unix epoch; <paramref name="option"/> names the option in the error.</summary>
+    public static long Parse(string text, string option)
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
@@ -36,6 +39,6 @@ public static class TimestampParser
         {
             return instant.ToUnixTimeMilliseconds();
         }
-        throw CliException.Usage($"--from-timestamp expects epoch milliseconds or an ISO 8601 time such as 2024-05-01T12:00:00Z, got '{text}'");
+        throw CliException.Usage($"{option} expects epoch milliseconds or an ISO 8601 time such as 2024-05-01T12:00:00Z, got '{text}'");
     }
 }

@@ -1,0 +1,67 @@
+namespace Eddy.Cli.Output;
+
+/// <summary>One partition of a topic, as the group views name it.</summary>
+public readonly record struct GroupPartition(string Topic, int Partition) : IComparable<GroupPartition>
+{
+    /// <summary>Topic, then partition number: the order every group table lists partitions in.</summary>
+    public int CompareTo(GroupPartition other)
+    {
+        var byTopic = string.CompareOrdinal(Topic, other.Topic);
+        return byTopic != 0 ? byTopic : Partition.CompareTo(other.Partition);
+    }
+
+    public static bool operator <(GroupPartition left, GroupPartition right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(GroupPartition left, GroupPartition right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(GroupPartition left, GroupPartition right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(GroupPartition left, GroupPartition right) => left.CompareTo(right) >= 0;
+
+    /// <summary>Kafka's TopicPartition.toString: <c>topic-partition</c>.</summary>
+    public override string ToString() => $"{Topic}-{Partition}";
+}
+
+/// <summary>The broker that coordinates a group.</summary>
+public sealed record GroupCoordinatorNode(int Id, string Host, int Port);
+
+/// <summary>A member of a consumer group and the partitions assigned to it.</summary>
+public sealed record GroupMember(string ConsumerId, string? GroupInstanceId, string Host, string ClientId, IReadOnlyList<GroupPartition> Assignment);
+
+/// <summary>
+/// A consumer group as <c>eddy groups describe</c> shows it, gathered from DescribeConsumerGroups,
+/// ListConsumerGroupOffsets and ListOffsets. <see cref="State"/> is Kafka's name for the state (Stable, Empty,
+/// PreparingRebalance, CompletingRebalance, Dead). <see cref="LogEndOffsets"/> lacks partitions whose end offset
+/// could not be read (shown as '-').
+/// </summary>
+public sealed record ConsumerGroupInfo(
+    string GroupId,
+    string State,
+    GroupCoordinatorNode? Coordinator,
+    string? AssignmentStrategy,
+    IReadOnlyList<GroupMember> Members,
+    IReadOnlyDictionary<GroupPartition, long> CommittedOffsets,
+    IReadOnlyDictionary<GroupPartition, long> LogEndOffsets)
+{
+    public const string Stable = "Stable";
+    public const string Empty = "Empty";
+    public const string Dead = "Dead";
+}
+
+/// <summary>
+/// One row of the offsets view (kafka-consumer-groups.sh --describe). Null values print as '-': no commit, no known
+/// log end, no lag (either missing), or no owner.
+/// </summary>
+public sealed record GroupOffsetRow(
+    string Group,
+    string Topic,
+    int Partition,
+    long? CurrentOffset,
+    long? LogEndOffset,
+    long? Lag,
+    string? ConsumerId,
+    string? Host,
+    string? ClientId);
+
+/// <summary>One row of a reset-offsets plan: the offset the group will be (or was) moved to.</summary>
+public sealed record GroupOffsetReset(string Group, string Topic, int Partition, long NewOffset);
