@@ -3,6 +3,7 @@
 
 Usage: kafka_python_compat.py BOOTSTRAP. Prints one PASS/FAIL line per check and exits non-zero on any failure.
 """
+import subprocess
 import sys
 import threading
 import time
@@ -18,6 +19,13 @@ results = []
 def check(name, condition, detail=""):
     results.append(condition)
     print(("PASS " if condition else "FAIL ") + name + ("" if condition else f": {detail}"), flush=True)
+
+
+def consumer_end_offsets(topic):
+    c = KafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=None)
+    ends = c.end_offsets([TopicPartition(topic, p) for p in range(3)])
+    c.close()
+    return [ends[TopicPartition(topic, p)] for p in range(3)]
 
 
 def main():
@@ -72,7 +80,15 @@ def main():
     check("offsets_for_times", found[TopicPartition(topic, 0)].offset == 50, found)
     consumer.close()
 
-    # A consumer group: two kafka-python members share the topic, commit, and a new member resumes from the commits.
+    # A consumer group: two kafka-python members share a topic that kcat (another client, librdkafka) fills,
+    # commit, and a new member resumes from the commits.
+    kcat_topic = f"py-kcat-{uuid.uuid4().hex[:6]}"
+    admin.create_topics([NewTopic(name=kcat_topic, num_partitions=3, replication_factor=1)])
+    for p in range(3):
+        lines = "".join(f"k{p}-{i}:value-{p}-{i}\n" for i in range(200)).encode()
+        subprocess.run(["kcat", "-b", BOOTSTRAP, "-P", "-t", kcat_topic, "-p", str(p), "-K:"], input=lines, check=True)
+    check("kcat producer feeds the group's topic", consumer_end_offsets(kcat_topic) == [200, 200, 200])
+    first_topic, topic = topic, kcat_topic
     group = f"py-group-{uuid.uuid4().hex[:6]}"
     members = [KafkaConsumer(topic, bootstrap_servers=BOOTSTRAP, group_id=group, auto_offset_reset="earliest",
                              enable_auto_commit=False, consumer_timeout_ms=15_000) for _ in range(2)]
@@ -105,8 +121,9 @@ def main():
     committed = [resumed.committed(TopicPartition(topic, p)) for p in range(3)]
     check("group committed offsets", committed == [200, 200, 200], committed)
     resumed.close()
-    admin.delete_topics([topic])
-    check("admin delete_topics", topic not in admin.list_topics())
+    admin.delete_topics([first_topic, topic])
+    remaining = admin.list_topics()
+    check("admin delete_topics", first_topic not in remaining and topic not in remaining)
     admin.close()
 
 

@@ -106,6 +106,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public TopicManager Topics => _topics;
 
+    public GroupCoordinator Groups => _groups;
+
     public static Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

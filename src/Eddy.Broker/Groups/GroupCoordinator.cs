@@ -268,7 +268,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         {
             return new GroupDescription(group.Id, group.State, group.ProtocolType ?? "", group.State == GroupState.Stable ? group.Protocol ?? "" : "",
                 [.. group.Members.Values.Select(m => new MemberDescription(m.MemberId, m.InstanceId, m.ClientId, m.ClientHost,
-                    group.Protocol is { } p && m.Protocols.Any(x => x.Name == p) ? m.MetadataFor(p) : [], m.Assignment))]);
+                    group.Protocol is { } p && m.Protocols.Any(x => x.Name == p) ? m.MetadataFor(p) : [], m.Assignment))], group.Generation);
         }
     }
 
@@ -577,4 +577,4 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
 
 public sealed record MemberDescription(string MemberId, string? InstanceId, string ClientId, string ClientHost, byte[] Metadata, byte[] Assignment);
 
-public sealed record GroupDescription(string GroupId, GroupState State, string ProtocolType, string Protocol, IReadOnlyList<MemberDescription> Members);
+public sealed record GroupDescription(string GroupId, GroupState State, string ProtocolType, string Protocol, IReadOnlyList<MemberDescription> Members, int Generation = 0);
