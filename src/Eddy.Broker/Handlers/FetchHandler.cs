@@ -108,8 +108,10 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
             var result = log.Read(request.FetchOffset, maxBytes, minOneBatch: firstNonEmpty, maxOffset: highWatermark);
             // Compaction can leave record-less batch headers; a response holding nothing else reads to librdkafka
             // as "message too large", so the read moves on past them (clients accept gaps on compacted topics).
-            for (var skips = 0; skips < 16 && OnlyEmptyBatches(result.Records) is { } next && next < highWatermark; skips++)
+            var position = request.FetchOffset;
+            while (OnlyEmptyBatches(result.Records) is { } next && next > position && next < highWatermark)
             {
+                position = next;
                 result = log.Read(next, maxBytes, minOneBatch: firstNonEmpty, maxOffset: highWatermark);
             }
             remaining -= result.Records.SizeInBytes;
