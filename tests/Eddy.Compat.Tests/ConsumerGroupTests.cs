@@ -59,7 +59,7 @@ public class ConsumerGroupTests
                 consumer.Consume(TimeSpan.FromMilliseconds(100));
             }
         })).ToList();
-        await Task.WhenAll(settled);
+        await Task.WhenAll(settled).WaitAsync(TimeSpan.FromSeconds(120));
         var assignments = consumers.Select(c => c.Assignment.Select(tp => tp.Partition.Value).ToList()).ToList();
         Assert.Equal(Enumerable.Range(0, 12), assignments.SelectMany(a => a).Order());
 
@@ -80,7 +80,7 @@ public class ConsumerGroupTests
                 consumer.Commit(result);
             }
         })).ToList();
-        await Task.WhenAll(loops);
+        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(6000, seen.Count);
         Assert.All(seen, kv => Assert.Equal(1, kv.Value));
