@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Eddy.Broker.Groups;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
 using Eddy.Testing;
@@ -46,6 +47,7 @@ public class GroupProtocolTests
     public async Task Stale_generations_unknown_members_and_mismatched_protocols_get_kafka_errors()
     {
         await using var broker = await BrokerFixture.StartAsync(NoInitialDelay);
+        broker.Broker.Topics.Create("t", 2, new Dictionary<string, string>(), false, out _);
         using var client = new RawKafkaClient(broker.BootstrapServers);
         var (member, generation) = JoinAlone(client);
 
@@ -68,6 +70,33 @@ public class GroupProtocolTests
             Topics = [new OffsetCommitRequest.OffsetCommitRequestTopic { Name = "t", Partitions = [new OffsetCommitRequest.OffsetCommitRequestPartition { PartitionIndex = 0, CommittedOffset = 5 }] }],
         }, 7).Response;
         Assert.Equal((short)ErrorCode.IllegalGeneration, commit.Topics[0].Partitions[0].ErrorCode);
+
+        var mixed = client.Call<OffsetCommitResponse>(new OffsetCommitRequest
+        {
+            GroupId = "g",
+            GenerationIdOrMemberEpoch = generation,
+            MemberId = member,
+            Topics =
+            [
+                new OffsetCommitRequest.OffsetCommitRequestTopic { Name = "no-such-topic", Partitions = [new() { PartitionIndex = 0, CommittedOffset = 1 }] },
+                new OffsetCommitRequest.OffsetCommitRequestTopic
+                {
+                    Name = "t",
+                    Partitions =
+                    [
+                        new() { PartitionIndex = 9, CommittedOffset = 1 },
+                        new() { PartitionIndex = 0, CommittedOffset = 2, CommittedMetadata = new string('x', 5000) },
+                        new() { PartitionIndex = 1, CommittedOffset = 3, CommittedMetadata = "fine" },
+                    ],
+                },
+            ],
+        }, 7).Response;
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, mixed.Topics[0].Partitions[0].ErrorCode);
+        Assert.Equal((short)ErrorCode.UnknownTopicOrPartition, mixed.Topics[1].Partitions[0].ErrorCode);
+        Assert.Equal((short)ErrorCode.OffsetMetadataTooLarge, mixed.Topics[1].Partitions[1].ErrorCode);
+        Assert.Equal(0, mixed.Topics[1].Partitions[2].ErrorCode);
+        Assert.Null(broker.Broker.Groups.Offsets.Get("g", "t", 0));
+        Assert.Equal(new CommittedOffset(3, -1, "fine", broker.Broker.Groups.Offsets.Get("g", "t", 1)!.Value.CommitTimestamp), broker.Broker.Groups.Offsets.Get("g", "t", 1));
 
         // The healthy member is untouched by all of this.
         Assert.Equal(0, Heartbeat(member, generation));

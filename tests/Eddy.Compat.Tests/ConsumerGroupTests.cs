@@ -142,4 +142,37 @@ public class ConsumerGroupTests
         Assert.Contains(groups.Valid, g => g.GroupId == "resumers");
         resumed.Close();
     }
+
+    [Fact]
+    public async Task Auto_commit_stores_the_consumed_position()
+    {
+        await using var broker = await BrokerFixture.StartAsync(NoInitialDelay);
+        const string topic = "autocommit";
+        await CreateTopic(broker.BootstrapServers, topic, 1);
+        Produce(broker.BootstrapServers, topic, 1, 100);
+        using (var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = "auto",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 200,
+        }).Build())
+        {
+            consumer.Subscribe(topic);
+            var read = 0;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (read < 100 && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(100))?.Message is not null)
+                {
+                    read++;
+                }
+            }
+            Assert.Equal(100, read);
+            // Close commits the final position; the interval commits before it.
+            consumer.Close();
+        }
+        Assert.Equal(100, broker.Broker.Groups.Offsets.Get("auto", topic, 0)!.Value.Offset);
+    }
 }
