@@ -75,14 +75,9 @@ public sealed class TopicManager : IDisposable
         {
             return new(ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
         }
-        TopicConfig config;
-        try
+        if (!TryResolve(configs, out var config, out var invalidConfig))
         {
-            config = TopicConfig.Resolve(_options.TopicDefaults, configs);
-        }
-        catch (ConfigException e)
-        {
-            return new(ErrorCode.InvalidConfig, e.Message);
+            return invalidConfig;
         }
         lock (_changeLock)
         {
@@ -179,14 +174,9 @@ public sealed class TopicManager : IDisposable
             {
                 return new(ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
             }
-            TopicConfig config;
-            try
+            if (!TryResolve(overrides, out var config, out var invalidConfig))
             {
-                config = TopicConfig.Resolve(_options.TopicDefaults, overrides);
-            }
-            catch (ConfigException e)
-            {
-                return new(ErrorCode.InvalidConfig, e.Message);
+                return invalidConfig;
             }
             if (validateOnly)
             {
@@ -238,6 +228,22 @@ public sealed class TopicManager : IDisposable
                 }
             }
             _topics = new(StringComparer.Ordinal);
+        }
+    }
+
+    private bool TryResolve(IReadOnlyDictionary<string, string> overrides, out TopicConfig config, out TopicResult error)
+    {
+        try
+        {
+            config = TopicConfig.Resolve(_options.TopicDefaults, overrides);
+            error = TopicResult.Ok;
+            return true;
+        }
+        catch (ConfigException e)
+        {
+            config = null!;
+            error = new(ErrorCode.InvalidConfig, e.Message);
+            return false;
         }
     }
 
