@@ -48,12 +48,14 @@ public sealed class OffsetStore : IDisposable
         }
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var records = commits.Select(c => Record.Create(now, EncodeKey(group, c.Topic, c.Partition), EncodeValue(c.Offset))).ToList();
-        Append(records);
         var offsets = _groups.GetOrAdd(group, _ => new());
-        foreach (var (topic, partition, offset) in commits)
+        Append(records, () =>
         {
-            offsets[(topic, partition)] = offset;
-        }
+            foreach (var (topic, partition, offset) in commits)
+            {
+                offsets[(topic, partition)] = offset;
+            }
+        });
     }
 
     /// <summary>Deletes offsets (tombstones); all of the group's when <paramref name="partitions"/> is null.</summary>
@@ -69,19 +71,24 @@ public sealed class OffsetStore : IDisposable
             return;
         }
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        Append([.. keys.Select(k => Record.Create(now, EncodeKey(group, k.Topic, k.Partition), null))]);
-        foreach (var key in keys)
+        Append([.. keys.Select(k => Record.Create(now, EncodeKey(group, k.Topic, k.Partition), null))], () =>
         {
-            offsets.TryRemove(key, out _);
-        }
+            foreach (var key in keys)
+            {
+                offsets.TryRemove(key, out _);
+            }
+        });
     }
 
-    private void Append(List<Record> records)
+    // Writing and applying under one lock keeps the in-memory map in log order: two racing commits of the same
+    // partition end the same way in memory now and in the replay after a restart.
+    private void Append(List<Record> records, Action apply)
     {
         var batch = RecordBatchBuilder.Build(records);
         lock (_appendLock)
         {
             _log.Append(batch, TimestampType.CreateTime, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            apply();
         }
     }
 
