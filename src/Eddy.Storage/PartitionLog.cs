@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Eddy.Protocol;
+using Eddy.Storage.Producers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -132,7 +133,14 @@ public sealed class PartitionLog : IDisposable
     /// rewriting each batch's BaseOffset in place, stamps <paramref name="now"/> when the topic uses LogAppendTime,
     /// rolls the segment first if needed, and writes all batches with one positional write. When this returns the
     /// bytes are in the operating system (a killed process cannot lose them), and fsynced if the flush policy says so.
+    /// A batch with a producer id (idempotent or transactional) is first checked against that producer's state, as
+    /// Kafka does: a repeat of one of its last five batches writes nothing and returns the original offsets
+    /// (<see cref="AppendInfo.IsDuplicate"/>); a transactional batch opens the producer's transaction if none is open.
     /// </summary>
+    /// <exception cref="ProducerStateException">
+    /// INVALID_PRODUCER_EPOCH (older epoch), OUT_OF_ORDER_SEQUENCE_NUMBER (a gap, or a new epoch not starting at 0),
+    /// INVALID_TXN_STATE (a non-transactional batch while the producer's transaction is open). Nothing is written.
+    /// </exception>
     public AppendInfo Append(Memory<byte> batches, TimestampType timestampType, long now)
     {
         var span = batches.Span;
@@ -469,6 +477,42 @@ public sealed class PartitionLog : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// The first offset of the oldest transaction still open on this partition, or the log end offset when none is:
+    /// read_committed consumers read only below it.
+    /// </summary>
+    public long LastStableOffset => throw new NotImplementedException();
+
+    /// <summary>
+    /// Ends the producer's open transaction with a COMMIT or ABORT control batch (one record, key {0, type}, value
+    /// {0, coordinatorEpoch}) carrying the producer's id and epoch; an ABORT also enters the transaction into the
+    /// aborted-transaction index. Without an open transaction the marker is still written (a coordinator completing
+    /// markers again after a restart), and changes nothing else.
+    /// </summary>
+    /// <exception cref="ProducerStateException">
+    /// INVALID_PRODUCER_EPOCH when <paramref name="producerEpoch"/> is older than the producer's epoch;
+    /// TRANSACTION_COORDINATOR_FENCED when <paramref name="coordinatorEpoch"/> is older than the last one seen.
+    /// </exception>
+    public AppendInfo AppendEndTransactionMarker(long producerId, short producerEpoch, bool commit, int coordinatorEpoch, long now)
+        => throw new NotImplementedException();
+
+    /// <summary>
+    /// The aborted transactions with data in [<paramref name="fetchOffset"/>, <paramref name="upperBoundOffset"/>):
+    /// those whose ABORT marker is at or after the fetch offset and whose first offset is below the bound, in
+    /// first-offset order.
+    /// </summary>
+    public IReadOnlyList<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBoundOffset)
+        => throw new NotImplementedException();
+
+    /// <summary>The producers this partition keeps state for (DescribeProducers).</summary>
+    public IReadOnlyList<ProducerInfo> Producers() => throw new NotImplementedException();
+
+    /// <summary>
+    /// Forgets producers whose last batch is more than <paramref name="expirationMs"/> old (producer.id.expiration.ms)
+    /// and that have no open transaction. Returns how many were forgotten.
+    /// </summary>
+    public int ExpireProducers(long now, long expirationMs) => throw new NotImplementedException();
 
     /// <summary>fsyncs the active segment and its indexes.</summary>
     public void Flush()
