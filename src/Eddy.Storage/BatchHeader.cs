@@ -15,6 +15,9 @@ internal readonly struct BatchHeader
         BaseTimestamp = RecordBatch.BaseTimestamp(header);
         MaxTimestamp = RecordBatch.MaxTimestamp(header);
         RecordsCount = RecordBatch.RecordsCount(header);
+        ProducerId = RecordBatch.ProducerId(header);
+        ProducerEpoch = RecordBatch.ProducerEpoch(header);
+        BaseSequence = RecordBatch.BaseSequence(header);
     }
 
     public long BaseOffset { get; }
@@ -32,6 +35,16 @@ internal readonly struct BatchHeader
     public long MaxTimestamp { get; }
 
     public int RecordsCount { get; }
+
+    public long ProducerId { get; }
+
+    public short ProducerEpoch { get; }
+
+    public int BaseSequence { get; }
+
+    public bool IsTransactional => (Attributes & RecordBatch.TransactionalMask) != 0;
+
+    public bool IsControl => (Attributes & RecordBatch.ControlMask) != 0;
 
     public long LastOffset => BaseOffset + LastOffsetDelta;
 

@@ -6,7 +6,8 @@ namespace Eddy.Storage;
 /// Finishes or undoes a compaction that a crash interrupted, before the loader looks at the segments. The cleaner's
 /// protocol for each group of segments it replaces (see <see cref="PartitionLog.Compact"/>):
 /// <list type="number">
-/// <item>write the cleaned segment as {base}.log.cleaned (+ .index.cleaned, .timeindex.cleaned) and fsync it;</item>
+/// <item>write the cleaned segment as {base}.log.cleaned (+ .index.cleaned, .timeindex.cleaned, and .txnindex.cleaned
+/// holding the transaction index entries of every segment it replaces) and fsync it;</item>
 /// <item>rename the indexes, then the log, to .swap: a {base}.log.swap is a complete cleaned segment (commit point);</item>
 /// <item>rename the replaced segments' files to .deleted;</item>
 /// <item>rename the .swap files to their final names, the log last;</item>
@@ -70,16 +71,23 @@ internal static class CleanerRecovery
             return;
         }
         StorageLog.CompletingSwap(logger, swapPath, baseOffset, result.NextOffset);
+        // The cleaned segment's transaction index holds every entry of the segments it replaces, and unlike the other
+        // indexes it cannot be rebuilt from a log whose aborted data is gone. Without a .txnindex.swap, a final-named
+        // one at the base offset is either the cleaned one (renamed before the crash) or one the cleaned segment has
+        // all entries of: keep it either way.
+        var transactionIndex = Path.GetFileName(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TransactionIndexSuffix));
+        var keepTransactionIndex = !File.Exists(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TransactionIndexSuffix, SegmentFileNames.SwapSuffix));
         foreach (var path in Directory.GetFiles(directory))
         {
             if (SegmentFileNames.TryParse(Path.GetFileName(path), out var segmentBase, out _)
-                && segmentBase >= baseOffset && segmentBase < result.NextOffset)
+                && segmentBase >= baseOffset && segmentBase < result.NextOffset
+                && !(keepTransactionIndex && Path.GetFileName(path) == transactionIndex))
             {
                 File.Delete(path);
             }
         }
         // The log last, as in the cleaner: until it is renamed the .log.swap still marks an unfinished swap.
-        foreach (var suffix in (ReadOnlySpan<string>)[SegmentFileNames.OffsetIndexSuffix, SegmentFileNames.TimeIndexSuffix, SegmentFileNames.LogSuffix])
+        foreach (var suffix in (ReadOnlySpan<string>)[SegmentFileNames.OffsetIndexSuffix, SegmentFileNames.TimeIndexSuffix, SegmentFileNames.TransactionIndexSuffix, SegmentFileNames.LogSuffix])
         {
             var swap = SegmentFileNames.PathOf(directory, baseOffset, suffix, SegmentFileNames.SwapSuffix);
             if (File.Exists(swap))

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Eddy.Protocol;
+using Eddy.Storage.Producers;
 using Microsoft.Win32.SafeHandles;
 
 namespace Eddy.Storage;
@@ -123,9 +124,11 @@ internal sealed class SegmentBatchReader : IDisposable
 /// lastOffsetDelta, producer fields, attributes and codec, and each surviving record its offset delta, timestamp and
 /// headers (Kafka does the same for v2 batches), so a cleaned segment still ends at the offset the next segment
 /// starts from; a segment whose last batch empties entirely keeps that batch as an empty header for this reason.
-/// Control and transactional batches are copied as they are, and their records neither enter the map nor lose to
-/// it: without a transaction index the cleaner cannot tell aborted data from committed data, so it never lets
-/// one remove the other. Tombstones follow KIP-534: the first time the cleaner keeps one, its batch gets the
+/// Transactions (see <see cref="CleanerTransactions"/>): the batches of aborted transactions are removed whole and
+/// their keys never enter the map; committed transactional batches are compacted like any others; control batches
+/// (markers) are copied as they are, since a marker gone before its transaction's data would make a rebuild from
+/// the log think the transaction still open; and each producer's last batch stays, as an empty header if its
+/// records all go. Tombstones follow KIP-534: the first time the cleaner keeps one, its batch gets the
 /// delete-horizon flag (attribute bit 6) and baseTimestamp = now + delete.retention.ms (record timestamp deltas are
 /// rebased so every record keeps its timestamp); a later pass at or after that horizon drops the tombstone.
 /// </summary>
@@ -137,6 +140,7 @@ internal sealed class LogCleaner
     private const int FlushThreshold = 1 << 20;
 
     private readonly OffsetMap _map;
+    private readonly CleanerTransactions _transactions;
     private readonly long _now;
     private readonly long _deleteRetentionMs;
     private readonly int _indexIntervalBytes;
@@ -144,9 +148,10 @@ internal sealed class LogCleaner
     private readonly ArrayBufferWriter<byte> _records = new(64 * 1024);
     private readonly List<RecordSpan> _kept = [];
 
-    public LogCleaner(OffsetMap map, long now, LogConfig config)
+    public LogCleaner(OffsetMap map, long now, LogConfig config, CleanerTransactions transactions)
     {
         _map = map;
+        _transactions = transactions;
         _now = now;
         _deleteRetentionMs = config.DeleteRetentionMs;
         _indexIntervalBytes = config.IndexIntervalBytes;
@@ -173,13 +178,13 @@ internal sealed class LogCleaner
     public long RecordsKept { get; private set; }
 
     /// <summary>Adds the keys of the records in [<paramref name="from"/>, <paramref name="to"/>) of a segment to the map.</summary>
-    public static long AddToMap(OffsetMap map, LogSegment segment, long from, long to)
+    public static long AddToMap(OffsetMap map, LogSegment segment, long from, long to, CleanerTransactions transactions)
     {
         using var reader = new SegmentBatchReader(segment.Files.Log, segment.Size);
         while (reader.TryNext(out _, out var batch))
         {
             var header = new BatchHeader(batch);
-            if (header.LastOffset < from || header.BaseOffset >= to || !IsCompactable(batch, header))
+            if (header.LastOffset < from || header.BaseOffset >= to || !IsCompactable(batch, header) || transactions.IsAborted(header))
             {
                 continue;
             }
@@ -261,7 +266,16 @@ internal sealed class LogCleaner
                             lastWrittenEnd = header.LastOffset + 1;
                             break;
                         default:
-                            lastEmptied = batch[..RecordBatch.HeaderSize].ToArray();
+                            if (_transactions.IsLastBatchOfProducer(header))
+                            {
+                                WriteEmpty(batch[..RecordBatch.HeaderSize]);
+                                lastEmptied = null;
+                                lastWrittenEnd = header.LastOffset + 1;
+                            }
+                            else
+                            {
+                                lastEmptied = batch[..RecordBatch.HeaderSize].ToArray();
+                            }
                             break;
                     }
                     if (_output.WrittenCount >= FlushThreshold)
@@ -278,6 +292,7 @@ internal sealed class LogCleaner
                 lastWrittenEnd = end;
             }
             FlushOutput(cleaned);
+            CarryAbortedTransactions(group, cleaned);
             if (cleaned.NextOffset != end || cleaned.Size == 0)
             {
                 throw new InvalidOperationException(
@@ -307,9 +322,26 @@ internal sealed class LogCleaner
         }
     }
 
-    /// <summary>Plain data batches; control and transactional batches are never compacted (see the class summary).</summary>
+    /// <summary>
+    /// The cleaned segment answers for the aborted transactions whose markers were in the segments it replaces,
+    /// whether or not their data is still there (markers stay, so the entries do too).
+    /// </summary>
+    private static void CarryAbortedTransactions(IReadOnlyList<LogSegment> group, LogSegment cleaned)
+    {
+        var entries = new List<AbortedTxn>();
+        foreach (var segment in group)
+        {
+            entries.AddRange(segment.Transactions.Entries);
+        }
+        if (entries.Count > 0)
+        {
+            cleaned.Transactions.Rewrite([.. entries]);
+        }
+    }
+
+    /// <summary>Data batches whose records can be read; markers are never compacted (see the class summary).</summary>
     private static bool IsCompactable(ReadOnlySpan<byte> batch, in BatchHeader header) =>
-        (header.Attributes & (RecordBatch.ControlMask | RecordBatch.TransactionalMask)) == 0
+        !header.IsControl
         && RecordCompression.IsSupported((CompressionType)(header.Attributes & RecordBatch.CompressionMask))
         && header.RecordsCount >= 0
         && RecordBatch.IsCrcValid(batch);
@@ -344,6 +376,16 @@ internal sealed class LogCleaner
     private Outcome Filter(ReadOnlySpan<byte> batch, out byte[]? decompressed, bool count)
     {
         var header = new BatchHeader(batch);
+        if (_transactions.IsAborted(header) && header.RecordsCount > 0)
+        {
+            // Aborted data goes whole, without looking at its records: no consumer may ever see them.
+            decompressed = null;
+            if (count)
+            {
+                RecordsRead += header.RecordsCount;
+            }
+            return Outcome.Emptied;
+        }
         if (!IsCompactable(batch, header) || !TryGetRecords(batch, header, out decompressed))
         {
             decompressed = null;

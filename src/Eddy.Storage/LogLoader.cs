@@ -22,7 +22,7 @@ internal static class LogLoader
         {
             for (var i = 0; i < baseOffsets.Count; i++)
             {
-                var segment = LogSegment.Open(directory, baseOffsets[i]);
+                var segment = LogSegment.Open(directory, baseOffsets[i], logger);
                 segments.Add(segment);
                 if (i == baseOffsets.Count - 1)
                 {
@@ -117,5 +117,6 @@ internal static class LogLoader
         File.Delete(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.LogSuffix));
         File.Delete(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.OffsetIndexSuffix));
         File.Delete(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TimeIndexSuffix));
+        File.Delete(SegmentFileNames.PathOf(directory, baseOffset, SegmentFileNames.TransactionIndexSuffix));
     }
 }

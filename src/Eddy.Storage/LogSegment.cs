@@ -1,7 +1,12 @@
 using System.Buffers;
+using Eddy.Storage.Producers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eddy.Storage;
+
+/// <summary>Sees one batch of a scan: its header and, for a control batch, its bytes (empty otherwise).</summary>
+internal delegate void BatchVisitor(in BatchHeader header, ReadOnlySpan<byte> controlBatch);
 
 internal enum SegmentReadStatus
 {
@@ -35,17 +40,24 @@ internal sealed class LogSegment
     private long _rollingBaseTime = -1;
     private int _bytesSinceLastIndexEntry;
 
-    private LogSegment(SegmentFiles files, long baseOffset)
+    // Control batches are one small record; a larger one is read through a rented buffer.
+    private const int ControlBatchStackBytes = 256;
+
+    private LogSegment(SegmentFiles files, long baseOffset, TransactionIndex? transactions)
     {
         _files = files;
         BaseOffset = baseOffset;
         _offsetIndex = new OffsetIndex(files.OffsetIndex);
         _timeIndex = new TimeIndex(files.TimeIndex);
+        Transactions = transactions ?? TransactionIndex.CreateEmpty(files);
     }
 
     public long BaseOffset { get; }
 
     public SegmentFiles Files => _files;
+
+    /// <summary>The transactions whose ABORT marker is in this segment.</summary>
+    public TransactionIndex Transactions { get; }
 
     public long NextOffset => NextOffsetOf(Volatile.Read(ref _end));
 
@@ -62,14 +74,26 @@ internal sealed class LogSegment
 
     public static LogSegment Create(string directory, long baseOffset, string state = "")
     {
-        var segment = new LogSegment(SegmentFiles.Open(directory, baseOffset, create: true, state), baseOffset);
+        var segment = new LogSegment(SegmentFiles.Open(directory, baseOffset, create: true, state), baseOffset, null);
         segment._offsetIndex.StartInMemory();
         segment._timeIndex.StartInMemory();
         return segment;
     }
 
     /// <summary>Opens the files of an existing segment; follow with <see cref="TryLoadSealed"/> or <see cref="Recover"/>.</summary>
-    public static LogSegment Open(string directory, long baseOffset) => new(SegmentFiles.Open(directory, baseOffset, create: false), baseOffset);
+    public static LogSegment Open(string directory, long baseOffset, ILogger? logger = null)
+    {
+        var files = SegmentFiles.Open(directory, baseOffset, create: false);
+        try
+        {
+            return new LogSegment(files, baseOffset, TransactionIndex.Load(files, logger ?? NullLogger.Instance));
+        }
+        catch
+        {
+            files.Release();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Trusts a segment that another one follows (it was fsynced when rolled): loads its bounds from the file size
@@ -258,6 +282,55 @@ internal sealed class LogSegment
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="visitor"/> for every batch ending at or after <paramref name="fromOffset"/>, in order,
+    /// reading headers only, plus the bytes of control batches (rebuilding producer state; the caller holds the files).
+    /// </summary>
+    public void ScanBatches(long fromOffset, BatchVisitor visitor)
+    {
+        var end = Volatile.Read(ref _end);
+        var limit = SizeOf(end);
+        if (NextOffsetOf(end) <= fromOffset)
+        {
+            return;
+        }
+        Span<byte> window = stackalloc byte[BatchScanner.WindowSize];
+        Span<byte> small = stackalloc byte[ControlBatchStackBytes];
+        var scanner = new BatchScanner(_files.Log, limit, window);
+        var start = _offsetIndex.FloorPositionByOffset(Relative(Math.Max(BaseOffset, fromOffset)));
+        for (var position = start; scanner.TryRead(position, out var header); position += header.TotalSize)
+        {
+            if (header.LastOffset < fromOffset)
+            {
+                continue;
+            }
+            if (!header.IsControl)
+            {
+                visitor(header, []);
+            }
+            else if (header.TotalSize <= small.Length)
+            {
+                var batch = small[..header.TotalSize];
+                FileReads.ReadExactly(_files.Log, batch, position);
+                visitor(header, batch);
+            }
+            else
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(header.TotalSize);
+                try
+                {
+                    var batch = buffer.AsSpan(0, header.TotalSize);
+                    FileReads.ReadExactly(_files.Log, batch, position);
+                    visitor(header, batch);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+    }
+
     /// <summary>The first record at or after <paramref name="minOffset"/> with a timestamp of at least <paramref name="timestamp"/>.</summary>
     public SegmentReadStatus FindOffsetForTimestamp(long timestamp, long minOffset, out long offset, out long recordTimestamp)
     {
@@ -421,6 +494,7 @@ internal sealed class LogSegment
         {
             _offsetIndex.Persist(flushToDisk: true);
             _timeIndex.Persist(flushToDisk: true);
+            Transactions.Flush();
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class PartitionLog : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly List<(LogSegment Segment, long DeletedAt)> _deleted = [];
+    private readonly ProducerStateManager _producers;
     private LogConfig _config;
     private LogSegment[] _segments;
     private long _logStartOffset;
@@ -33,8 +34,9 @@ public sealed class PartitionLog : IDisposable
     private long _fsyncCount;
     private long _firstDirtyOffset;
 
-    private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long logStartOffset)
+    private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long logStartOffset, ProducerStateManager producers)
     {
+        _producers = producers;
         _firstDirtyOffset = LogStartOffsetCheckpoint.Read(directory, logger, LogStartOffsetCheckpoint.CleanerFileName) ?? 0;
         Directory = directory;
         _config = config;
@@ -124,8 +126,21 @@ public sealed class PartitionLog : IDisposable
         logger ??= NullLogger.Instance;
         var fullPath = Path.GetFullPath(directory);
         var (segments, logStartOffset) = LogLoader.Load(fullPath, config, logger);
+        ProducerStateManager producers;
+        try
+        {
+            producers = ProducerStateLoader.Load(fullPath, segments, logger);
+        }
+        catch
+        {
+            foreach (var segment in segments)
+            {
+                segment.Close();
+            }
+            throw;
+        }
         StorageLog.Loaded(logger, fullPath, segments.Length, logStartOffset, segments[^1].NextOffset);
-        return new PartitionLog(fullPath, config, time ?? TimeProvider.System, logger, segments, logStartOffset);
+        return new PartitionLog(fullPath, config, time ?? TimeProvider.System, logger, segments, logStartOffset, producers);
     }
 
     /// <summary>
@@ -141,7 +156,19 @@ public sealed class PartitionLog : IDisposable
     /// INVALID_PRODUCER_EPOCH (older epoch), OUT_OF_ORDER_SEQUENCE_NUMBER (a gap, or a new epoch not starting at 0),
     /// INVALID_TXN_STATE (a non-transactional batch while the producer's transaction is open). Nothing is written.
     /// </exception>
-    public AppendInfo Append(Memory<byte> batches, TimestampType timestampType, long now)
+    /// <exception cref="ProducerStateException">
+    /// INVALID_PRODUCER_EPOCH (older epoch), OUT_OF_ORDER_SEQUENCE_NUMBER (a gap, or a new epoch not starting at 0),
+    /// INVALID_TXN_STATE (a non-transactional batch while the producer's transaction is open), INVALID_RECORD (a
+    /// batch with a producer id but no sequence, or a control batch, as Kafka's LogValidator refuses from clients).
+    /// Nothing is written.
+    /// </exception>
+    public AppendInfo Append(Memory<byte> batches, TimestampType timestampType, long now) => Append(batches, timestampType, now, AppendOrigin.Client);
+
+    /// <summary>
+    /// <see cref="Append(Memory{byte}, TimestampType, long)"/> for a given writer: <see cref="AppendOrigin.Coordinator"/>
+    /// (the broker writing transactional offset commits for a producer) checks only epochs and transaction state.
+    /// </summary>
+    public AppendInfo Append(Memory<byte> batches, TimestampType timestampType, long now, AppendOrigin origin)
     {
         var span = batches.Span;
         var offsetCount = CountOffsets(span);
@@ -150,33 +177,25 @@ public sealed class PartitionLog : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var config = _config;
-            var active = _segments[^1];
-            var baseOffset = active.NextOffset;
-            var lastOffset = baseOffset + offsetCount - 1;
-            if (ShouldRoll(active, span.Length, lastOffset, now, config))
+            var baseOffset = _segments[^1].NextOffset;
+            var appendTime = timestampType == TimestampType.LogAppendTime ? now : -1;
+            try
             {
-                active = Roll();
-            }
-            if (lastOffset - active.BaseOffset >= int.MaxValue)
-            {
-                throw new ArgumentException("The batches span more offsets than a segment can hold.", nameof(batches));
-            }
-            var offset = baseOffset;
-            for (var position = 0; position < span.Length;)
-            {
-                var batch = span[position..];
-                var size = RecordBatch.TotalSize(batch);
-                RecordBatch.SetBaseOffset(batch, offset);
-                if (timestampType == TimestampType.LogAppendTime)
+                if (_producers.StageAppend(span, baseOffset, appendTime, origin, out var duplicate))
                 {
-                    RecordBatch.SetLogAppendTime(batch[..size], now);
+                    return duplicate;
                 }
-                offset += RecordBatch.LastOffsetDelta(batch) + 1L;
-                position += size;
+                WriteLocked(span, offsetCount, timestampType, now, config);
             }
-            active.Append(span, now, config.IndexIntervalBytes);
+            catch
+            {
+                _producers.DiscardStaged();
+                throw;
+            }
+            _producers.ApplyStaged();
+            _producers.PublishFirstUnstableOffset(includeStaged: false);
             ApplyFlushPolicy(config, offsetCount, now);
-            info = new AppendInfo(baseOffset, lastOffset, timestampType == TimestampType.LogAppendTime ? now : -1);
+            info = new AppendInfo(baseOffset, baseOffset + offsetCount - 1, appendTime);
         }
         Appended?.Invoke(this);
         return info;
@@ -432,16 +451,20 @@ public sealed class PartitionLog : IDisposable
             var stopwatch = Stopwatch.StartNew();
             LogConfig config;
             LogSegment[] segments;
+            long lastStableOffset;
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 config = _config;
                 segments = _segments;
+                lastStableOffset = LastStableOffset;
             }
             if (!config.Compact)
             {
                 return CompactionResult.None;
             }
+            // Records of a transaction still open may yet be aborted: nothing at or past the LSO is cleaned.
+            maxCompactableOffset = Math.Min(maxCompactableOffset, lastStableOffset);
             var count = 0;
             while (count < segments.Length - 1
                 && segments[count].NextOffset <= maxCompactableOffset
@@ -466,7 +489,7 @@ public sealed class PartitionLog : IDisposable
                 {
                     return CompactionResult.None;
                 }
-                return CompactHeld(cleanable, config, now, stopwatch);
+                return CompactHeld(cleanable, config, now, stopwatch, TransactionsForCleaning());
             }
             finally
             {
@@ -482,7 +505,17 @@ public sealed class PartitionLog : IDisposable
     /// The first offset of the oldest transaction still open on this partition, or the log end offset when none is:
     /// read_committed consumers read only below it.
     /// </summary>
-    public long LastStableOffset => throw new NotImplementedException();
+    public long LastStableOffset
+    {
+        get
+        {
+            // The end first: an append publishes the first offset of a transaction it opens before its bytes, so an
+            // end that includes them comes with that offset. A start offset past the transaction's data bounds it, as in Kafka.
+            var logEndOffset = LogEndOffset;
+            var firstUnstable = _producers.FirstUnstableOffset;
+            return Math.Min(logEndOffset, Math.Max(firstUnstable, LogStartOffset));
+        }
+    }
 
     /// <summary>
     /// Ends the producer's open transaction with a COMMIT or ABORT control batch (one record, key {0, type}, value
@@ -495,7 +528,45 @@ public sealed class PartitionLog : IDisposable
     /// TRANSACTION_COORDINATOR_FENCED when <paramref name="coordinatorEpoch"/> is older than the last one seen.
     /// </exception>
     public AppendInfo AppendEndTransactionMarker(long producerId, short producerEpoch, bool commit, int coordinatorEpoch, long now)
-        => throw new NotImplementedException();
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(producerId);
+        var marker = ControlRecord.BuildMarker(producerId, producerEpoch, commit, coordinatorEpoch, now);
+        long offset;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var config = _config;
+            offset = _segments[^1].NextOffset;
+            CompletedTransaction? completed;
+            try
+            {
+                completed = _producers.StageMarker(producerId, producerEpoch, coordinatorEpoch, commit, offset, now);
+                WriteLocked(marker, 1, TimestampType.CreateTime, now, config);
+            }
+            catch
+            {
+                _producers.DiscardStaged();
+                throw;
+            }
+            _producers.ApplyStaged();
+            try
+            {
+                if (completed is { Aborted: true } aborted)
+                {
+                    // Entered before the LSO moves past the transaction: a read_committed fetch up to the new LSO
+                    // must find it. The marker's segment is the active one (the write may have rolled).
+                    _segments[^1].Transactions.Append(new AbortedTxn(producerId, aborted.FirstOffset, offset, _producers.LastStableOffset(offset + 1)));
+                }
+            }
+            finally
+            {
+                _producers.PublishFirstUnstableOffset(includeStaged: false);
+            }
+            ApplyFlushPolicy(config, 1, now);
+        }
+        Appended?.Invoke(this);
+        return new AppendInfo(offset, offset, -1);
+    }
 
     /// <summary>
     /// The aborted transactions with data in [<paramref name="fetchOffset"/>, <paramref name="upperBoundOffset"/>):
@@ -503,24 +574,69 @@ public sealed class PartitionLog : IDisposable
     /// first-offset order.
     /// </summary>
     public IReadOnlyList<AbortedTransaction> CollectAbortedTransactions(long fetchOffset, long upperBoundOffset)
-        => throw new NotImplementedException();
+    {
+        var segments = Volatile.Read(ref _segments);
+        List<AbortedTransaction>? found = null;
+        // A marker at or after the fetch offset is in the segment holding that offset or a later one.
+        for (var i = FindSegment(segments, fetchOffset); i < segments.Length; i++)
+        {
+            foreach (var entry in segments[i].Transactions.Entries)
+            {
+                if (entry.LastOffset >= fetchOffset && entry.FirstOffset < upperBoundOffset)
+                {
+                    (found ??= []).Add(entry.ToPublic());
+                }
+                if (entry.LastStableOffset >= upperBoundOffset)
+                {
+                    // Every transaction still open when this one ended started at or after that LSO: none later matters.
+                    return Sorted(found);
+                }
+            }
+        }
+        return Sorted(found);
+
+        static IReadOnlyList<AbortedTransaction> Sorted(List<AbortedTransaction>? found)
+        {
+            if (found is null)
+            {
+                return [];
+            }
+            found.Sort(static (a, b) => a.FirstOffset.CompareTo(b.FirstOffset));
+            return found;
+        }
+    }
 
     /// <summary>The producers this partition keeps state for (DescribeProducers).</summary>
-    public IReadOnlyList<ProducerInfo> Producers() => throw new NotImplementedException();
+    public IReadOnlyList<ProducerInfo> Producers()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _producers.Describe();
+        }
+    }
 
     /// <summary>
     /// Forgets producers whose last batch is more than <paramref name="expirationMs"/> old (producer.id.expiration.ms)
     /// and that have no open transaction. Returns how many were forgotten.
     /// </summary>
-    public int ExpireProducers(long now, long expirationMs) => throw new NotImplementedException();
+    public int ExpireProducers(long now, long expirationMs)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _producers.Expire(now, expirationMs);
+        }
+    }
 
-    /// <summary>fsyncs the active segment and its indexes.</summary>
+    /// <summary>fsyncs the active segment and its indexes, then snapshots the producers' state at the log end.</summary>
     public void Flush()
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             FlushActive(indexes: true);
+            WriteProducerSnapshot();
         }
     }
 
@@ -538,6 +654,7 @@ public sealed class PartitionLog : IDisposable
             try
             {
                 _segments[^1].Flush(indexes: true);
+                WriteProducerSnapshot();
             }
             finally
             {
@@ -564,7 +681,25 @@ public sealed class PartitionLog : IDisposable
         }
     }
 
-    private CompactionResult CompactHeld(LogSegment[] cleanable, LogConfig config, long now, Stopwatch stopwatch)
+    /// <summary>
+    /// The aborted transactions of the whole log (a transaction's data may lie segments before its marker) and each
+    /// producer's last batch. Taken after the cleanable segments were chosen below the LSO, so every transaction
+    /// with data in them has ended and is known here.
+    /// </summary>
+    private CleanerTransactions TransactionsForCleaning()
+    {
+        lock (_lock)
+        {
+            var aborted = new List<AbortedTxn>();
+            foreach (var segment in _segments)
+            {
+                aborted.AddRange(segment.Transactions.Entries);
+            }
+            return aborted.Count == 0 && _producers.Count == 0 ? CleanerTransactions.None : new CleanerTransactions(aborted, _producers.LastBatchOffsets());
+        }
+    }
+
+    private CompactionResult CompactHeld(LogSegment[] cleanable, LogConfig config, long now, Stopwatch stopwatch, CleanerTransactions transactions)
     {
         var cleanableEnd = cleanable[^1].NextOffset;
         var firstDirty = Math.Max(Volatile.Read(ref _firstDirtyOffset), cleanable[0].BaseOffset);
@@ -574,10 +709,10 @@ public sealed class PartitionLog : IDisposable
         {
             if (segment.NextOffset > firstDirty)
             {
-                mapBytes += LogCleaner.AddToMap(map, segment, firstDirty, cleanableEnd);
+                mapBytes += LogCleaner.AddToMap(map, segment, firstDirty, cleanableEnd, transactions);
             }
         }
-        var cleaner = new LogCleaner(map, now, config);
+        var cleaner = new LogCleaner(map, now, config, transactions);
         var cleaned = 0;
         var complete = true;
         foreach (var group in GroupForCleaning(cleanable, config))
@@ -685,6 +820,42 @@ public sealed class PartitionLog : IDisposable
 
     private void CompactionStep(string step) => CompactionStepHook?.Invoke(step);
 
+    /// <summary>
+    /// Writes checked batches at the log end (under the lock): rolls first if needed, assigns offsets by rewriting
+    /// each BaseOffset in place, stamps LogAppendTime, and writes them with one positional write.
+    /// </summary>
+    private void WriteLocked(Span<byte> span, long offsetCount, TimestampType timestampType, long now, LogConfig config)
+    {
+        var active = _segments[^1];
+        var baseOffset = active.NextOffset;
+        var lastOffset = baseOffset + offsetCount - 1;
+        if (ShouldRoll(active, span.Length, lastOffset, now, config))
+        {
+            active = Roll();
+        }
+        if (lastOffset - active.BaseOffset >= int.MaxValue)
+        {
+            throw new ArgumentException("The batches span more offsets than a segment can hold.", nameof(span));
+        }
+        var offset = baseOffset;
+        for (var position = 0; position < span.Length;)
+        {
+            var batch = span[position..];
+            var size = RecordBatch.TotalSize(batch);
+            RecordBatch.SetBaseOffset(batch, offset);
+            if (timestampType == TimestampType.LogAppendTime)
+            {
+                RecordBatch.SetLogAppendTime(batch[..size], now);
+            }
+            offset += RecordBatch.LastOffsetDelta(batch) + 1L;
+            position += size;
+        }
+        active.Append(span, now, config.IndexIntervalBytes);
+    }
+
+    /// <summary>Snapshots the producers' state as of the log end offset (under the lock).</summary>
+    private void WriteProducerSnapshot() => ProducerStateSnapshot.Write(Directory, _segments[^1].NextOffset, _producers);
+
     /// <summary>Offsets taken by the batches (sum of lastOffsetDelta + 1); rejects bytes that are not whole v2 batches.</summary>
     private static long CountOffsets(ReadOnlySpan<byte> batches)
     {
@@ -750,6 +921,8 @@ public sealed class PartitionLog : IDisposable
         Volatile.Write(ref _segments, [.. _segments, next]);
         active.ServeIndexesFromFiles();
         StorageLog.Rolled(_logger, Directory, next.BaseOffset);
+        // A restart then replays only the new segment to rebuild the producers' state.
+        WriteProducerSnapshot();
         return next;
     }
 

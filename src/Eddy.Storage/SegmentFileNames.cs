@@ -9,7 +9,10 @@ internal static class SegmentFileNames
     public const string OffsetIndexSuffix = ".index";
     public const string TimeIndexSuffix = ".timeindex";
 
-    /// <summary>Added to the three names while the cleaner writes a segment; discarded by recovery.</summary>
+    /// <summary>The aborted-transaction index, present only once the segment holds an ABORT marker.</summary>
+    public const string TransactionIndexSuffix = ".txnindex";
+
+    /// <summary>Added to the names while the cleaner writes a segment; discarded by recovery.</summary>
     public const string CleanedSuffix = ".cleaned";
 
     /// <summary>Added once a cleaned segment is complete and fsynced; recovery finishes swapping it in.</summary>
@@ -18,19 +21,19 @@ internal static class SegmentFileNames
     /// <summary>Added to replaced segments just before the swap completes; recovery deletes them.</summary>
     public const string DeletedSuffix = ".deleted";
 
-    public static readonly string[] SegmentSuffixes = [LogSuffix, OffsetIndexSuffix, TimeIndexSuffix];
+    public static readonly string[] SegmentSuffixes = [LogSuffix, OffsetIndexSuffix, TimeIndexSuffix, TransactionIndexSuffix];
 
     private const int DigitCount = 20;
 
     public static string PathOf(string directory, long baseOffset, string suffix, string state = "") =>
         Path.Combine(directory, baseOffset.ToString("D20", CultureInfo.InvariantCulture) + suffix + state);
 
-    /// <summary>Recognises "{20 digits}{suffix}" for the three kinds of segment file.</summary>
+    /// <summary>Recognises "{20 digits}{suffix}" for the four kinds of segment file.</summary>
     public static bool TryParse(string fileName, out long baseOffset, out string suffix)
     {
         baseOffset = 0;
         suffix = Path.GetExtension(fileName);
-        if (suffix is not (LogSuffix or OffsetIndexSuffix or TimeIndexSuffix) || fileName.Length != DigitCount + suffix.Length)
+        if (suffix is not (LogSuffix or OffsetIndexSuffix or TimeIndexSuffix or TransactionIndexSuffix) || fileName.Length != DigitCount + suffix.Length)
         {
             return false;
         }

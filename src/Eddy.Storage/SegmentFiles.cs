@@ -34,6 +34,9 @@ internal sealed class SegmentFiles
 
     public string TimeIndexPath { get; private set; } = "";
 
+    /// <summary>Where the aborted-transaction index is or would be; it has no handle here (see TransactionIndex).</summary>
+    public string TransactionIndexPath { get; private set; } = "";
+
     /// <summary>Valid while the caller holds a reference (the log's own, or one from <see cref="TryAcquire"/>).</summary>
     public SafeFileHandle Log => _log;
 
@@ -97,11 +100,13 @@ internal sealed class SegmentFiles
         File.Delete(LogPath);
         File.Delete(OffsetIndexPath);
         File.Delete(TimeIndexPath);
+        File.Delete(TransactionIndexPath);
     }
 
     /// <summary>
-    /// Renames the three files to the names with <paramref name="state"/> appended ("" for the final names), the
-    /// indexes first and the .log last: the log's name is what recovery goes by. Open handles keep working.
+    /// Renames the files to the names with <paramref name="state"/> appended ("" for the final names), the indexes
+    /// (and the transaction index, when there is one) first and the .log last: the log's name is what recovery goes
+    /// by. Open handles keep working.
     /// </summary>
     public void Rename(string state, Action<string>? afterIndexes = null)
     {
@@ -109,6 +114,12 @@ internal sealed class SegmentFiles
         File.Move(TimeIndexPath, SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TimeIndexSuffix, state), overwrite: true);
         OffsetIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.OffsetIndexSuffix, state);
         TimeIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TimeIndexSuffix, state);
+        var transactionIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TransactionIndexSuffix, state);
+        if (File.Exists(TransactionIndexPath))
+        {
+            File.Move(TransactionIndexPath, transactionIndexPath, overwrite: true);
+        }
+        TransactionIndexPath = transactionIndexPath;
         afterIndexes?.Invoke(state);
         File.Move(LogPath, SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.LogSuffix, state), overwrite: true);
         LogPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.LogSuffix, state);
@@ -119,6 +130,7 @@ internal sealed class SegmentFiles
         LogPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.LogSuffix, state);
         OffsetIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.OffsetIndexSuffix, state);
         TimeIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TimeIndexSuffix, state);
+        TransactionIndexPath = SegmentFileNames.PathOf(_directory, _baseOffset, SegmentFileNames.TransactionIndexSuffix, state);
     }
 
     // FileShare.Delete lets a segment be deleted while readers still hold it (Windows; POSIX always allows it).

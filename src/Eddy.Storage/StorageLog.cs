@@ -48,4 +48,18 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2014, Level = LogLevel.Information,
         Message = "Compacted {Directory}: {Segments} segments, {RecordsKept} of {RecordsRead} records kept, {BytesRead} bytes read, {BytesWritten} written in {ElapsedMs} ms")]
     public static partial void Compacted(ILogger logger, string directory, int segments, long recordsKept, long recordsRead, long bytesRead, long bytesWritten, long elapsedMs);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Ignoring producer state snapshot {Path} ({Problem}): replaying the whole log")]
+    public static partial void UnreadableProducerSnapshot(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning,
+        Message = "Ignoring the producer state snapshot of {Directory}: it covers offsets up to {SnapshotOffset}, past the recovered log end offset {LogEndOffset}")]
+    public static partial void ProducerSnapshotPastEnd(ILogger logger, string directory, long snapshotOffset, long logEndOffset);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "Truncated transaction index {Path} from {FileBytes} to {ValidBytes} bytes")]
+    public static partial void TruncatedTransactionIndex(ILogger logger, string path, long fileBytes, int validBytes);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Debug,
+        Message = "Producer state of {Directory}: {Producers} producers, replayed offsets {From} to {To}, {Restored} aborted transactions restored to the index")]
+    public static partial void RebuiltProducerState(ILogger logger, string directory, int producers, long from, long to, int restored);
 }

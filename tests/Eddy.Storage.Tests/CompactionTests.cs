@@ -230,13 +230,12 @@ public sealed class CompactionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Control_and_transactional_batches_are_kept_as_they_are()
+    public void A_committed_transactional_record_is_compacted_and_its_producers_last_batch_and_marker_stay()
     {
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { Compact = true, SegmentBytes = 1 });
         var transactional = RecordBatchBuilder.Build([Eddy.Protocol.Record.Create(1, "k"u8.ToArray(), "txn"u8.ToArray())], producerId: 7, producerEpoch: 0, baseSequence: 0, transactional: true);
-        var marker = RecordBatchBuilder.Build([Eddy.Protocol.Record.Create(2, new byte[] { 0, 0, 0, 0 }, new byte[] { 0, 0, 0, 0, 0, 0 })], producerId: 7, producerEpoch: 0, transactional: true, control: true);
         log.Append(transactional, TimestampType.CreateTime, 0);
-        log.Append(marker, TimestampType.CreateTime, 0);
+        log.AppendEndTransactionMarker(7, 0, commit: true, coordinatorEpoch: 0, now: 2);
         Append(log, ("k", "plain", 3));
         Append(log, ("tail", "x", 4));
 
@@ -248,8 +247,10 @@ public sealed class CompactionTests(ITestOutputHelper output) : IDisposable
             batches.AddRange(TestBatches.ReadBatches(TestBatches.CopyOut(log.Read(offset, int.MaxValue).Records)));
         }
         Assert.Equal([0L, 1, 2, 3], batches.Select(b => b.BaseOffset));
-        // The transactional record of "k" stays although a later record has the same key: aborted or committed is unknown here.
-        Assert.Equal([1, 1, 1, 1], batches.Select(b => b.RecordCount));
+        // The committed "k" loses to the later one, but its batch is producer 7's last: it stays as an empty header
+        // (Kafka keeps it for the producer's sequence). The marker stays whole.
+        Assert.Equal([0, 1, 1, 1], batches.Select(b => b.RecordCount));
+        Assert.Equal(RecordBatch.TransactionalMask | RecordBatch.ControlMask, batches[1].Attributes);
     }
 
     [Fact]
