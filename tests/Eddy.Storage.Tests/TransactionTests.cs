@@ -37,6 +37,39 @@ public sealed class TransactionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reader_without_the_lock_never_sees_a_last_stable_offset_past_an_open_transactions_data()
+    {
+        using var log = PartitionLog.Open(_directory.Path, new LogConfig { SegmentBytes = 64 * 1024 });
+        using var done = new CancellationTokenSource();
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                log.Append(ProducerBatches.Create(1, 0, 2 * i, transactional: true), TimestampType.CreateTime, 0);
+                log.Append(ProducerBatches.Create(1, 0, (2 * i) + 1, transactional: true), TimestampType.CreateTime, 0);
+                log.AppendEndTransactionMarker(1, 0, commit: true, coordinatorEpoch: 0, now: 1);
+            }
+            done.Cancel();
+        });
+        var checks = 0;
+        while (!done.IsCancellationRequested)
+        {
+            var lso = log.LastStableOffset;
+            if (lso < 4)
+            {
+                continue;
+            }
+            // One producer, one transaction at a time: below the LSO, its last data batch must be followed by its marker.
+            var batches = TestBatches.ReadBatches(TestBatches.CopyOut(log.Read(lso - 4, 4096, maxOffset: lso).Records));
+            var last = batches.FindLastIndex(b => (b.Attributes & RecordBatch.ControlMask) == 0);
+            Assert.True(last < 0 || batches.Skip(last).Any(b => (b.Attributes & RecordBatch.ControlMask) != 0), $"LSO {lso} exposes an open transaction's data");
+            checks++;
+        }
+        await writer;
+        Assert.True(checks > 100, $"{checks} checks");
+    }
+
+    [Fact]
     public void Aborted_transactions_are_collected_by_marker_and_first_offset_across_segments()
     {
         // Every batch gets a segment of its own.
