@@ -10,7 +10,9 @@ namespace Eddy.Storage;
 /// The log of one partition: a directory of segments named by base offset, the last one active. Appends are
 /// serialized by one lock; reads, time lookups and the offset properties take no lock and see only batches that
 /// were completely written (each segment publishes its end after the write). Segments are replaced as a whole array
-/// (copy-on-write) when the log rolls or deletes, so a reader works on one consistent list.
+/// (copy-on-write) when the log rolls or deletes, so a reader works on one consistent list. Producer state
+/// (idempotence, transactions, the LSO) is checked and updated under the same lock, snapshotted at each roll, flush
+/// and close, and rebuilt on open from that snapshot and the batch headers after it.
 /// </summary>
 public sealed class PartitionLog : IDisposable
 {
@@ -152,10 +154,6 @@ public sealed class PartitionLog : IDisposable
     /// Kafka does: a repeat of one of its last five batches writes nothing and returns the original offsets
     /// (<see cref="AppendInfo.IsDuplicate"/>); a transactional batch opens the producer's transaction if none is open.
     /// </summary>
-    /// <exception cref="ProducerStateException">
-    /// INVALID_PRODUCER_EPOCH (older epoch), OUT_OF_ORDER_SEQUENCE_NUMBER (a gap, or a new epoch not starting at 0),
-    /// INVALID_TXN_STATE (a non-transactional batch while the producer's transaction is open). Nothing is written.
-    /// </exception>
     /// <exception cref="ProducerStateException">
     /// INVALID_PRODUCER_EPOCH (older epoch), OUT_OF_ORDER_SEQUENCE_NUMBER (a gap, or a new epoch not starting at 0),
     /// INVALID_TXN_STATE (a non-transactional batch while the producer's transaction is open), INVALID_RECORD (a
@@ -521,7 +519,8 @@ public sealed class PartitionLog : IDisposable
     /// Ends the producer's open transaction with a COMMIT or ABORT control batch (one record, key {0, type}, value
     /// {0, coordinatorEpoch}) carrying the producer's id and epoch; an ABORT also enters the transaction into the
     /// aborted-transaction index. Without an open transaction the marker is still written (a coordinator completing
-    /// markers again after a restart), and changes nothing else.
+    /// markers again after a restart), and changes nothing else than the producer's epoch and coordinator epoch,
+    /// which Kafka takes from every marker.
     /// </summary>
     /// <exception cref="ProducerStateException">
     /// INVALID_PRODUCER_EPOCH when <paramref name="producerEpoch"/> is older than the producer's epoch;
