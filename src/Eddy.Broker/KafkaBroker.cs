@@ -4,6 +4,7 @@ using Eddy.Broker.Groups;
 using Eddy.Broker.Handlers;
 using Eddy.Broker.Network;
 using Eddy.Broker.Topics;
+using Eddy.Broker.Transactions;
 using Eddy.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly TopicManager _topics;
     private readonly OffsetStore _offsets;
     private readonly GroupCoordinator _groups;
+    private readonly TransactionLog _transactionLog;
+    private readonly TransactionCoordinator _transactions;
     private readonly LogCleanerService? _cleaner;
     private readonly KafkaListener _listener;
     private readonly CancellationTokenSource _stopping = new();
@@ -45,11 +48,21 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             var waiters = new AppendWaiters(_topics);
             _offsets = new OffsetStore(options.DataDirectory, time);
             _groups = new GroupCoordinator(_offsets, options.GroupInitialRebalanceDelayMs, options.OffsetsRetentionMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
+            _transactionLog = new TransactionLog(options.DataDirectory, time);
+            _transactions = new TransactionCoordinator(
+                _transactionLog,
+                new ProducerIdManager(options.DataDirectory),
+                new TransactionMarkerWriter(_topics, _offsets, time, loggerFactory.CreateLogger<TransactionMarkerWriter>()),
+                options.TransactionMaxTimeoutMs,
+                options.TransactionAbortTimedOutIntervalMs,
+                options.TransactionalIdExpirationMs,
+                time,
+                loggerFactory.CreateLogger<TransactionCoordinator>());
             var dispatcher = new RequestDispatcher(new Dictionary<ApiKey, IRequestHandler>
             {
                 [ApiKey.ApiVersions] = new ApiVersionsHandler(),
                 [ApiKey.Metadata] = new MetadataHandler(_topics, identity),
-                [ApiKey.Produce] = new ProduceHandler(_topics, time),
+                [ApiKey.Produce] = new ProduceHandler(_topics, _transactions, time),
                 [ApiKey.Fetch] = new FetchHandler(_topics, waiters, time),
                 [ApiKey.ListOffsets] = new ListOffsetsHandler(_topics),
                 [ApiKey.OffsetForLeaderEpoch] = new OffsetForLeaderEpochHandler(_topics),
@@ -72,11 +85,19 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 [ApiKey.ListGroups] = new ListGroupsHandler(_groups),
                 [ApiKey.DeleteGroups] = new DeleteGroupsHandler(_groups),
                 [ApiKey.OffsetDelete] = new OffsetDeleteHandler(_groups),
+                [ApiKey.InitProducerId] = new InitProducerIdHandler(_transactions),
+                [ApiKey.AddPartitionsToTxn] = new AddPartitionsToTxnHandler(_transactions, _topics),
+                [ApiKey.AddOffsetsToTxn] = new AddOffsetsToTxnHandler(_transactions),
+                [ApiKey.EndTxn] = new EndTxnHandler(_transactions),
+                [ApiKey.TxnOffsetCommit] = new TxnOffsetCommitHandler(_groups, _transactions, _topics, time),
+                [ApiKey.DescribeTransactions] = new DescribeTransactionsHandler(_transactions),
+                [ApiKey.ListTransactions] = new ListTransactionsHandler(_transactions, time),
+                [ApiKey.DescribeProducers] = new DescribeProducersHandler(_topics),
             });
             if (options.LogCleanerEnable)
             {
                 _cleaner = new LogCleanerService(
-                    () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)).Append(("__consumer_offsets-0", _offsets.Log)),
+                    () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)).Append(("__consumer_offsets-0", _offsets.Log)).Append(("__transaction_state-0", _transactionLog.Log)),
                     TimeSpan.FromMilliseconds(options.LogCleanerBackoffMs), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
             _listener.Start(dispatcher);
@@ -86,6 +107,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _cleaner?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _transactions?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _transactionLog?.Dispose();
             _groups?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _offsets?.Dispose();
             _topics?.Dispose();
@@ -108,6 +131,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public GroupCoordinator Groups => _groups;
 
+    public TransactionCoordinator Transactions => _transactions;
+
     public static Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -128,6 +153,18 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token))
             {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                foreach (var partition in _topics.AllPartitions())
+                {
+                    try
+                    {
+                        partition.Log.ExpireProducers(now, Options.ProducerIdExpirationMs);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The topic was deleted meanwhile.
+                    }
+                }
                 var deleted = _topics.EnforceRetention();
                 if (deleted > 0)
                 {
@@ -155,6 +192,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         {
             await _cleaner.DisposeAsync();
         }
+        await _transactions.DisposeAsync();
+        _transactionLog.Dispose();
         await _groups.DisposeAsync();
         _offsets.Dispose();
         _topics.Dispose();

@@ -36,6 +36,10 @@ public static class BrokerConfigs
     public const string OffsetsRetentionMinutes = "offsets.retention.minutes";
     public const string LogCleanerEnable = "log.cleaner.enable";
     public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
+    public const string TransactionMaxTimeoutMs = "transaction.max.timeout.ms";
+    public const string TransactionAbortTimedOutIntervalMs = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public const string TransactionalIdExpirationMs = "transactional.id.expiration.ms";
+    public const string ProducerIdExpirationMs = "producer.id.expiration.ms";
 
     public static readonly IReadOnlyList<ConfigDefinition> Broker =
     [
@@ -67,6 +71,10 @@ public static class BrokerConfigs
         new(LogCleanerEnable, ConfigType.Boolean, "true", "Run the log cleaner that compacts topics with cleanup.policy=compact."),
         new(LogCleanerBackoffMs, ConfigType.Long, "15000", "How often the log cleaner looks for logs to compact.", Minimum: 1),
         new(OffsetsRetentionMinutes, ConfigType.Int, "10080", "How long a group's committed offsets are kept after the group has become empty.", Minimum: 1),
+        new(TransactionMaxTimeoutMs, ConfigType.Int, "900000", "The largest transaction.timeout.ms a producer may ask for; larger is INVALID_TRANSACTION_TIMEOUT.", Minimum: 1),
+        new(TransactionAbortTimedOutIntervalMs, ConfigType.Int, "10000", "How often the transaction coordinator aborts transactions open longer than their timeout.", Minimum: 1),
+        new(TransactionalIdExpirationMs, ConfigType.Int, "604800000", "How long a transactional id without a transaction is remembered after its last use.", Minimum: 1),
+        new(ProducerIdExpirationMs, ConfigType.Int, "86400000", "How long a partition keeps an idle producer's state (its sequence numbers) after its last write.", Minimum: 1),
     ];
 
     public static readonly IReadOnlyList<ConfigDefinition> Topic =

@@ -40,6 +40,14 @@ public sealed class BrokerOptions
 
     public long LogCleanerBackoffMs { get; init; } = 15000;
 
+    public int TransactionMaxTimeoutMs { get; init; } = 900000;
+
+    public int TransactionAbortTimedOutIntervalMs { get; init; } = 10000;
+
+    public long TransactionalIdExpirationMs { get; init; } = 604800000;
+
+    public long ProducerIdExpirationMs { get; init; } = 86400000;
+
     /// <summary>The properties as given (canonical names), so DescribeConfigs can tell set values from defaults.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
@@ -89,6 +97,10 @@ public sealed class BrokerOptions
             OffsetsRetentionMs = GetLong(BrokerConfigs.OffsetsRetentionMinutes) * 60_000,
             LogCleanerEnable = bool.Parse(Get(BrokerConfigs.LogCleanerEnable)),
             LogCleanerBackoffMs = GetLong(BrokerConfigs.LogCleanerBackoffMs),
+            TransactionMaxTimeoutMs = (int)GetLong(BrokerConfigs.TransactionMaxTimeoutMs),
+            TransactionAbortTimedOutIntervalMs = (int)GetLong(BrokerConfigs.TransactionAbortTimedOutIntervalMs),
+            TransactionalIdExpirationMs = GetLong(BrokerConfigs.TransactionalIdExpirationMs),
+            ProducerIdExpirationMs = GetLong(BrokerConfigs.ProducerIdExpirationMs),
             Properties = props,
             TopicDefaults = TopicDefaultsFrom(props),
         };

@@ -257,6 +257,36 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// TxnOffsetCommit v3+ (KIP-447): a commit carrying the consumer's group metadata must come from a current member
+    /// of the current generation, so a zombie whose partitions moved cannot commit for them. Without metadata
+    /// (generation -1, no member id; older clients) there is nothing to check. Unlike OffsetCommit, a rebalance in
+    /// progress does not refuse it: the producer's transaction decides.
+    /// </summary>
+    internal ErrorCode ValidateTransactionalCommit(string groupId, int generation, string memberId, string? instanceId)
+    {
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return generation < 0 && memberId.Length == 0 ? ErrorCode.None : ErrorCode.IllegalGeneration;
+        }
+        lock (group.Sync)
+        {
+            if (group.State == GroupState.Dead)
+            {
+                return ErrorCode.CoordinatorNotAvailable;
+            }
+            if (instanceId is not null && group.FindByInstance(instanceId) is { } owner && owner.MemberId != memberId)
+            {
+                return ErrorCode.FencedInstanceId;
+            }
+            if (memberId.Length > 0 && !group.Members.ContainsKey(memberId))
+            {
+                return ErrorCode.UnknownMemberId;
+            }
+            return generation >= 0 && generation != group.Generation ? ErrorCode.IllegalGeneration : ErrorCode.None;
+        }
+    }
+
     /// <summary>A snapshot of a group for DescribeGroups and the CLI; null when the group is unknown.</summary>
     public GroupDescription? Describe(string groupId)
     {

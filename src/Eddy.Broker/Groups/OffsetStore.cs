@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Eddy.Protocol;
 using Eddy.Storage;
+using Eddy.Storage.Producers;
 
 namespace Eddy.Broker.Groups;
 
@@ -12,6 +13,9 @@ public readonly record struct CommittedOffset(long Offset, int LeaderEpoch, stri
 /// (<c>__consumer_offsets-0</c> in the data directory) in Kafka's own record format: key
 /// {version 1, group, topic, partition}, value {version 3, offset, leader epoch, metadata, commit timestamp}, a null
 /// value deleting the key. The log is replayed at start-up; a commit is answered only after its batch is written.
+/// Transactional commits are written as transactional batches of their producer and stay pending — invisible to
+/// OffsetFetch — until the transaction's COMMIT marker (then applied) or ABORT marker (then dropped), in the log as
+/// in memory, so a replay after a crash ends in the same state.
 /// </summary>
 public sealed class OffsetStore : IDisposable
 {
@@ -22,6 +26,9 @@ public sealed class OffsetStore : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Topic, int Partition), CommittedOffset>> _groups = new(StringComparer.Ordinal);
     private readonly Lock _appendLock = new();
+
+    // Transactional commits (TxnOffsetCommit) by producer id, invisible until their transaction's COMMIT marker.
+    private readonly Dictionary<long, List<(string Group, string Topic, int Partition, CommittedOffset Offset)>> _pending = [];
 
     public OffsetStore(string dataDirectory, TimeProvider time)
     {
@@ -80,6 +87,77 @@ public sealed class OffsetStore : IDisposable
         });
     }
 
+    /// <summary>
+    /// TxnOffsetCommit: writes the commits as a transactional batch of the producer; they take effect when its
+    /// transaction commits (<see cref="CompleteTransaction"/>).
+    /// </summary>
+    public void CommitTransactional(string group, long producerId, short producerEpoch, IReadOnlyList<(string Topic, int Partition, CommittedOffset Offset)> commits)
+    {
+        if (commits.Count == 0)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var records = commits.Select(c => Record.Create(now, EncodeKey(group, c.Topic, c.Partition), EncodeValue(c.Offset))).ToList();
+        var batch = RecordBatchBuilder.Build(records, producerId: producerId, producerEpoch: producerEpoch, transactional: true);
+        lock (_appendLock)
+        {
+            // Written as the coordinator writes it: the producer's epoch is checked, its sequence numbers are not.
+            _log.Append(batch, TimestampType.CreateTime, now, AppendOrigin.Coordinator);
+            AddPending(producerId, group, commits);
+        }
+    }
+
+    /// <summary>Writes the transaction's marker to the offsets log, then applies (COMMIT) or drops (ABORT) its pending commits.</summary>
+    public void CompleteTransaction(long producerId, short producerEpoch, bool commit, int coordinatorEpoch)
+    {
+        lock (_appendLock)
+        {
+            _log.AppendEndTransactionMarker(producerId, producerEpoch, commit, coordinatorEpoch, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            ApplyMarker(producerId, commit);
+        }
+    }
+
+    /// <summary>True while a transaction that has not ended holds a commit for this partition (OffsetFetch RequireStable).</summary>
+    public bool HasPendingTransactionalOffset(string group, string topic, int partition)
+    {
+        lock (_appendLock)
+        {
+            foreach (var commits in _pending.Values)
+            {
+                foreach (var pending in commits)
+                {
+                    if (pending.Partition == partition && pending.Group == group && pending.Topic == topic)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private void AddPending(long producerId, string group, IEnumerable<(string Topic, int Partition, CommittedOffset Offset)> commits)
+    {
+        if (!_pending.TryGetValue(producerId, out var list))
+        {
+            _pending[producerId] = list = [];
+        }
+        list.AddRange(commits.Select(c => (group, c.Topic, c.Partition, c.Offset)));
+    }
+
+    private void ApplyMarker(long producerId, bool commit)
+    {
+        if (!_pending.Remove(producerId, out var commits) || !commit)
+        {
+            return;
+        }
+        foreach (var (group, topic, partition, offset) in commits)
+        {
+            _groups.GetOrAdd(group, _ => new())[(topic, partition)] = offset;
+        }
+    }
+
     // Writing and applying under one lock keeps the in-memory map in log order: two racing commits of the same
     // partition end the same way in memory now and in the replay after a restart.
     private void Append(List<Record> records, Action apply)
@@ -106,42 +184,76 @@ public sealed class OffsetStore : IDisposable
             read.Records.CopyTo(bytes);
             foreach (var (batch, records) in RecordBatchReader.ReadBatches(bytes))
             {
-                foreach (var record in records)
+                var header = batch.Span;
+                if (RecordBatch.IsControl(header))
                 {
-                    Apply(record);
+                    ApplyMarker(RecordBatch.ProducerId(header), IsCommitMarker(records));
                 }
-                offset = RecordBatch.LastOffset(batch.Span) + 1;
+                else if (RecordBatch.IsTransactional(header))
+                {
+                    foreach (var record in records)
+                    {
+                        if (Decode(record) is { } commit && commit.Offset is { } committed)
+                        {
+                            AddPending(RecordBatch.ProducerId(header), commit.Group, [(commit.Topic, commit.Partition, committed)]);
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (var record in records)
+                    {
+                        Apply(record);
+                    }
+                }
+                offset = RecordBatch.LastOffset(header) + 1;
             }
         }
     }
 
     private void Apply(Record record)
     {
-        if (record.Key is not { } key)
+        if (Decode(record) is not { } commit)
         {
             return;
+        }
+        if (commit.Offset is { } committed)
+        {
+            _groups.GetOrAdd(commit.Group, _ => new())[(commit.Topic, commit.Partition)] = committed;
+        }
+        else if (_groups.TryGetValue(commit.Group, out var existing))
+        {
+            existing.TryRemove((commit.Topic, commit.Partition), out _);
+        }
+    }
+
+    /// <summary>An offset record (key version 0 or 1); null for other records (group metadata, version 2).</summary>
+    private static (string Group, string Topic, int Partition, CommittedOffset? Offset)? Decode(Record record)
+    {
+        if (record.Key is not { } key)
+        {
+            return null;
         }
         var reader = new KafkaReader(key);
         if (reader.ReadInt16() > OffsetKeyVersion)
         {
-            return; // group metadata records (version 2) are not offsets
+            return null;
         }
         var group = reader.ReadString();
         var topic = reader.ReadString();
         var partition = reader.ReadInt32();
         if (record.Value is not { } value)
         {
-            if (_groups.TryGetValue(group, out var existing))
-            {
-                existing.TryRemove((topic, partition), out _);
-            }
-            return;
+            return (group, topic, partition, null);
         }
         var v = new KafkaReader(value);
         v.ReadInt16();
-        var committed = new CommittedOffset(v.ReadInt64(), v.ReadInt32(), v.ReadNullableString(), v.ReadInt64());
-        _groups.GetOrAdd(group, _ => new())[(topic, partition)] = committed;
+        return (group, topic, partition, new CommittedOffset(v.ReadInt64(), v.ReadInt32(), v.ReadNullableString(), v.ReadInt64()));
     }
+
+    /// <summary>A control record's key is {version, type}: type 1 is COMMIT, 0 ABORT.</summary>
+    private static bool IsCommitMarker(IReadOnlyList<Record> records) =>
+        records.Count > 0 && records[0].Key is { Length: >= 4 } key && key.Span[3] == 1 && key.Span[2] == 0;
 
     private static byte[] EncodeKey(string group, string topic, int partition)
     {

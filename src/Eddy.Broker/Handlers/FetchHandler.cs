@@ -103,26 +103,36 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
         var log = partition.Log;
         try
         {
+            // The stable offset first: read after the high watermark it could pass it.
+            var lastStableOffset = log.LastStableOffset;
             var highWatermark = log.LogEndOffset;
+            var maxOffset = readCommitted ? lastStableOffset : highWatermark;
             var maxBytes = (int)Math.Clamp(Math.Min(remaining, request.PartitionMaxBytes), 0, int.MaxValue);
-            var result = log.Read(request.FetchOffset, maxBytes, minOneBatch: firstNonEmpty, maxOffset: highWatermark);
+            var result = log.Read(request.FetchOffset, maxBytes, minOneBatch: firstNonEmpty, maxOffset: maxOffset);
             // Compaction can leave record-less batch headers; a response holding nothing else reads to librdkafka
             // as "message too large", so the read moves on past them (clients accept gaps on compacted topics).
             var position = request.FetchOffset;
-            while (OnlyEmptyBatches(result.Records) is { } next && next > position && next < highWatermark)
+            while (OnlyEmptyBatches(result.Records) is { } next && next > position && next < maxOffset)
             {
                 position = next;
-                result = log.Read(next, maxBytes, minOneBatch: firstNonEmpty, maxOffset: highWatermark);
+                result = log.Read(next, maxBytes, minOneBatch: firstNonEmpty, maxOffset: maxOffset);
             }
             remaining -= result.Records.SizeInBytes;
+            // read_committed clients drop the records of aborted transactions themselves, told which ones overlap
+            // the returned batches (Kafka bounds the list the same way).
+            var aborted = readCommitted && result.Records.SizeInBytes > 0
+                ? log.CollectAbortedTransactions(position, EndOffset(result.Records))
+                    .Select(t => new FetchResponse.AbortedTransaction { ProducerId = t.ProducerId, FirstOffset = t.FirstOffset })
+                    .ToList()
+                : null;
             return new FetchResponse.PartitionData
             {
                 PartitionIndex = request.Partition,
                 ErrorCode = 0,
                 HighWatermark = highWatermark,
-                LastStableOffset = highWatermark,
+                LastStableOffset = lastStableOffset,
                 LogStartOffset = result.LogStartOffset,
-                AbortedTransactions = readCommitted ? [] : null,
+                AbortedTransactions = aborted ?? (readCommitted ? [] : null),
                 PreferredReadReplica = -1,
                 Records = result.Records,
             };
@@ -134,7 +144,7 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
                 PartitionIndex = request.Partition,
                 ErrorCode = (short)ErrorCode.OffsetOutOfRange,
                 HighWatermark = log.LogEndOffset,
-                LastStableOffset = log.LogEndOffset,
+                LastStableOffset = log.LastStableOffset,
                 LogStartOffset = log.LogStartOffset,
                 PreferredReadReplica = -1,
                 Records = MemoryRecords.Empty,
@@ -167,6 +177,21 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
             position += RecordBatch.TotalSize(header);
         }
         return next;
+    }
+
+    /// <summary>The offset after the last batch of <paramref name="records"/> (which is not empty).</summary>
+    private static long EndOffset(Records records)
+    {
+        var size = records.SizeInBytes;
+        Span<byte> header = stackalloc byte[RecordBatch.HeaderSize];
+        long end = 0;
+        for (var position = 0; position + RecordBatch.HeaderSize <= size;)
+        {
+            records.CopyRange(position, header);
+            end = RecordBatch.LastOffset(header) + 1;
+            position += RecordBatch.TotalSize(header);
+        }
+        return end;
     }
 
     private static FetchResponse.PartitionData Failed(int partition, ErrorCode error) => new()

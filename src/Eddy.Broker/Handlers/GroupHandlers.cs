@@ -6,18 +6,19 @@ using Eddy.Protocol.Messages;
 
 namespace Eddy.Broker.Handlers;
 
-/// <summary>FindCoordinator: this node coordinates every group (key type 0). Transactions come later.</summary>
+/// <summary>FindCoordinator: this node coordinates every group (key type 0) and every transactional id (key type 1).</summary>
 internal sealed class FindCoordinatorHandler(BrokerIdentity identity) : IRequestHandler
 {
     private const sbyte GroupKeyType = 0;
+    private const sbyte TransactionKeyType = 1;
 
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
         var req = (FindCoordinatorRequest)request;
         var response = new FindCoordinatorResponse();
-        var supported = req.KeyType == GroupKeyType;
-        var error = supported ? ErrorCode.None : ErrorCode.CoordinatorNotAvailable;
-        var message = supported ? null : "Eddy does not coordinate transactions yet.";
+        var supported = req.KeyType is GroupKeyType or TransactionKeyType;
+        var error = supported ? ErrorCode.None : ErrorCode.InvalidRequest;
+        var message = supported ? null : $"Unknown coordinator key type {req.KeyType}";
         if (context.ApiVersion >= 4)
         {
             foreach (var key in req.CoordinatorKeys)
@@ -171,12 +172,13 @@ internal sealed class OffsetFetchHandler(GroupCoordinator groups) : IRequestHand
                 response.Groups.Add(new OffsetFetchResponse.OffsetFetchResponseGroup
                 {
                     GroupId = g.GroupId,
-                    Topics = [.. Lookup(g.GroupId, requested).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
+                    Topics = [.. Lookup(g.GroupId, requested, req.RequireStable).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
                     {
                         Name = t.Topic,
                         Partitions = [.. t.Partitions.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartitions
                         {
                             PartitionIndex = p.Partition,
+                            ErrorCode = (short)p.Error,
                             CommittedOffset = p.Offset?.Offset ?? -1,
                             CommittedLeaderEpoch = p.Offset?.LeaderEpoch ?? -1,
                             Metadata = p.Offset?.Metadata ?? "",
@@ -187,7 +189,7 @@ internal sealed class OffsetFetchHandler(GroupCoordinator groups) : IRequestHand
             return ValueTask.FromResult<IApiMessage?>(response);
         }
         var topicsRequested = req.Topics?.Select(t => (t.Name, t.PartitionIndexes));
-        foreach (var (topic, partitions) in Lookup(req.GroupId, topicsRequested))
+        foreach (var (topic, partitions) in Lookup(req.GroupId, topicsRequested, context.ApiVersion >= 7 && req.RequireStable))
         {
             response.Topics.Add(new OffsetFetchResponse.OffsetFetchResponseTopic
             {
@@ -195,6 +197,7 @@ internal sealed class OffsetFetchHandler(GroupCoordinator groups) : IRequestHand
                 Partitions = [.. partitions.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartition
                 {
                     PartitionIndex = p.Partition,
+                    ErrorCode = (short)p.Error,
                     CommittedOffset = p.Offset?.Offset ?? -1,
                     CommittedLeaderEpoch = p.Offset?.LeaderEpoch ?? -1,
                     Metadata = p.Offset?.Metadata ?? "",
@@ -204,17 +207,26 @@ internal sealed class OffsetFetchHandler(GroupCoordinator groups) : IRequestHand
         return ValueTask.FromResult<IApiMessage?>(response);
     }
 
-    private IEnumerable<(string Topic, IEnumerable<(int Partition, CommittedOffset? Offset)> Partitions)> Lookup(
-        string group, IEnumerable<(string Name, List<int> Partitions)>? requested)
+    /// <summary>
+    /// The committed offsets asked for (all of the group's when <paramref name="requested"/> is null). With
+    /// <paramref name="requireStable"/> (read_committed consumers), a partition with a transactional commit still
+    /// pending answers UNSTABLE_OFFSET_COMMIT, which the client retries until the transaction ends.
+    /// </summary>
+    private IEnumerable<(string Topic, IEnumerable<(int Partition, CommittedOffset? Offset, ErrorCode Error)> Partitions)> Lookup(
+        string group, IEnumerable<(string Name, List<int> Partitions)>? requested, bool requireStable)
     {
+        (int, CommittedOffset?, ErrorCode) Answer(string topic, int partition, CommittedOffset? offset) =>
+            requireStable && groups.Offsets.HasPendingTransactionalOffset(group, topic, partition)
+                ? (partition, null, ErrorCode.UnstableOffsetCommit)
+                : (partition, offset, ErrorCode.None);
         if (requested is null)
         {
             return groups.Offsets.Offsets(group)
                 .GroupBy(kv => kv.Key.Topic)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (g.Key, g.OrderBy(kv => kv.Key.Partition).Select(kv => (kv.Key.Partition, (CommittedOffset?)kv.Value))));
+                .Select(g => (g.Key, g.OrderBy(kv => kv.Key.Partition).Select(kv => Answer(g.Key, kv.Key.Partition, kv.Value))));
         }
-        return requested.Select(t => (t.Name, t.Partitions.Select(p => (p, groups.Offsets.Get(group, t.Name, p)))));
+        return requested.Select(t => (t.Name, t.Partitions.Select(p => Answer(t.Name, p, groups.Offsets.Get(group, t.Name, p)))));
     }
 }
 

@@ -5,7 +5,10 @@ using Eddy.Protocol.Messages;
 
 namespace Eddy.Broker.Handlers;
 
-/// <summary>ListOffsets: earliest (-2), latest (-1), max timestamp (-3), or the first offset at or after a timestamp.</summary>
+/// <summary>
+/// ListOffsets: earliest (-2), latest (-1; the last stable offset for read_committed), max timestamp (-3), or the first
+/// offset at or after a timestamp.
+/// </summary>
 internal sealed class ListOffsetsHandler(TopicManager topics) : IRequestHandler
 {
     private const long Latest = -1;
@@ -22,14 +25,14 @@ internal sealed class ListOffsetsHandler(TopicManager topics) : IRequestHandler
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = requestedTopic.Name };
             foreach (var p in requestedTopic.Partitions)
             {
-                topicResponse.Partitions.Add(Lookup(topic, p, context.ApiVersion));
+                topicResponse.Partitions.Add(Lookup(topic, p, context.ApiVersion, context.ApiVersion >= 2 && req.IsolationLevel == 1));
             }
             response.Topics.Add(topicResponse);
         }
         return ValueTask.FromResult<IApiMessage?>(response);
     }
 
-    private static ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(Topic? topic, ListOffsetsRequest.ListOffsetsPartition request, short version)
+    private static ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(Topic? topic, ListOffsetsRequest.ListOffsetsPartition request, short version, bool readCommitted)
     {
         var partition = topic?.Partition(request.PartitionIndex);
         if (partition is null)
@@ -46,7 +49,7 @@ internal sealed class ListOffsetsHandler(TopicManager topics) : IRequestHandler
             switch (request.Timestamp)
             {
                 case Latest:
-                    return Result(request.PartitionIndex, ErrorCode.None, -1, log.LogEndOffset, version);
+                    return Result(request.PartitionIndex, ErrorCode.None, -1, readCommitted ? log.LastStableOffset : log.LogEndOffset, version);
                 case Earliest:
                     return Result(request.PartitionIndex, ErrorCode.None, -1, log.LogStartOffset, version);
                 case MaxTimestamp:

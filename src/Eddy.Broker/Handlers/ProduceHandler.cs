@@ -1,17 +1,21 @@
 using System.Runtime.InteropServices;
 using Eddy.Broker.Network;
 using Eddy.Broker.Topics;
+using Eddy.Broker.Transactions;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
+using Eddy.Storage.Producers;
 
 namespace Eddy.Broker.Handlers;
 
 /// <summary>
 /// Produce: validates each partition's batch as Kafka does, appends it, and answers with its base offset.
 /// On a single node acks=1 and acks=all mean the same: the batch is in the log (written to the OS, so it survives
-/// a crash of the broker process) before the answer; acks=0 gets no answer at all.
+/// a crash of the broker process) before the answer; acks=0 gets no answer at all. Batches of idempotent and
+/// transactional producers are checked against the producer's state by the log (a retried batch is answered with its
+/// original offsets); a transactional batch must belong to its producer's open transaction on a partition added to it.
 /// </summary>
-internal sealed class ProduceHandler(TopicManager topics, TimeProvider time) : IRequestHandler
+internal sealed class ProduceHandler(TopicManager topics, TransactionCoordinator transactions, TimeProvider time) : IRequestHandler
 {
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
@@ -27,7 +31,7 @@ internal sealed class ProduceHandler(TopicManager topics, TimeProvider time) : I
             {
                 var result = !acksValid
                     ? Failed(partitionData.Index, ErrorCode.InvalidRequiredAcks, "Invalid required acks: only 0, 1 and -1 (all) are allowed")
-                    : Append(topic, partitionData, version);
+                    : Append(topic, partitionData, version, req.TransactionalId);
                 topicResponse.PartitionResponses.Add(result);
             }
             response.Responses.Add(topicResponse);
@@ -35,7 +39,7 @@ internal sealed class ProduceHandler(TopicManager topics, TimeProvider time) : I
         return ValueTask.FromResult<IApiMessage?>(req.Acks == 0 ? null : response);
     }
 
-    private ProduceResponse.PartitionProduceResponse Append(Topic? topic, ProduceRequest.PartitionProduceData data, short version)
+    private ProduceResponse.PartitionProduceResponse Append(Topic? topic, ProduceRequest.PartitionProduceData data, short version, string? transactionalId)
     {
         var partition = topic?.Partition(data.Index);
         if (topic is null || partition is null)
@@ -50,6 +54,28 @@ internal sealed class ProduceHandler(TopicManager topics, TimeProvider time) : I
         if (!validation.IsValid)
         {
             return Failed(data.Index, validation.Error, validation.Message);
+        }
+        var span = records.Buffer.Span;
+        var producerId = RecordBatch.ProducerId(span);
+        if (producerId >= 0 && RecordBatch.BaseSequence(span) < 0)
+        {
+            return Failed(data.Index, ErrorCode.InvalidRecord, $"Invalid sequence number {RecordBatch.BaseSequence(span)} in record batch with producerId {producerId}");
+        }
+        if (RecordBatch.IsTransactional(span))
+        {
+            var error = producerId < 0
+                ? ErrorCode.InvalidRecord
+                : transactions.VerifyTransactionalWrite(transactionalId, producerId, RecordBatch.ProducerEpoch(span), topic.Name, data.Index);
+            if (error != ErrorCode.None)
+            {
+                return Failed(data.Index, error, error switch
+                {
+                    ErrorCode.InvalidRecord => "A transactional record batch needs a producer id",
+                    ErrorCode.InvalidTxnState => $"The partition {topic.Name}-{data.Index} is not part of an ongoing transaction of {transactionalId}",
+                    ErrorCode.InvalidProducerEpoch => "The producer's epoch is not the current one of its transactional id: it has been fenced",
+                    _ => $"Producer id {producerId} does not belong to transactional id {transactionalId}",
+                });
+            }
         }
         try
         {
@@ -66,6 +92,10 @@ internal sealed class ProduceHandler(TopicManager topics, TimeProvider time) : I
                 LogAppendTimeMs = info.LogAppendTime,
                 LogStartOffset = partition.Log.LogStartOffset,
             };
+        }
+        catch (ProducerStateException e)
+        {
+            return Failed(data.Index, e.Error, e.Message);
         }
         catch (ObjectDisposedException)
         {

@@ -5,7 +5,8 @@ namespace Eddy.Broker.Network;
 /// <summary>
 /// The API versions the broker advertises in ApiVersions and accepts. Only implemented APIs are listed:
 /// librdkafka derives features from this list. Low non-flexible versions stay for kafkajs, kcat/librdkafka 2.0
-/// and kafka-python; high ones for Confluent.Kafka 2.16. Fetch stops at 12: v13+ addresses topics by id.
+/// and kafka-python; high ones for Confluent.Kafka 2.16. Fetch stops at 12: v13+ addresses topics by id. The
+/// transaction APIs stop before KIP-890 part 2 (AddPartitionsToTxn v4+ is broker-to-broker, EndTxn v5 bumps epochs).
 /// </summary>
 public static class SupportedApis
 {
@@ -36,6 +37,14 @@ public static class SupportedApis
         [ApiKey.ListGroups] = (0, 4),
         [ApiKey.DeleteGroups] = (0, 2),
         [ApiKey.OffsetDelete] = (0, 0),
+        [ApiKey.InitProducerId] = (0, 4),
+        [ApiKey.AddPartitionsToTxn] = (0, 3),
+        [ApiKey.AddOffsetsToTxn] = (0, 3),
+        [ApiKey.EndTxn] = (0, 3),
+        [ApiKey.TxnOffsetCommit] = (0, 3),
+        [ApiKey.DescribeProducers] = (0, 0),
+        [ApiKey.DescribeTransactions] = (0, 0),
+        [ApiKey.ListTransactions] = (0, 1),
     };
 
     public static bool IsSupported(ApiKey key, short version) =>
