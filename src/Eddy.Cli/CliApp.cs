@@ -49,6 +49,7 @@ public static class CliApp
         root.Add(ProduceCommand.Create(console, environment));
         root.Add(ConsumeCommand.Create(console, environment));
         root.Add(GroupsCommand.Create(console, environment));
+        root.Add(TransactionsCommand.Create(console, environment));
         root.Add(BenchCommand.Create(console));
         EpilogHelpAction.Install(root, new Dictionary<Command, Func<string>> { [up] = UpCommand.HelpEpilog });
         return root;
