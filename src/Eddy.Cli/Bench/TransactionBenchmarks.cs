@@ -32,12 +32,14 @@ internal static class TransactionBenchmarks
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"transactions: copier {input} -> {copy} ({options.Partitions} partitions), {options.Records:N0} records x {options.RecordSize} B, commit every {CommitInterval.TotalMilliseconds:F0} ms, generator running alongside, broker={bootstrap}"));
+            $"transactions: copier {input} -> {copy} ({options.Partitions} partitions, {Math.Clamp(Environment.ProcessorCount, 1, options.Partitions)} copier threads), {options.Records:N0} records x {options.RecordSize} B, commit every {CommitInterval.TotalMilliseconds:F0} ms, generator running alongside, broker={bootstrap}"));
         var cpuBefore = sampler?.CpuSeconds() ?? 0;
         var generator = Task.Run(() => Generate(bootstrap, input, options, cancellationToken), cancellationToken);
         var copied = Copy(bootstrap, input, copy, options, progress, cancellationToken);
-        await generator;
+        var generated = await generator;
         var mb = copied.Records * (double)options.RecordSize / 1_000_000;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  generator: {options.Records:N0} records produced and acknowledged in {generated.TotalSeconds:F2} s ({mb / generated.TotalSeconds:F1} MB/s) alongside the copier"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  copied {copied.Records:N0} records in {copied.Elapsed.TotalSeconds:F2} s: {mb / copied.Elapsed.TotalSeconds:F1} MB/s, {copied.Records / copied.Elapsed.TotalSeconds:N0} records/s, {copied.Transactions:N0} transactions"));
         var (c50, c99, _, cMax) = copied.CommitLatency.Percentiles();
@@ -56,8 +58,10 @@ internal static class TransactionBenchmarks
         return copied.Records == options.Records ? 0 : 1;
     }
 
-    private static void Generate(string bootstrap, string topic, BenchOptions options, CancellationToken cancellationToken)
+    /// <summary>Produces the input as fast as the machine allows; returns how long until all was acknowledged.</summary>
+    private static TimeSpan Generate(string bootstrap, string topic, BenchOptions options, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrap,
@@ -86,13 +90,65 @@ internal static class TransactionBenchmarks
             }
         }
         producer.Flush(TimeSpan.FromMinutes(2));
+        return clock.Elapsed;
     }
 
     private sealed record CopyResult(long Records, long Transactions, TimeSpan Elapsed, LatencyHistogram CommitLatency);
 
+    /// <summary>Shared by the copier threads: what they have committed together, and when the first record arrived.</summary>
+    private sealed class CopyProgress
+    {
+        private long _copied;
+        private long _transactions;
+        private long _firstRecordTicks;
+
+        public long Copied => Interlocked.Read(ref _copied);
+
+        public long Transactions => Interlocked.Read(ref _transactions);
+
+        public LatencyHistogram CommitLatency { get; } = new(1_000_000);
+
+        public void Started() => Interlocked.CompareExchange(ref _firstRecordTicks, Stopwatch.GetTimestamp(), 0);
+
+        public void Committed(long records, long micros)
+        {
+            Interlocked.Add(ref _copied, records);
+            Interlocked.Increment(ref _transactions);
+            CommitLatency.Record(micros);
+        }
+
+        public TimeSpan SinceFirstRecord() =>
+            Interlocked.Read(ref _firstRecordTicks) is var ticks && ticks == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(ticks);
+    }
+
+    /// <summary>
+    /// One copier thread per core, as Kafka Streams runs num.stream.threads: each has its own partitions of the input,
+    /// its own read_committed consumer and its own transactional producer.
+    /// </summary>
     private static CopyResult Copy(string bootstrap, string input, string output, BenchOptions options, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        var threads = Math.Clamp(Environment.ProcessorCount, 1, options.Partitions);
+        var shared = new CopyProgress();
+        var workers = Enumerable.Range(0, threads)
+            .Select(i => new Thread(() => CopyPartitions(bootstrap, input, output, i, threads, options, shared, cancellationToken)) { Name = $"copier-{i}" })
+            .ToList();
+        workers.ForEach(w => w.Start());
+        var lastReport = Stopwatch.StartNew();
+        while (workers.Any(w => w.IsAlive))
+        {
+            workers.First(w => w.IsAlive).Join(TimeSpan.FromMilliseconds(200));
+            if (lastReport.Elapsed >= TimeSpan.FromSeconds(1))
+            {
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  copied {shared.Copied:N0} / {options.Records:N0}"));
+                lastReport.Restart();
+            }
+        }
+        return new CopyResult(shared.Copied, shared.Transactions, shared.SinceFirstRecord(), shared.CommitLatency);
+    }
+
+    private static void CopyPartitions(string bootstrap, string input, string output, int worker, int workers, BenchOptions options, CopyProgress shared, CancellationToken cancellationToken)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = "bench-copier-" + input,
@@ -102,43 +158,41 @@ internal static class TransactionBenchmarks
             FetchMaxBytes = 64 << 20,
             MaxPartitionFetchBytes = 8 << 20,
         }).Build();
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrap,
-            TransactionalId = "bench-copier-" + input,
-            LingerMs = 5,
+            TransactionalId = $"bench-copier-{input}-{worker}",
+            LingerMs = 2,
             BatchSize = 1 << 20,
             QueueBufferingMaxKbytes = 1 << 20,
         }).Build();
         producer.InitTransactions(TimeSpan.FromSeconds(30));
-        consumer.Subscribe(input);
-        var latency = new LatencyHistogram(1_000_000);
-        long copied = 0;
-        long transactions = 0;
-        Stopwatch? clock = null;
-        var lastReport = Stopwatch.StartNew();
+        // Fixed partitions per thread (no rebalance to abort transactions for in the middle of a measurement).
+        consumer.Assign(Enumerable.Range(0, options.Partitions).Where(p => p % workers == worker).Select(p => new TopicPartitionOffset(input, p, Offset.Beginning)));
+        var outputPartitions = Enumerable.Range(0, options.Partitions).Select(p => new TopicPartition(output, p)).ToArray();
         var giveUp = Stopwatch.StartNew();
-        while (copied < options.Records && !cancellationToken.IsCancellationRequested && giveUp.Elapsed < TimeSpan.FromMinutes(5))
+        while (shared.Copied < options.Records && !cancellationToken.IsCancellationRequested && giveUp.Elapsed < TimeSpan.FromMinutes(5))
         {
             producer.BeginTransaction();
             var interval = Stopwatch.StartNew();
             var inTransaction = 0;
-            while (interval.Elapsed < CommitInterval && copied + inTransaction < options.Records)
+            while (interval.Elapsed < CommitInterval)
             {
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(10));
-                if (result?.Message is not { } message)
+                if (result?.Message is not { } consumed)
                 {
                     continue;
                 }
-                clock ??= Stopwatch.StartNew();
+                shared.Started();
+                var message = new Message<Null, byte[]> { Value = consumed.Value, Timestamp = consumed.Timestamp, Headers = consumed.Headers };
                 while (true)
                 {
                     try
                     {
-                        producer.Produce(new TopicPartition(output, result.Partition), message);
+                        producer.Produce(outputPartitions[result.Partition.Value], message);
                         break;
                     }
-                    catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                    catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
                     {
                         producer.Poll(TimeSpan.FromMilliseconds(1));
                     }
@@ -149,17 +203,9 @@ internal static class TransactionBenchmarks
             var positions = consumer.Assignment.Select(tp => new TopicPartitionOffset(tp, consumer.Position(tp))).Where(tpo => tpo.Offset >= 0).ToList();
             producer.SendOffsetsToTransaction(positions, consumer.ConsumerGroupMetadata, TimeSpan.FromSeconds(30));
             producer.CommitTransaction(TimeSpan.FromSeconds(30));
-            latency.Record(commit.ElapsedTicks * 1_000_000 / Stopwatch.Frequency);
-            copied += inTransaction;
-            transactions++;
-            if (lastReport.Elapsed >= TimeSpan.FromSeconds(1))
-            {
-                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  copied {copied:N0} / {options.Records:N0}"));
-                lastReport.Restart();
-            }
+            shared.Committed(inTransaction, commit.ElapsedTicks * 1_000_000 / Stopwatch.Frequency);
         }
         consumer.Close();
-        return new CopyResult(copied, transactions, clock?.Elapsed ?? TimeSpan.Zero, latency);
     }
 
     private static LatencyHistogram MeasureCommits(string bootstrap, string topic, int rounds, CancellationToken cancellationToken)
