@@ -170,46 +170,31 @@ public sealed class OffsetStore : IDisposable
         }
     }
 
-    private void Replay()
+    private void Replay() => InternalLog.Replay(_log, (batch, records) =>
     {
-        var offset = _log.LogStartOffset;
-        while (offset < _log.LogEndOffset)
+        var header = batch.Span;
+        if (RecordBatch.IsControl(header))
         {
-            var read = _log.Read(offset, 1 << 20, minOneBatch: true);
-            if (read.Records.SizeInBytes == 0)
+            ApplyMarker(RecordBatch.ProducerId(header), IsCommitMarker(records));
+        }
+        else if (RecordBatch.IsTransactional(header))
+        {
+            foreach (var record in records)
             {
-                break;
-            }
-            var bytes = new byte[read.Records.SizeInBytes];
-            read.Records.CopyTo(bytes);
-            foreach (var (batch, records) in RecordBatchReader.ReadBatches(bytes))
-            {
-                var header = batch.Span;
-                if (RecordBatch.IsControl(header))
+                if (Decode(record) is { } commit && commit.Offset is { } committed)
                 {
-                    ApplyMarker(RecordBatch.ProducerId(header), IsCommitMarker(records));
+                    AddPending(RecordBatch.ProducerId(header), commit.Group, [(commit.Topic, commit.Partition, committed)]);
                 }
-                else if (RecordBatch.IsTransactional(header))
-                {
-                    foreach (var record in records)
-                    {
-                        if (Decode(record) is { } commit && commit.Offset is { } committed)
-                        {
-                            AddPending(RecordBatch.ProducerId(header), commit.Group, [(commit.Topic, commit.Partition, committed)]);
-                        }
-                    }
-                }
-                else
-                {
-                    foreach (var record in records)
-                    {
-                        Apply(record);
-                    }
-                }
-                offset = RecordBatch.LastOffset(header) + 1;
             }
         }
-    }
+        else
+        {
+            foreach (var record in records)
+            {
+                Apply(record);
+            }
+        }
+    });
 
     private void Apply(Record record)
     {

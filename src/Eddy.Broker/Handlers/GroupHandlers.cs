@@ -120,10 +120,21 @@ internal sealed class LeaveGroupHandler(GroupCoordinator groups) : IRequestHandl
 }
 
 /// <summary>OffsetCommit: validated against the group's generation and member, then made durable before the answer.</summary>
-internal sealed class OffsetCommitHandler(GroupCoordinator groups, TopicManager topics, TimeProvider time) : IRequestHandler
+/// <summary>What OffsetCommit and TxnOffsetCommit check of each partition they commit for.</summary>
+internal static class OffsetCommitChecks
 {
     private const int MaxMetadataBytes = 4096; // offset.metadata.max.bytes
 
+    /// <summary>The group's error if any, else UNKNOWN_TOPIC_OR_PARTITION or OFFSET_METADATA_TOO_LARGE, else none.</summary>
+    public static ErrorCode PartitionError(ErrorCode groupError, Topic? topic, int partition, string? metadata) =>
+        groupError != ErrorCode.None ? groupError
+        : topic?.Partition(partition) is null ? ErrorCode.UnknownTopicOrPartition
+        : metadata is { Length: > MaxMetadataBytes } ? ErrorCode.OffsetMetadataTooLarge
+        : ErrorCode.None;
+}
+
+internal sealed class OffsetCommitHandler(GroupCoordinator groups, TopicManager topics, TimeProvider time) : IRequestHandler
+{
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
         var req = (OffsetCommitRequest)request;
@@ -139,10 +150,7 @@ internal sealed class OffsetCommitHandler(GroupCoordinator groups, TopicManager 
             var topic = topics.Find(t.Name);
             foreach (var p in t.Partitions)
             {
-                var error = groupError != ErrorCode.None ? groupError
-                    : topic?.Partition(p.PartitionIndex) is null ? ErrorCode.UnknownTopicOrPartition
-                    : p.CommittedMetadata is { Length: > MaxMetadataBytes } ? ErrorCode.OffsetMetadataTooLarge
-                    : ErrorCode.None;
+                var error = OffsetCommitChecks.PartitionError(groupError, topic, p.PartitionIndex, p.CommittedMetadata);
                 if (error == ErrorCode.None)
                 {
                     var leaderEpoch = context.ApiVersion >= 6 ? p.CommittedLeaderEpoch : -1;

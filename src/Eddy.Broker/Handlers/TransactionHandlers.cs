@@ -96,8 +96,6 @@ internal sealed class EndTxnHandler(TransactionCoordinator transactions) : IRequ
 /// </summary>
 internal sealed class TxnOffsetCommitHandler(GroupCoordinator groups, TransactionCoordinator transactions, TopicManager topics, TimeProvider time) : IRequestHandler
 {
-    private const int MaxMetadataBytes = 4096; // offset.metadata.max.bytes
-
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
         var req = (TxnOffsetCommitRequest)request;
@@ -117,10 +115,7 @@ internal sealed class TxnOffsetCommitHandler(GroupCoordinator groups, Transactio
             var topic = topics.Find(t.Name);
             foreach (var p in t.Partitions)
             {
-                var partitionError = error != ErrorCode.None ? error
-                    : topic?.Partition(p.PartitionIndex) is null ? ErrorCode.UnknownTopicOrPartition
-                    : p.CommittedMetadata is { Length: > MaxMetadataBytes } ? ErrorCode.OffsetMetadataTooLarge
-                    : ErrorCode.None;
+                var partitionError = OffsetCommitChecks.PartitionError(error, topic, p.PartitionIndex, p.CommittedMetadata);
                 if (partitionError == ErrorCode.None)
                 {
                     var leaderEpoch = context.ApiVersion >= 2 ? p.CommittedLeaderEpoch : -1;

@@ -79,19 +79,9 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
     }
 
     /// <summary>AddPartitionsToTxn: opens the transaction if needed and adds the partitions to it.</summary>
-    public ErrorCode AddPartitions(string transactionalId, long producerId, short epoch, IReadOnlyCollection<(string Topic, int Partition)> partitions)
-    {
-        if (!_transactions.TryGetValue(transactionalId, out var metadata))
+    public ErrorCode AddPartitions(string transactionalId, long producerId, short epoch, IReadOnlyCollection<(string Topic, int Partition)> partitions) =>
+        ForCurrentProducer(transactionalId, producerId, epoch, metadata =>
         {
-            return ErrorCode.InvalidProducerIdMapping;
-        }
-        lock (metadata.Sync)
-        {
-            var error = CheckProducer(metadata, producerId, epoch);
-            if (error != ErrorCode.None)
-            {
-                return error;
-            }
             switch (metadata.State)
             {
                 case TransactionState.PrepareCommit or TransactionState.PrepareAbort or TransactionState.PrepareEpochFence:
@@ -105,26 +95,15 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
             var start = metadata.State == TransactionState.Ongoing ? metadata.StartTimestamp : now;
             Persist(metadata, TransactionState.Ongoing, metadata.ProducerId, metadata.ProducerEpoch, added, start, now);
             return ErrorCode.None;
-        }
-    }
+        });
 
     /// <summary>
     /// EndTxn: commits or aborts the open transaction. A retry of the same decision after it completed succeeds; the
     /// other decision, or no transaction at all, is INVALID_TXN_STATE.
     /// </summary>
-    public ErrorCode EndTransaction(string transactionalId, long producerId, short epoch, bool commit)
-    {
-        if (!_transactions.TryGetValue(transactionalId, out var metadata))
+    public ErrorCode EndTransaction(string transactionalId, long producerId, short epoch, bool commit) =>
+        ForCurrentProducer(transactionalId, producerId, epoch, metadata =>
         {
-            return ErrorCode.InvalidProducerIdMapping;
-        }
-        lock (metadata.Sync)
-        {
-            var error = CheckProducer(metadata, producerId, epoch);
-            if (error != ErrorCode.None)
-            {
-                return error;
-            }
             switch (metadata.State)
             {
                 case TransactionState.Ongoing:
@@ -141,8 +120,7 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
                 default:
                     return ErrorCode.InvalidTxnState;
             }
-        }
-    }
+        });
 
     /// <summary>
     /// Checks that a transactional write (Produce, TxnOffsetCommit) belongs to the open transaction of
@@ -309,6 +287,20 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
         metadata.ProducerEpoch < 0
         || producerId == metadata.ProducerId
         || (producerId == metadata.PreviousProducerId && epoch >= MaxEpoch - 1);
+
+    /// <summary>Runs <paramref name="action"/> under the id's lock if the request comes from its current producer instance.</summary>
+    private ErrorCode ForCurrentProducer(string transactionalId, long producerId, short epoch, Func<TransactionMetadata, ErrorCode> action)
+    {
+        if (!_transactions.TryGetValue(transactionalId, out var metadata))
+        {
+            return ErrorCode.InvalidProducerIdMapping;
+        }
+        lock (metadata.Sync)
+        {
+            var error = CheckProducer(metadata, producerId, epoch);
+            return error != ErrorCode.None ? error : action(metadata);
+        }
+    }
 
     private static ErrorCode CheckProducer(TransactionMetadata metadata, long producerId, short epoch) =>
         metadata.State == TransactionState.Dead || metadata.ProducerId != producerId ? ErrorCode.InvalidProducerIdMapping

@@ -43,37 +43,25 @@ internal sealed class TransactionLog : IDisposable
     public Dictionary<string, TransactionRecord> Replay()
     {
         var states = new Dictionary<string, TransactionRecord>(StringComparer.Ordinal);
-        var offset = _log.LogStartOffset;
-        while (offset < _log.LogEndOffset)
+        InternalLog.Replay(_log, (_, records) =>
         {
-            var read = _log.Read(offset, 1 << 20, minOneBatch: true);
-            if (read.Records.SizeInBytes == 0)
+            foreach (var record in records)
             {
-                break;
-            }
-            var bytes = new byte[read.Records.SizeInBytes];
-            read.Records.CopyTo(bytes);
-            foreach (var (batch, records) in RecordBatchReader.ReadBatches(bytes))
-            {
-                foreach (var record in records)
+                if (record.Key is not { } key)
                 {
-                    if (record.Key is not { } key)
-                    {
-                        continue;
-                    }
-                    var id = DecodeKey(key);
-                    if (record.Value is { } value)
-                    {
-                        states[id] = DecodeValue(value);
-                    }
-                    else
-                    {
-                        states.Remove(id);
-                    }
+                    continue;
                 }
-                offset = RecordBatch.LastOffset(batch.Span) + 1;
+                var id = DecodeKey(key);
+                if (record.Value is { } value)
+                {
+                    states[id] = DecodeValue(value);
+                }
+                else
+                {
+                    states.Remove(id);
+                }
             }
-        }
+        });
         return states;
     }
 
