@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Confluent.Kafka;
+using Eddy.Cli.Avro;
 using Eddy.Cli.Input;
 using Eddy.Cli.Kafka;
 using Eddy.Cli.Output;
@@ -52,11 +53,13 @@ public static class ConsumeCommand
         var printPartition = new Option<bool>("--print-partition") { Description = "Print Partition:n (print.partition)." };
         var keySeparator = new Option<string>("--key-separator") { Description = "The separator between the printed columns (key.separator; default a tab; \\t allowed).", HelpName = "sep" };
         var output = TopicsCommand.OutputOption("text, or json: one kcat -J style object per record (topic, partition, offset, tstype, ts, headers, key, payload).");
+        var valueFormat = ValueFormats.ValueFormatOption("values are Confluent wire-format Avro (magic byte, schema id, Avro binary), printed as Avro JSON with the writer's schema from the registry; a value that is not is reported on stderr with its partition and offset.");
+        var registryUrl = ValueFormats.RegistryUrlOption();
 
         var command = new Command("consume", "Read records from a topic and print them. Prints 'Processed a total of N messages' on stderr at the end.")
         {
             topic, group, partition, fromBeginning, offset, fromTimestamp, maxMessages, timeoutMs, exitAtEnd, isolation,
-            format, printKey, printHeaders, printTimestamp, printOffset, printPartition, keySeparator, output,
+            format, printKey, printHeaders, printTimestamp, printOffset, printPartition, keySeparator, output, valueFormat, registryUrl,
         };
         client.AddTo(command);
         command.SetAction((parseResult, ct) => RunAsync(
@@ -81,6 +84,8 @@ public static class ConsumeCommand
                 PrintPartition = parseResult.GetValue(printPartition),
                 KeySeparator = parseResult.GetValue(keySeparator),
                 Output = parseResult.GetValue(output),
+                ValueFormat = parseResult.GetValue(valueFormat),
+                RegistryUrl = parseResult.GetValue(registryUrl),
             },
             console.Out, console.Error, ct));
         return command;
@@ -214,6 +219,22 @@ public static class ConsumeCommand
             warnings.Warn(error);
         }, subscribe ? partitions => AssignedOffsets(partitions, pendingStarts) : null);
 
+        using var avro = options.ValueFormat == ValueFormats.Avro ? new AvroValueDecoder(ValueFormats.RegistryUrl(options.RegistryUrl)) : null;
+        long unreadable = 0;
+        Func<ConsumeResult<byte[], byte[]>, bool> decode = avro is null ? _ => true : result =>
+        {
+            try
+            {
+                result.Message.Value = avro.ToJson(result.Message.Value);
+                return true;
+            }
+            catch (InvalidDataException e)
+            {
+                unreadable++;
+                stderr.Write($"error: {result.Topic} [{result.Partition.Value}] at offset {result.Offset.Value}: not readable as Avro: {e.Message}\n");
+                return false;
+            }
+        };
         long count = 0;
         try
         {
@@ -231,7 +252,7 @@ public static class ConsumeCommand
             }
             try
             {
-                Poll(consumer, formatter, options, stdout, warnings, () => fatal, ref count, cancellationToken);
+                Poll(consumer, formatter, decode, options, stdout, warnings, () => fatal, ref count, cancellationToken);
             }
             catch (IOException e) when (IsBrokenPipe(e))
             {
@@ -249,14 +270,14 @@ public static class ConsumeCommand
         {
             throw new KafkaException(fatal);
         }
-        return ExitCodes.Success;
+        return unreadable == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     // EPIPE: the errno .NET puts in an IOException's HResult on Unix when the other end of a pipe has closed.
     private static bool IsBrokenPipe(IOException e) => !OperatingSystem.IsWindows() && e.HResult == 32;
 
     // count is the caller's so it stays right when a write fails half-way through.
-    private static void Poll(IConsumer<byte[], byte[]> consumer, IRecordFormatter formatter, ConsumeOptions options, TextWriter stdout,
+    private static void Poll(IConsumer<byte[], byte[]> consumer, IRecordFormatter formatter, Func<ConsumeResult<byte[], byte[]>, bool> decode, ConsumeOptions options, TextWriter stdout,
         WarningPrinter warnings, Func<Error?> fatal, ref long count, CancellationToken cancellationToken)
     {
         var atEnd = new HashSet<TopicPartition>();
@@ -304,6 +325,10 @@ public static class ConsumeCommand
             }
             atEnd.Remove(result.TopicPartition);
             sinceRecord.Restart();
+            if (!decode(result))
+            {
+                continue;
+            }
             formatter.Write(result, stdout);
             count++;
             unflushed = true;

@@ -53,4 +53,10 @@ public sealed record ConsumeOptions
     public string? KeySeparator { get; init; }
 
     public OutputFormat Output { get; init; } = OutputFormat.Text;
+
+    /// <summary>"string" (the value's bytes as they are, the default) or "avro" (Confluent wire-format Avro, printed as JSON).</summary>
+    public string? ValueFormat { get; init; }
+
+    /// <summary>The schema registry for --value-format avro. Default: http://127.0.0.1:8081 (where `eddy up` serves it).</summary>
+    public string? RegistryUrl { get; init; }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Eddy.Cli.Avro;
 using Eddy.Cli.Configuration;
 using Eddy.Cli.Input;
 using Eddy.Cli.Kafka;
@@ -47,9 +48,12 @@ public static class ProduceCommand
         compression.AcceptOnlyFromAmong(CompressionValues);
         var lingerMs = new Option<int?>("--linger-ms") { Description = "Milliseconds to wait for more records before sending a batch (librdkafka linger.ms, default 5).", HelpName = "ms" };
 
+        var valueFormat = ValueFormats.ValueFormatOption("each line's value is a record in Avro's JSON encoding for --schema-file, written in Confluent's wire format under the schema's registry id (registered under TOPIC-value).");
+        var schemaFile = new Option<string>("--schema-file") { Description = "With --value-format avro: the Avro schema (.avsc) of the values.", HelpName = "path" };
+        var registryUrl = ValueFormats.RegistryUrlOption();
         var command = new Command("produce", "Write records to a topic: one record per line of standard input (or --file). Prints 'Produced N records to TOPIC' on stderr.")
         {
-            topic, file, keySeparator, header, partition, acks, compression, lingerMs,
+            topic, file, keySeparator, header, partition, acks, compression, lingerMs, valueFormat, schemaFile, registryUrl,
         };
         client.AddTo(command);
         command.SetAction((parseResult, ct) => RunAsync(
@@ -64,6 +68,9 @@ public static class ProduceCommand
                 Acks = parseResult.GetValue(acks),
                 Compression = parseResult.GetValue(compression),
                 LingerMs = parseResult.GetValue(lingerMs),
+                ValueFormat = parseResult.GetValue(valueFormat),
+                SchemaFile = parseResult.GetValue(schemaFile),
+                RegistryUrl = parseResult.GetValue(registryUrl),
             },
             console.In, console.Out, console.Error, ct));
         return command;
@@ -116,6 +123,11 @@ public static class ProduceCommand
         {
             throw CliException.Usage("--partition must not be negative");
         }
+        var avro = options.ValueFormat == ValueFormats.Avro;
+        if (avro != options.SchemaFile is not null)
+        {
+            throw CliException.Usage(avro ? "--value-format avro needs --schema-file" : "--schema-file goes with --value-format avro");
+        }
         var parser = new LineRecordParser(options.KeySeparator is { } sep ? TextEscapes.Unescape(sep) : null);
         var headers = BuildHeaders(options.Headers);
         var overrides = ProducerOverrides(options);
@@ -139,6 +151,9 @@ public static class ProduceCommand
             input = fileReader;
         }
         using var ownedReader = fileReader;
+        using var avroEncoder = avro
+            ? await AvroValueEncoder.CreateAsync(ValueFormats.RegistryUrl(options.RegistryUrl), options.Topic, options.SchemaFile!, cancellationToken)
+            : null;
 
         Error? lastError = null;
         using var producer = KafkaClientFactory.CreateProducer(options.Client, ProducerDefaults, overrides, error =>
@@ -182,9 +197,11 @@ public static class ProduceCommand
             }
             lineNumber++;
             (string? Key, string Value) record;
+            byte[] value;
             try
             {
                 record = parser.Parse(line, lineNumber);
+                value = avroEncoder is null ? Encoding.UTF8.GetBytes(record.Value) : avroEncoder.Encode(record.Value, lineNumber);
             }
             catch (CliException e)
             {
@@ -194,7 +211,7 @@ public static class ProduceCommand
             var message = new Message<byte[], byte[]>
             {
                 Key = record.Key is null ? null! : Encoding.UTF8.GetBytes(record.Key),
-                Value = Encoding.UTF8.GetBytes(record.Value),
+                Value = value,
                 Headers = headers,
             };
             await ProduceOneAsync(producer, target, message, deliveries, cancellationToken);

@@ -29,4 +29,13 @@ public sealed record ProduceOptions
 
     /// <summary>--linger-ms: how long the producer waits to fill a batch.</summary>
     public int? LingerMs { get; init; }
+
+    /// <summary>"string" (each line's value as UTF-8, the default) or "avro" (each line's value is Avro JSON for <see cref="SchemaFile"/>).</summary>
+    public string? ValueFormat { get; init; }
+
+    /// <summary>With --value-format avro: the Avro schema (.avsc) of the values.</summary>
+    public string? SchemaFile { get; init; }
+
+    /// <summary>The schema registry for --value-format avro. Default: http://127.0.0.1:8081 (where `eddy up` serves it).</summary>
+    public string? RegistryUrl { get; init; }
 }
