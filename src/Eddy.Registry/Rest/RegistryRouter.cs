@@ -289,10 +289,19 @@ public sealed class RegistryRouter
         return document;
     }
 
+    // System.Text.Json appends "Path: $ | LineNumber: 0 | BytePositionInLine: 1." to its messages; the position is
+    // already said, one-based, in front.
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        foreach (var marker in (string[])[" Path:", " LineNumber:"])
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+        return message;
     }
 
     private static SchemaRequest ReadSchemaRequest(ReadOnlyMemory<byte> body)

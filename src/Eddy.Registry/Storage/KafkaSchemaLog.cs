@@ -43,6 +43,8 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
             .Build();
         _consumer = new ConsumerBuilder<byte[], byte[]>(ClientConfig(options, new()
             {
+                // Required by Confluent.Kafka; the reader only assigns the partition, so it never joins or commits to this group.
+                ["group.id"] = "eddy-registry-reader",
                 ["enable.auto.commit"] = "false",
                 ["enable.auto.offset.store"] = "false",
                 ["enable.partition.eof"] = "true",
@@ -285,7 +287,7 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
                 var replication = (short)Math.Max(1, Math.Min(3, metadata.Brokers.Count));
                 if (replication < 3)
                 {
-                    logger.LogWarning("Creating schema topic {Topic} with replication factor {Replication}: fewer than 3 brokers are available", topic, replication);
+                    logger.LogInformation("Creating schema topic {Topic} with replication factor {Replication}: fewer than 3 brokers are available", topic, replication);
                 }
                 try
                 {
