@@ -95,18 +95,6 @@ public static class CompatibilityChecker
     public static string Describe(AvroIncompatibility incompatibility, string reader, string writer)
     {
         ArgumentNullException.ThrowIfNull(incompatibility);
-        var path = incompatibility.Location;
-        var info = incompatibility.Message;
-        var description = incompatibility.Kind switch
-        {
-            "FIXED_SIZE_MISMATCH" => $"The size of FIXED type field at path '{path}' in the {reader} schema does not match with the {writer} schema",
-            "TYPE_MISMATCH" => $"The type (path '{path}') of a field in the {reader} schema does not match with the {writer} schema",
-            "NAME_MISMATCH" => $"The name of the schema has changed (path '{path}')",
-            "MISSING_ENUM_SYMBOLS" => $"The {reader} schema is missing enum symbols '{info}' at path '{path}' in the {writer} schema",
-            "MISSING_UNION_BRANCH" => $"The {reader} schema is missing a type inside a union field at path '{path}' in the {writer} schema",
-            "READER_FIELD_MISSING_DEFAULT_VALUE" => $"The field '{info}' at path '{path}' in the {reader} schema has no default value and is missing in the {writer} schema",
-            _ => "",
-        };
-        return $"{{errorType:'{incompatibility.Kind}', description:'{description}', additionalInfo:'{info}'}}";
+        return incompatibility.ToConfluentString(reader, writer);
     }
 }

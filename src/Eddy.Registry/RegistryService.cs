@@ -17,6 +17,9 @@ public sealed class RegistryService : IAsyncDisposable
     private const int MinVersion = 1;
     private const int MaxCachedSchemas = 10_000;
 
+    private static readonly AvroParseOptions StrictParsing = new() { ValidateDefaults = true };
+    private static readonly AvroParseOptions LenientParsing = new() { ValidateDefaults = false };
+
     private readonly RegistryOptions _options;
     private readonly RegistryState _state;
     private readonly KafkaSchemaLog _log;
@@ -171,7 +174,7 @@ public sealed class RegistryService : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         normalize |= ConfigInScope(subject).Normalize ?? false;
-        (AvroSchema Schema, string Text)? candidate = string.IsNullOrWhiteSpace(request.Schema) ? null : Canonicalize(subject, request, normalize);
+        (AvroSchema Schema, string Text)? candidate = string.IsNullOrWhiteSpace(request.Schema) ? null : Canonicalize(subject, request, normalize, isNew: false);
         lock (_state.SyncRoot)
         {
             var match = candidate is null ? null : FindUnderSubject(subject, candidate.Value.Text, includeDeleted);
@@ -268,7 +271,7 @@ public sealed class RegistryService : IAsyncDisposable
         // Already registered under this subject: answer without a write (and so also in READONLY mode).
         if (request.Version is null or 0 && !string.IsNullOrWhiteSpace(request.Schema))
         {
-            var candidate = Canonicalize(subject, request, normalize);
+            var candidate = Canonicalize(subject, request, normalize, isNew: false);
             lock (_state.SyncRoot)
             {
                 var existing = FindUnderSubject(subject, candidate.Text, includeDeleted: false);
@@ -318,7 +321,7 @@ public sealed class RegistryService : IAsyncDisposable
                 throw RegistryErrors.InvalidSchemaError("Empty schema");
             }
 
-            var parsed = Canonicalize(subject, effective, normalize);
+            var parsed = Canonicalize(subject, effective, normalize, isNew: effective.Id is null or < 0);
             var schemaId = effective.Id is >= 0 ? effective.Id.Value : -1;
             CompatibilityLevel level;
             lock (_state.SyncRoot)
@@ -669,7 +672,9 @@ public sealed class RegistryService : IAsyncDisposable
     private SchemaValue? FindUnderSubject(string subject, string schemaText, bool includeDeleted) =>
         _state.VersionsOfSchema(subject, schemaText).LastOrDefault(v => includeDeleted || !v.Deleted);
 
-    private (AvroSchema Schema, string Text) Canonicalize(string subject, SchemaRequest request, bool normalize)
+    // Field defaults are validated only for schemas being registered or checked (Confluent's isNew); lookups and
+    // imports with explicit ids accept what a registry may already hold.
+    private (AvroSchema Schema, string Text) Canonicalize(string subject, SchemaRequest request, bool normalize, bool isNew = true)
     {
         var type = request.SchemaType ?? "AVRO";
         if (type != "AVRO")
@@ -686,7 +691,7 @@ public sealed class RegistryService : IAsyncDisposable
         AvroSchema schema;
         try
         {
-            schema = AvroSchema.Parse(text);
+            schema = AvroSchema.Parse(text, isNew ? StrictParsing : LenientParsing);
         }
         catch (AvroSchemaException e)
         {
@@ -731,7 +736,7 @@ public sealed class RegistryService : IAsyncDisposable
         {
             try
             {
-                schema = AvroSchema.Parse(value.Schema);
+                schema = AvroSchema.Parse(value.Schema, LenientParsing);
                 Remember(value.Schema, schema);
             }
             catch (AvroSchemaException)

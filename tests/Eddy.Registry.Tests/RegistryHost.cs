@@ -192,5 +192,10 @@ public static class Schemas
 
     public static string Field(string name, string type) => $"{{\"name\":\"{name}\",\"type\":{type}}}";
 
+    /// <summary>A JSON string literal as the registry writes it (no escaping of '"' as \u0022).</summary>
+    public static string JsonString(string value) => System.Text.Json.JsonSerializer.Serialize(value, Relaxed);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string Field(string name, string type, string defaultJson) => $"{{\"name\":\"{name}\",\"type\":{type},\"default\":{defaultJson}}}";
 }

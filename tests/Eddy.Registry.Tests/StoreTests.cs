@@ -57,8 +57,8 @@ public class StoreTests
 
         var records = await ReadTopicAsync(r.Broker, "_schemas");
         string Schema(int version, int id, string schema, bool deleted) =>
-            $"{{\"subject\":\"orders-value\",\"version\":{version},\"id\":{id},\"schema\":{System.Text.Json.JsonSerializer.Serialize(schema)},\"deleted\":{(deleted ? "true" : "false")}}}";
-        Assert.Equal(
+            $"{{\"subject\":\"orders-value\",\"version\":{version},\"id\":{id},\"schema\":{JsonString(schema)},\"deleted\":{(deleted ? "true" : "false")}}}";
+        List<(string Key, string? Value)> expected =
             [
                 ("{\"keytype\":\"SCHEMA\",\"subject\":\"orders-value\",\"version\":1,\"magic\":1}", Schema(1, id1, V1, false)),
                 ("{\"keytype\":\"SCHEMA\",\"subject\":\"orders-value\",\"version\":2,\"magic\":1}", Schema(2, id2, V2, false)),
@@ -70,8 +70,9 @@ public class StoreTests
                 ("{\"keytype\":\"DELETE_SUBJECT\",\"subject\":\"orders-value\",\"magic\":0}", "{\"subject\":\"orders-value\",\"version\":2}"),
                 ("{\"keytype\":\"MODE\",\"subject\":\"orders-value\",\"magic\":0}", null),
                 ("{\"keytype\":\"CONFIG\",\"subject\":\"orders-value\",\"magic\":0}", null),
-            ],
-            records);
+            ];
+        static string Lines(IEnumerable<(string Key, string? Value)> rs) => string.Join("\n", rs.Select(r => $"{r.Key} => {r.Value ?? "null"}"));
+        Assert.Equal(Lines(expected), Lines(records));
     }
 
     [Fact]
