@@ -50,6 +50,7 @@ public static class CliApp
         root.Add(ConsumeCommand.Create(console, environment));
         root.Add(GroupsCommand.Create(console, environment));
         root.Add(TransactionsCommand.Create(console, environment));
+        root.Add(RegistryCommand.Create(console, environment));
         root.Add(BenchCommand.Create(console));
         EpilogHelpAction.Install(root, new Dictionary<Command, Func<string>> { [up] = UpCommand.HelpEpilog });
         return root;

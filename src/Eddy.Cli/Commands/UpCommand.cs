@@ -5,6 +5,8 @@ using System.Text;
 using Eddy.Broker;
 using Eddy.Broker.Configuration;
 using Eddy.Cli.Configuration;
+using Eddy.Cli.Registry;
+using Eddy.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace Eddy.Cli.Commands;
@@ -25,11 +27,13 @@ public static class UpCommand
         var config = new Option<string>("--config") { Description = "A settings file: server.properties format (key=value lines, # comments), or a JSON object of key to value if the name ends in .json.", HelpName = "file" };
         var set = new Option<string[]>("--set") { Description = "Any Kafka broker setting, key=value (repeatable), e.g. --set log.retention.ms=3600000.", HelpName = "key=value", Arity = ArgumentArity.OneOrMore };
         var listConfigs = new Option<bool>("--list-configs") { Description = "Print every broker setting Eddy accepts, with its default and meaning, and exit." };
+        var registryPort = new Option<int?>("--registry-port") { Description = $"The schema registry's HTTP port, on the listener host (0 picks a free one). Default: {RegistryServer.DefaultPort}.", HelpName = "n" };
+        var noRegistry = new Option<bool>("--no-registry") { Description = "Run the broker without the schema registry." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Broker log verbosity on stderr: Trace, Debug, Information, Warning, Error, Critical or None.", HelpName = "level", DefaultValueFactory = _ => LogLevel.Information };
 
-        var command = new Command("up", "Start an Eddy broker in the foreground; stop it with Ctrl-C or SIGTERM.")
+        var command = new Command("up", "Start an Eddy broker and its schema registry in the foreground; stop them with Ctrl-C or SIGTERM.")
         {
-            dataDir, host, port, advertisedHost, advertisedPort, config, set, listConfigs, logLevel,
+            dataDir, host, port, advertisedHost, advertisedPort, config, set, listConfigs, registryPort, noRegistry, logLevel,
         };
         command.SetAction((parseResult, ct) => RunAsync(
             new UpOptions
@@ -42,6 +46,7 @@ public static class UpCommand
                 ConfigFile = parseResult.GetValue(config),
                 Sets = parseResult.GetValue(set) ?? [],
                 ListConfigs = parseResult.GetValue(listConfigs),
+                RegistryPort = parseResult.GetValue(noRegistry) ? null : parseResult.GetValue(registryPort) ?? RegistryServer.DefaultPort,
                 LogLevel = parseResult.GetValue(logLevel),
             },
             console.Out, console.Error, environment, ct));
@@ -49,8 +54,8 @@ public static class UpCommand
     }
 
     /// <summary>
-    /// Resolves the settings, starts the broker, prints where it listens, and runs until <paramref name="cancellationToken"/>
-    /// fires. <paramref name="loggerFactory"/> defaults to a console logger on stderr at <see cref="UpOptions.LogLevel"/>.
+    /// Resolves the settings, starts the broker (and the schema registry when <see cref="UpOptions.RegistryPort"/> is set),
+    /// prints where they listen, and runs until <paramref name="cancellationToken"/> fires. <paramref name="loggerFactory"/> defaults to a console logger on stderr at <see cref="UpOptions.LogLevel"/>.
     /// </summary>
     public static Task<int> RunAsync(UpOptions options, TextWriter stdout, TextWriter stderr, IEnumerable<KeyValuePair<string, string>> environment,
         CancellationToken cancellationToken, ILoggerFactory? loggerFactory = null)
@@ -84,13 +89,28 @@ public static class UpCommand
                 await stdout.WriteAsync(string.Create(CultureInfo.InvariantCulture,
                     $"Eddy broker listening on {brokerOptions.ListenHost}:{port} (bootstrap.servers={broker.BootstrapServers}), data in {brokerOptions.DataDirectory}\n"));
                 await stdout.FlushAsync(CancellationToken.None);
+                if (options.RegistryPort is < 0 or > 65535)
+                {
+                    throw CliException.Usage($"Invalid value {options.RegistryPort} for --registry-port: must be between 0 and 65535");
+                }
+                // The registry is a Kafka client of the broker like any other: it reaches it on its bootstrap address.
+                await using var registry = options.RegistryPort is { } registryPort
+                    ? await RegistryCommand.StartAsync(
+                        new RegistryOptions { KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers } },
+                        brokerOptions.ListenHost, registryPort, loggerFactory ?? ownedLoggerFactory, cancellationToken)
+                    : null;
+                if (registry is not null)
+                {
+                    await stdout.WriteAsync($"Eddy schema registry listening on {registry.Url} (kafkastore.topic={registry.Service.Topic})\n");
+                    await stdout.FlushAsync(CancellationToken.None);
+                }
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
-                    // Ctrl-C / SIGTERM is the normal way to stop: dispose the broker (closing its logs) and exit 0.
+                    // Ctrl-C / SIGTERM is the normal way to stop: stop the registry, dispose the broker (closing its logs), exit 0.
                 }
             }
             return ExitCodes.Success;
@@ -130,7 +150,7 @@ public static class UpCommand
     }
 
     // Logs go to stderr so stdout carries only the "listening" line and can be read by scripts.
-    private static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(builder => builder
+    internal static ILoggerFactory CreateLoggerFactory(LogLevel level) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(level)
         .AddSimpleConsole(console =>
         {

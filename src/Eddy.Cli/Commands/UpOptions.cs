@@ -29,6 +29,12 @@ public sealed record UpOptions
     /// <summary>--list-configs: print the accepted keys and exit.</summary>
     public bool ListConfigs { get; init; }
 
+    /// <summary>
+    /// The schema registry's HTTP port (--registry-port, 8081 on the command line; 0 picks a free one), or null for no
+    /// registry (--no-registry, and the default for callers that build options in code).
+    /// </summary>
+    public int? RegistryPort { get; init; }
+
     /// <summary>--log-level: the broker's log verbosity on stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

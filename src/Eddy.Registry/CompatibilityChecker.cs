@@ -1,0 +1,100 @@
+using System.Globalization;
+using Eddy.Avro;
+
+namespace Eddy.Registry;
+
+/// <summary>An earlier version to check a candidate against.</summary>
+public sealed record PreviousSchema(int Version, string SchemaText, AvroSchema? Schema, string? SchemaType = null);
+
+/// <summary>
+/// Confluent's CompatibilityChecker and SchemaValidatorBuilder over Avro schema resolution, with its messages:
+/// each incompatibility as <c>{errorType:'…', description:'…', additionalInfo:'…'}</c> (Difference.java), then
+/// <c>{oldSchemaVersion: N}</c> and <c>{oldSchema: '…'}</c> for the version that failed, then
+/// <c>{validateFields: 'false', compatibility: 'BACKWARD'}</c>.
+/// </summary>
+public static class CompatibilityChecker
+{
+    private const int MaxSchemaSizeForLogging = 10 * 1024;
+
+    /// <summary>
+    /// The messages explaining why <paramref name="candidate"/> may not follow <paramref name="previous"/> (oldest first)
+    /// at <paramref name="level"/>; empty when it may. Non-transitive levels look only at the latest version; transitive
+    /// ones go newest to oldest and stop at the first version that fails (Confluent's validateLatest / validateAll).
+    /// </summary>
+    public static IReadOnlyList<string> Check(CompatibilityLevel level, AvroSchema candidate, IReadOnlyList<PreviousSchema> previous)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(previous);
+        if (level == CompatibilityLevel.None || previous.Count == 0)
+        {
+            return [];
+        }
+        var newestFirst = previous.Reverse();
+        var toCheck = level.IsTransitive() ? newestFirst : newestFirst.Take(1);
+        var messages = new List<string>();
+        foreach (var existing in toCheck)
+        {
+            messages.AddRange(CheckOne(level, candidate, existing));
+            if (messages.Count > 0)
+            {
+                break;
+            }
+        }
+        if (messages.Count > 0)
+        {
+            messages.Add($"{{validateFields: 'false', compatibility: '{level.Name()}'}}");
+        }
+        return messages;
+    }
+
+    private static List<string> CheckOne(CompatibilityLevel level, AvroSchema candidate, PreviousSchema existing)
+    {
+        if (existing.Schema is null)
+        {
+            var reason = existing.SchemaType is { } type and not "AVRO"
+                ? "Incompatible because of different schema type"
+                : "The earlier schema could not be parsed as Avro";
+            return WithOldSchema([reason], existing, append: true);
+        }
+        return level switch
+        {
+            CompatibilityLevel.Backward or CompatibilityLevel.BackwardTransitive =>
+                Format(AvroCompatibility.CheckReaderWriter(candidate, existing.Schema), existing, "new", "old", append: true),
+            CompatibilityLevel.Forward or CompatibilityLevel.ForwardTransitive =>
+                Format(AvroCompatibility.CheckReaderWriter(existing.Schema, candidate), existing, "old", "new", append: true),
+            CompatibilityLevel.Full or CompatibilityLevel.FullTransitive =>
+                [
+                    .. Format(AvroCompatibility.CheckReaderWriter(existing.Schema, candidate), existing, "old", "new", append: false),
+                    .. Format(AvroCompatibility.CheckReaderWriter(candidate, existing.Schema), existing, "new", "old", append: true),
+                ],
+            _ => [],
+        };
+    }
+
+    private static List<string> Format(IReadOnlyList<AvroIncompatibility> incompatibilities, PreviousSchema existing, string reader, string writer, bool append)
+    {
+        var messages = incompatibilities.Select(i => Describe(i, reader, writer)).ToList();
+        return messages.Count > 0 ? WithOldSchema(messages, existing, append) : messages;
+    }
+
+    private static List<string> WithOldSchema(List<string> messages, PreviousSchema existing, bool append)
+    {
+        if (append)
+        {
+            messages.Add(string.Create(CultureInfo.InvariantCulture, $"{{oldSchemaVersion: {existing.Version}}}"));
+            messages.Add(existing.SchemaText.Length <= MaxSchemaSizeForLogging
+                ? $"{{oldSchema: '{existing.SchemaText}'}}"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{{oldSchema: <truncated to {MaxSchemaSizeForLogging} characters> '{existing.SchemaText[..MaxSchemaSizeForLogging]}'}}"));
+        }
+        return messages;
+    }
+
+    /// <summary>One incompatibility in Confluent's Difference.error() form; <paramref name="reader"/> and
+    /// <paramref name="writer"/> say which side is "new" and which "old".</summary>
+    public static string Describe(AvroIncompatibility incompatibility, string reader, string writer)
+    {
+        ArgumentNullException.ThrowIfNull(incompatibility);
+        return incompatibility.ToConfluentString(reader, writer);
+    }
+}
