@@ -58,6 +58,11 @@ internal sealed class BrokerProcess : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        // Tests run side by side: a registry on the default port 8081 only where a test asks for one on its own port.
+        if (!extraArgs.Contains("--registry-port"))
+        {
+            info.ArgumentList.Add("--no-registry");
+        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start eddy");
         var broker = new BrokerProcess(process, port);
         process.OutputDataReceived += (_, e) => broker.Append(e.Data);

@@ -41,6 +41,11 @@ internal sealed class BenchBroker : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        // The registry only where the benchmark asks for it, on its own port: 8081 may be taken.
+        if (!extraArgs.Contains("--registry-port"))
+        {
+            info.ArgumentList.Add("--no-registry");
+        }
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
