@@ -19,6 +19,10 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
     private readonly TopicPartition _partition;
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly IConsumer<byte[], byte[]> _consumer;
+
+    // Asks for the end offset on a connection of its own: on the reader's, the question would queue behind the reader's
+    // long-polling fetch (a broker answers one connection's requests in order), adding fetch.wait.max.ms to every write.
+    private readonly IConsumer<byte[], byte[]> _endOffsets;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiters = [];
     private readonly Thread _reader;
@@ -54,6 +58,15 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
                 ["fetch.wait.max.ms"] = "100",
             }))
             .SetErrorHandler((_, error) => _logger.LogWarning("Schema store reader: {Reason}", error.Reason))
+            .SetLogHandler(static (_, _) => { })
+            .Build();
+        _endOffsets = new ConsumerBuilder<byte[], byte[]>(ClientConfig(options, new()
+            {
+                ["group.id"] = "eddy-registry-reader",
+                ["enable.auto.commit"] = "false",
+                ["allow.auto.create.topics"] = "false",
+            }))
+            .SetErrorHandler((_, error) => _logger.LogWarning("Schema store end-offset client: {Reason}", error.Reason))
             .SetLogHandler(static (_, _) => { })
             .Build();
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "eddy-registry-reader" };
@@ -127,7 +140,7 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
         WatermarkOffsets watermarks;
         try
         {
-            watermarks = await Task.Run(() => _consumer.QueryWatermarkOffsets(_partition, _options.StoreTimeout), cancellationToken);
+            watermarks = await Task.Run(() => _endOffsets.QueryWatermarkOffsets(_partition, _options.StoreTimeout), cancellationToken);
         }
         catch (KafkaException e)
         {
@@ -366,6 +379,7 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
             _waiters.Clear();
         }
         _consumer.Dispose();
+        _endOffsets.Dispose();
         _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
         _stop.Dispose();
