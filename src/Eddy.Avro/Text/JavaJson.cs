@@ -89,7 +89,17 @@ internal static class JavaJson
                 WriteString(output, value.GetString()!);
                 break;
             case JsonValueKind.Number:
-                output.Append(JsonNumbers.Format(value));
+                // A literal too large for a double reads as an infinity, which Jackson writes as a string.
+                var number = JsonNumbers.Format(value);
+                if (number is "Infinity" or "-Infinity")
+                {
+                    WriteString(output, number);
+                }
+                else
+                {
+                    output.Append(number);
+                }
+
                 break;
             case JsonValueKind.True:
                 output.Append("true");
