@@ -154,6 +154,74 @@ public class StoreTests
     }
 
     [Fact]
+    public async Task State_replayed_from_a_compacted_topic_is_the_same()
+    {
+        await using var broker = await BrokerFixture.StartAsync(new Dictionary<string, string> { ["log.cleaner.backoff.ms"] = "200" });
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = "_schemas",
+                NumPartitions = 1,
+                ReplicationFactor = 1,
+                Configs = new()
+                {
+                    ["cleanup.policy"] = "compact",
+                    ["segment.bytes"] = "1024",
+                    ["min.cleanable.dirty.ratio"] = "0.01",
+                    ["delete.retention.ms"] = "0",
+                },
+            }]);
+        }
+        await using var r = await RegistryHost.StartAsync(broker);
+        var written = 0;
+        for (var i = 0; i < 30; i++, written++)
+        {
+            await r.SetConfigAsync("kept", i % 2 == 0 ? "FULL" : "NONE");
+        }
+        var fields = new List<string> { Field("id", "\"long\"") };
+        for (var v = 1; v <= 8; v++, written++)
+        {
+            fields.Add(Field($"f{v}", "\"int\"", "0"));
+            await r.RegisterOkAsync("kept", Record("Order", [.. fields]));
+        }
+        foreach (var path in new[] { "/subjects/kept/versions/2", "/subjects/kept/versions/3", "/subjects/kept/versions/3?permanent=true", "/subjects/gone/versions/1" })
+        {
+            if (path.Contains("gone", StringComparison.Ordinal))
+            {
+                await r.RegisterOkAsync("gone", Record("Gone", Field("g", "\"string\"")));
+                await r.DeleteAsync("/subjects/gone");
+                await r.DeleteAsync("/subjects/gone?permanent=true");
+                written += 3;
+                continue;
+            }
+            Assert.Equal(200, (await r.DeleteAsync(path)).Status);
+            written++;
+        }
+
+        var paths = new[]
+        {
+            "/subjects?deleted=true", "/config/kept", "/subjects/kept/versions?deleted=true", "/subjects/kept/versions/2?deleted=true",
+            "/subjects/kept/versions/latest", "/subjects/gone/versions?deleted=true", "/schemas?deleted=true",
+        };
+        async Task<List<string>> SnapshotAsync() => [.. await Task.WhenAll(paths.Select(async p => $"{p} {await r.GetAsync(p)}"))];
+        var before = await SnapshotAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<(string Key, string? Value)> records;
+        do
+        {
+            await Task.Delay(300);
+            records = await ReadTopicAsync(broker, "_schemas");
+        }
+        while (records.Count > written / 2 && DateTime.UtcNow < deadline);
+        Assert.True(records.Count <= written / 2, $"{records.Count} of {written} records still in the topic");
+
+        await r.RestartRegistryAsync();
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Fact]
     public async Task A_registry_restarted_with_its_broker_serves_the_same_state()
     {
         await using var broker = await BrokerFixture.StartAsync();

@@ -69,34 +69,34 @@ public sealed class RegistryRouter
             case ["subjects"] when method == "GET":
                 return StringArray(_registry.ListSubjects(q.String("subjectPrefix"), Filter(q)));
             case ["subjects", var subject] when method == "POST":
-            {
-                var request = ReadSchemaRequest(body);
-                return SubjectVersion(_registry.Lookup(subject, request, q.Bool("normalize"), q.Bool("deleted")));
-            }
+                {
+                    var request = ReadSchemaRequest(body);
+                    return SubjectVersion(_registry.Lookup(subject, request, q.Bool("normalize"), q.Bool("deleted")));
+                }
             case ["subjects", var subject] when method == "DELETE":
                 return IntArray(await _registry.DeleteSubjectAsync(subject, q.Bool("permanent"), ct));
             case ["subjects", var subject, "versions"] when method == "GET":
                 return IntArray(_registry.ListVersions(subject, Filter(q)));
             case ["subjects", var subject, "versions"] when method == "POST":
-            {
-                var request = ReadSchemaRequest(body);
-                var registered = await _registry.RegisterAsync(subject, request, q.Bool("normalize"), ct);
-                return Json(w =>
                 {
-                    w.WriteStartObject();
-                    w.WriteNumber("id", registered.Id);
-                    w.WriteNumber("version", registered.Version);
-                    w.WriteString("schema", registered.Schema);
-                    w.WriteEndObject();
-                });
-            }
+                    var request = ReadSchemaRequest(body);
+                    var registered = await _registry.RegisterAsync(subject, request, q.Bool("normalize"), ct);
+                    return Json(w =>
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("id", registered.Id);
+                        w.WriteNumber("version", registered.Version);
+                        w.WriteString("schema", registered.Schema);
+                        w.WriteEndObject();
+                    });
+                }
             case ["subjects", var subject, "versions", var version] when method == "GET":
                 return SubjectVersion(_registry.GetVersion(subject, version, q.Bool("deleted")));
             case ["subjects", var subject, "versions", var version] when method == "DELETE":
-            {
-                var deleted = await _registry.DeleteVersionAsync(subject, version, q.Bool("permanent"), ct);
-                return Json(w => w.WriteNumberValue(deleted));
-            }
+                {
+                    var deleted = await _registry.DeleteVersionAsync(subject, version, q.Bool("permanent"), ct);
+                    return Json(w => w.WriteNumberValue(deleted));
+                }
             case ["subjects", var subject, "versions", var version, "schema"] when method == "GET":
                 return Raw(_registry.GetVersion(subject, version, q.Bool("deleted")).Schema);
             case ["subjects", var subject, "versions", var version, "referencedby"] when method == "GET":
@@ -116,19 +116,19 @@ public sealed class RegistryRouter
             case ["schemas", "types"] when method == "GET":
                 return StringArray(["JSON", "PROTOBUF", "AVRO"]);
             case ["schemas", "ids", var id] when method == "GET":
-            {
-                var schema = _registry.GetSchemaById(SchemaId(id));
-                return Json(w =>
                 {
-                    w.WriteStartObject();
-                    if (schema.SchemaType is { } type)
+                    var schema = _registry.GetSchemaById(SchemaId(id));
+                    return Json(w =>
                     {
-                        w.WriteString("schemaType", type);
-                    }
-                    w.WriteString("schema", schema.Schema);
-                    w.WriteEndObject();
-                });
-            }
+                        w.WriteStartObject();
+                        if (schema.SchemaType is { } type)
+                        {
+                            w.WriteString("schemaType", type);
+                        }
+                        w.WriteString("schema", schema.Schema);
+                        w.WriteEndObject();
+                    });
+                }
             case ["schemas", "ids", var id, "schema"] when method == "GET":
                 return Raw(_registry.GetSchemaById(SchemaId(id)).Schema);
             case ["schemas", "ids", var id, "subjects"] when method == "GET":
@@ -177,35 +177,35 @@ public sealed class RegistryRouter
             case "GET":
                 return Config(_registry.GetConfig(subject, q.Bool("defaultToGlobal")));
             case "PUT":
-            {
-                using var document = ReadObject(body);
-                var root = document.RootElement;
-                string? level = null;
-                if (root.TryGetProperty("compatibility", out var c) || root.TryGetProperty("compatibilityLevel", out c))
                 {
-                    level = c.ValueKind switch
+                    using var document = ReadObject(body);
+                    var root = document.RootElement;
+                    string? level = null;
+                    if (root.TryGetProperty("compatibility", out var c) || root.TryGetProperty("compatibilityLevel", out c))
                     {
-                        JsonValueKind.String => c.GetString(),
-                        JsonValueKind.Null => null,
-                        _ => throw RegistryErrors.InvalidCompatibilityLevelError(),
-                    };
+                        level = c.ValueKind switch
+                        {
+                            JsonValueKind.String => c.GetString(),
+                            JsonValueKind.Null => null,
+                            _ => throw RegistryErrors.InvalidCompatibilityLevelError(),
+                        };
+                    }
+                    bool? normalize = root.TryGetProperty("normalize", out var n) && n.ValueKind is JsonValueKind.True or JsonValueKind.False ? n.GetBoolean() : null;
+                    var config = await _registry.UpdateConfigAsync(subject, level, normalize, ct);
+                    return Json(w =>
+                    {
+                        w.WriteStartObject();
+                        if (config.CompatibilityLevel is { } l)
+                        {
+                            w.WriteString("compatibility", l);
+                        }
+                        if (config.Normalize is { } norm)
+                        {
+                            w.WriteBoolean("normalize", norm);
+                        }
+                        w.WriteEndObject();
+                    });
                 }
-                bool? normalize = root.TryGetProperty("normalize", out var n) && n.ValueKind is JsonValueKind.True or JsonValueKind.False ? n.GetBoolean() : null;
-                var config = await _registry.UpdateConfigAsync(subject, level, normalize, ct);
-                return Json(w =>
-                {
-                    w.WriteStartObject();
-                    if (config.CompatibilityLevel is { } l)
-                    {
-                        w.WriteString("compatibility", l);
-                    }
-                    if (config.Normalize is { } norm)
-                    {
-                        w.WriteBoolean("normalize", norm);
-                    }
-                    w.WriteEndObject();
-                });
-            }
             case "DELETE":
                 return Config(await _registry.DeleteConfigAsync(subject, ct));
             default:
@@ -220,11 +220,11 @@ public sealed class RegistryRouter
             case "GET":
                 return Mode(_registry.GetMode(subject, q.Bool("defaultToGlobal")));
             case "PUT":
-            {
-                using var document = ReadObject(body);
-                var mode = document.RootElement.TryGetProperty("mode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
-                return Mode(await _registry.SetModeAsync(subject, mode, q.Bool("force"), ct));
-            }
+                {
+                    using var document = ReadObject(body);
+                    var mode = document.RootElement.TryGetProperty("mode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+                    return Mode(await _registry.SetModeAsync(subject, mode, q.Bool("force"), ct));
+                }
             case "DELETE":
                 return Mode(await _registry.DeleteModeAsync(subject, ct));
             default:

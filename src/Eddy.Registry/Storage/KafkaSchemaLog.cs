@@ -36,27 +36,27 @@ public sealed class KafkaSchemaLog : IAsyncDisposable
         _logger = logger;
         _partition = new TopicPartition(options.Topic, 0);
         _producer = new ProducerBuilder<byte[], byte[]>(ClientConfig(options, new()
-            {
-                ["enable.idempotence"] = "true",
-                ["acks"] = "all",
-                ["linger.ms"] = "0",
-                ["message.timeout.ms"] = ((long)options.StoreTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-            }))
+        {
+            ["enable.idempotence"] = "true",
+            ["acks"] = "all",
+            ["linger.ms"] = "0",
+            ["message.timeout.ms"] = ((long)options.StoreTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+        }))
             .SetErrorHandler((_, error) => _logger.LogWarning("Schema store producer: {Reason}", error.Reason))
             .SetLogHandler(static (_, _) => { })
             .Build();
         _consumer = new ConsumerBuilder<byte[], byte[]>(ClientConfig(options, new()
-            {
-                // Required by Confluent.Kafka; the reader only assigns the partition, so it never joins or commits to this group.
-                ["group.id"] = "eddy-registry-reader",
-                ["enable.auto.commit"] = "false",
-                ["enable.auto.offset.store"] = "false",
-                ["enable.partition.eof"] = "true",
-                ["isolation.level"] = "read_uncommitted",
-                ["auto.offset.reset"] = "earliest",
-                ["allow.auto.create.topics"] = "false",
-                ["fetch.wait.max.ms"] = "100",
-            }))
+        {
+            // Required by Confluent.Kafka; the reader only assigns the partition, so it never joins or commits to this group.
+            ["group.id"] = "eddy-registry-reader",
+            ["enable.auto.commit"] = "false",
+            ["enable.auto.offset.store"] = "false",
+            ["enable.partition.eof"] = "true",
+            ["isolation.level"] = "read_uncommitted",
+            ["auto.offset.reset"] = "earliest",
+            ["allow.auto.create.topics"] = "false",
+            ["fetch.wait.max.ms"] = "100",
+        }))
             .SetErrorHandler((_, error) => _logger.LogWarning("Schema store reader: {Reason}", error.Reason))
             .SetLogHandler(static (_, _) => { })
             .Build();
