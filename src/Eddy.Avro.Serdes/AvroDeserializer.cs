@@ -8,7 +8,7 @@ namespace Eddy.Avro.Serdes;
 /// Reads Confluent wire-format Avro: the writer's schema is fetched from the registry by the id in the message (once
 /// per id) and the data resolved to <paramref name="readerSchema"/> when one is given (Avro schema resolution: new
 /// fields from defaults, promotions, aliases), else read as written. A message that is not in the wire format
-/// (wrong magic byte, too short) is an <see cref="InvalidDataException"/> saying so; an id the registry does not know
+/// (wrong magic byte, too short) is an <see cref="AvroDataException"/> saying so; an id the registry does not know
 /// is its 40403 error.
 /// </summary>
 public sealed class AvroDeserializer(ISchemaRegistryClient registry, AvroSchema? readerSchema = null) : IAsyncDeserializer<object?>
