@@ -106,4 +106,28 @@ public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<
         Assert.Equal(40403, unknown.ErrorCode);
         Assert.Null(await deserializer.DeserializeAsync(ReadOnlyMemory<byte>.Empty, true, context));
     }
+
+    [Fact]
+    public async Task Eddys_deserializer_reads_old_data_under_a_field_renamed_with_an_alias()
+    {
+        // Confluent's .NET deserializer (Apache.Avro 1.12) cannot read this evolution; Avro's rules allow it.
+        var topic = SchemaRegistryFixture.Topic("eddy-alias");
+        using var client = fixture.Client();
+        var v1 = (RecordSchema)AvroSchema.Parse(UserV1);
+        using (var producer = new ProducerBuilder<string, object?>(fixture.ProducerConfig())
+            .SetValueSerializer(new EddyAvroSerializer(client, v1).AsSyncOverAsync())
+            .Build())
+        {
+            producer.Produce(new TopicPartition(topic, 0), new Message<string, object?> { Key = "k", Value = new EddyRecord(v1, "eve", 9) });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(10)));
+        }
+        var renamed = (RecordSchema)AvroSchema.Parse("""{"type":"record","name":"User","namespace":"demo","fields":[{"name":"fullName","type":"string","aliases":["name"]},{"name":"age","type":"int"}]}""");
+        // The registry accepts the rename as BACKWARD compatible...
+        await client.RegisterSchemaAsync(topic + "-value", new Schema(renamed.ToCanonicalString(), SchemaType.Avro));
+        // ...and Eddy's deserializer reads the old record under the new name.
+        var record = Assert.IsType<EddyRecord>(await new EddyAvroDeserializer(client, renamed).DeserializeAsync(
+            fixture.ConsumeRaw(topic, 1).Single(), false, new SerializationContext(MessageComponentType.Value, topic)));
+        Assert.Equal("eve", record["fullName"]);
+        Assert.Equal(9, record["age"]);
+    }
 }
