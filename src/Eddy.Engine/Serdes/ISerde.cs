@@ -1,4 +1,4 @@
-namespace Eddy.Engine.Serdes;
+namespace Eddy.Engine;
 
 /// <summary>
 /// Turns a value into bytes and back: used for topics (sources, sinks, repartition topics) and for state, so that

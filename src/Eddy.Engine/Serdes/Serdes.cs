@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 
-namespace Eddy.Engine.Serdes;
+namespace Eddy.Engine;
 
 /// <summary>The built-in serdes. Numbers are big-endian, as Kafka's own serializers write them, so keys hash alike.</summary>
 public static class Serdes
@@ -16,6 +16,9 @@ public static class Serdes
     public static ISerde<int> Int { get; } = new IntSerde();
 
     public static ISerde<double> Double { get; } = new DoubleSerde();
+
+    /// <summary>Windowed keys (window aggregation results) over the serde of the grouping key.</summary>
+    public static ISerde<Windowed<TKey>> Windowed<TKey>(ISerde<TKey> keySerde) => new WindowedSerde<TKey>(keySerde);
 
     /// <summary>JSON through System.Text.Json, for POCOs and records.</summary>
     public static ISerde<T> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(options);

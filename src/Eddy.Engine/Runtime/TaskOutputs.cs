@@ -1,0 +1,35 @@
+using Eddy.Engine.Records;
+
+namespace Eddy.Engine.Runtime;
+
+/// <summary>A record as read from a topic: bytes and the Kafka timestamp.</summary>
+public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long Timestamp);
+
+/// <summary>A record a task writes: to a sink topic, or to a repartition topic for the next stage.</summary>
+public readonly record struct OutputRecord(string Topic, byte[]? Key, byte[]? Value, long Timestamp, RowKind Kind, bool IsRepartition);
+
+/// <summary>A record sent to a side output (late records, or a process function's side output).</summary>
+public readonly record struct SideOutputRecord(string Tag, object? Key, object? Value, long Timestamp);
+
+/// <summary>What a task produced since the runtime last drained it; the runtime writes it out (a transaction in EOS).</summary>
+public sealed class TaskOutputs
+{
+    public List<OutputRecord> Records { get; } = [];
+
+    public List<SideOutputRecord> SideOutputs { get; } = [];
+
+    public void Clear()
+    {
+        Records.Clear();
+        SideOutputs.Clear();
+    }
+}
+
+/// <summary>Counters of one task, for the live view and the test kit.</summary>
+public sealed class TaskMetrics
+{
+    public long RecordsIn { get; internal set; }
+
+    /// <summary>Records that arrived after their windows' allowed lateness: sent to the late side output, or dropped.</summary>
+    public long LateRecords { get; internal set; }
+}

@@ -1,0 +1,220 @@
+using Eddy.Engine.Plan;
+using Eddy.Engine.Runtime;
+using Eddy.Engine.State;
+
+namespace Eddy.Engine.Testing;
+
+/// <summary>Topic sizes and the starting processing time of a <see cref="JobTestDriver"/>.</summary>
+public sealed class JobTestDriverOptions
+{
+    /// <summary>Partitions of every topic not listed in <see cref="TopicPartitions"/> (repartition topics included).</summary>
+    public int Partitions { get; init; } = 1;
+
+    public IReadOnlyDictionary<string, int> TopicPartitions { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    public DateTimeOffset StartTime { get; init; } = DateTimeOffset.UnixEpoch;
+}
+
+/// <summary>
+/// Runs a job plan in-process, deterministically, without threads or a broker (as Kafka Streams' TopologyTestDriver):
+/// one <see cref="StageTask"/> per stage and partition over an in-memory state backend. Each call runs to quiescence:
+/// repartitioned records go straight to the downstream task of the key's partition (Kafka's murmur2 partitioner),
+/// and every upstream task's watermark is carried to the downstream tasks as a control record, as the runtime will.
+/// </summary>
+public sealed class JobTestDriver : IDisposable
+{
+    private readonly JobPlan _plan;
+    private readonly JobTestDriverOptions _options;
+    private readonly ManualClock _clock;
+    private readonly InMemoryStateBackend _state = new();
+    private readonly StageTask[][] _tasks;
+    private readonly Dictionary<string, List<OutputRow>> _outputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<SideOutputRecord>> _sideOutputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Stage, int Partition), (long Watermark, bool Idle)> _published = [];
+    private readonly Dictionary<string, int> _sideOutputRead = new(StringComparer.Ordinal);
+
+    public JobTestDriver(JobPlan plan, JobTestDriverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        _plan = plan;
+        _options = options ?? new JobTestDriverOptions();
+        _clock = new ManualClock(_options.StartTime);
+        _tasks = new StageTask[plan.Stages.Count][];
+        foreach (var stage in plan.Stages)
+        {
+            var partitions = stage.Inputs.Select(i => PartitionsOf(i.Topic)).Distinct().ToList();
+            if (partitions.Count != 1)
+            {
+                throw new InvalidOperationException(
+                    $"Stage {stage.Id} reads topics with different partition counts ({string.Join(", ", stage.Inputs.Select(i => i.Topic))}); they must be co-partitioned.");
+            }
+
+            _tasks[stage.Id] = Enumerable.Range(0, partitions[0])
+                .Select(p => new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length))
+                .ToArray();
+        }
+    }
+
+    public void Dispose() => _state.Dispose();
+
+    public long ProcessingTime => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Records that came after their windows' allowed lateness, over all tasks.</summary>
+    public long LateRecordCount => _tasks.SelectMany(t => t).Sum(t => t.Metrics.LateRecords);
+
+    public TestInputTopic<TKey, TValue> Input<TKey, TValue>(string topic)
+    {
+        var source = _plan.Operators.FirstOrDefault(o => o.Kind == OperatorKind.Source && o.Topic == topic)
+            ?? throw new ArgumentException($"Job '{_plan.Name}' reads no topic '{topic}'.", nameof(topic));
+        return new TestInputTopic<TKey, TValue>(this, topic, Serde<TKey>(source.KeySerde, source), Serde<TValue>(source.ValueSerde, source));
+    }
+
+    /// <summary>A sink topic, read with the serdes the job writes it with.</summary>
+    public TestOutputTopic<TKey, TValue> Output<TKey, TValue>(string topic)
+    {
+        var sink = _plan.Operators.FirstOrDefault(o => o.Kind == OperatorKind.Sink && o.Topic == topic)
+            ?? throw new ArgumentException($"Job '{_plan.Name}' writes no topic '{topic}'.", nameof(topic));
+        return new TestOutputTopic<TKey, TValue>(RowsOf(topic), Serde<TKey>(sink.KeySerde, sink), Serde<TValue>(sink.ValueSerde, sink));
+    }
+
+    /// <summary>The side output's records since the last read.</summary>
+    public IReadOnlyList<TestRecord<TKey, TValue>> SideOutput<TKey, TValue>(OutputTag<TKey, TValue> tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        var all = _sideOutputs.TryGetValue(tag.Name, out var list) ? list : [];
+        var from = _sideOutputRead.GetValueOrDefault(tag.Name);
+        _sideOutputRead[tag.Name] = all.Count;
+        return all.Skip(from).Select(r => new TestRecord<TKey, TValue>((TKey)r.Key!, (TValue)r.Value!, r.Timestamp)).ToList();
+    }
+
+    /// <summary>The watermark of a stage's task.</summary>
+    public long Watermark(int stage, int partition = 0) => _tasks[stage][partition].Watermark;
+
+    /// <summary>Moves the watermark of a source topic's partition (all partitions when null) forward, explicitly.</summary>
+    public void AdvanceWatermark(string topic, long watermark, int? partition = null)
+    {
+        foreach (var (stage, task) in TasksReading(topic, partition))
+        {
+            task.ForceSourceWatermark(topic, watermark);
+            Drain(stage, task);
+        }
+    }
+
+    /// <summary>Moves the processing-time clock: idle inputs time out, processing-time timers fire.</summary>
+    public void AdvanceProcessingTime(TimeSpan by)
+    {
+        _clock.Advance(by);
+        foreach (var stage in _plan.Stages)
+        {
+            foreach (var task in _tasks[stage.Id])
+            {
+                task.OnProcessingTime();
+                Drain(stage.Id, task);
+            }
+        }
+    }
+
+    internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, int? partition)
+    {
+        var partitions = PartitionsOf(topic);
+        var target = partition ?? (key is null ? 0 : Murmur2Partitioner.Partition(key, partitions));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(target, partitions, nameof(partition));
+        var record = new InputRecord(key, value, timestamp);
+        foreach (var (stage, task) in TasksReading(topic, target))
+        {
+            task.ProcessBatch(topic, new ReadOnlySpan<InputRecord>(in record));
+            Drain(stage, task);
+        }
+    }
+
+    /// <summary>Delivers a task's outputs: sink rows, side outputs, repartitioned records, then its watermark.</summary>
+    private void Drain(int stage, StageTask task)
+    {
+        var records = task.Outputs.Records.ToList();
+        foreach (var side in task.Outputs.SideOutputs)
+        {
+            if (!_sideOutputs.TryGetValue(side.Tag, out var list))
+            {
+                _sideOutputs[side.Tag] = list = [];
+            }
+
+            list.Add(side);
+        }
+
+        task.Outputs.Clear();
+        foreach (var record in records)
+        {
+            var partitions = PartitionsOf(record.Topic);
+            var partition = record.Key is null ? 0 : Murmur2Partitioner.Partition(record.Key, partitions);
+            if (!record.IsRepartition)
+            {
+                RowsOf(record.Topic).Add(new OutputRow(partition, record.Key, record.Value, record.Timestamp, record.Kind));
+                continue;
+            }
+
+            var input = new InputRecord(record.Key, record.Value, record.Timestamp);
+            foreach (var (downstream, next) in TasksReading(record.Topic, partition))
+            {
+                next.ProcessBatch(record.Topic, new ReadOnlySpan<InputRecord>(in input));
+                Drain(downstream, next);
+            }
+        }
+
+        PublishWatermark(stage, task);
+    }
+
+    private void PublishWatermark(int stage, StageTask task)
+    {
+        var state = (task.Watermark, task.IsIdle);
+        if (_published.TryGetValue((stage, task.Partition), out var last) && last == state)
+        {
+            return;
+        }
+
+        _published[(stage, task.Partition)] = state;
+        foreach (var topic in _plan.Stages[stage].RepartitionTopics)
+        {
+            foreach (var (downstream, next) in TasksReading(topic, null))
+            {
+                next.OnWatermarkControl(topic, task.Partition, task.Watermark, task.IsIdle);
+                Drain(downstream, next);
+            }
+        }
+    }
+
+    private IEnumerable<(int Stage, StageTask Task)> TasksReading(string topic, int? partition)
+    {
+        var any = false;
+        foreach (var stage in _plan.Stages.Where(s => s.Inputs.Any(i => i.Topic == topic)))
+        {
+            any = true;
+            foreach (var task in _tasks[stage.Id].Where(t => partition is null || t.Partition == partition))
+            {
+                yield return (stage.Id, task);
+            }
+        }
+
+        if (!any)
+        {
+            throw new ArgumentException($"Job '{_plan.Name}' reads no topic '{topic}'.", nameof(topic));
+        }
+    }
+
+    private int UpstreamOf(string repartitionTopic) =>
+        _plan.Stages.Single(s => s.RepartitionTopics.Contains(repartitionTopic)).Id;
+
+    private int PartitionsOf(string topic) => _options.TopicPartitions.TryGetValue(topic, out var n) ? n : _options.Partitions;
+
+    private List<OutputRow> RowsOf(string topic)
+    {
+        if (!_outputs.TryGetValue(topic, out var rows))
+        {
+            _outputs[topic] = rows = [];
+        }
+
+        return rows;
+    }
+
+    private static ISerde<T> Serde<T>(object? serde, OperatorNode node) =>
+        serde as ISerde<T> ?? throw new ArgumentException($"Operator '{node.Name}' uses a serde of {serde?.GetType().Name ?? "nothing"}, not of {typeof(T).Name}.");
+}
