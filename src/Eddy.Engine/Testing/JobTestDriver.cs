@@ -28,7 +28,7 @@ public sealed class JobTestDriver : IDisposable
     private readonly ManualClock _clock;
     private readonly InMemoryStateBackend _state = new();
     private readonly StageTask[][] _tasks;
-    private readonly Dictionary<string, List<OutputRow>> _outputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OutputLog> _outputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SideOutputRecord>> _sideOutputs = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Stage, int Partition), (long Watermark, bool Idle)> _published = [];
     private readonly Dictionary<string, int> _sideOutputRead = new(StringComparer.Ordinal);
@@ -86,6 +86,9 @@ public sealed class JobTestDriver : IDisposable
         _sideOutputRead[tag.Name] = all.Count;
         return all.Skip(from).Select(r => new TestRecord<TKey, TValue>((TKey)r.Key!, (TValue)r.Value!, r.Timestamp)).ToList();
     }
+
+    /// <summary>A task's state store, to inspect (as TopologyTestDriver's getKeyValueStore).</summary>
+    public IKeyValueStore Store(string storeName, int partition = 0) => _state.Store(storeName, partition);
 
     /// <summary>The watermark of a stage's task.</summary>
     public long Watermark(int stage, int partition = 0) => _tasks[stage][partition].Watermark;
@@ -148,7 +151,7 @@ public sealed class JobTestDriver : IDisposable
             var partition = record.Key is null ? 0 : Murmur2Partitioner.Partition(record.Key, partitions);
             if (!record.IsRepartition)
             {
-                RowsOf(record.Topic).Add(new OutputRow(partition, record.Key, record.Value, record.Timestamp, record.Kind));
+                RowsOf(record.Topic).Rows.Add(new OutputRow(partition, record.Key, record.Value, record.Timestamp, record.Kind));
                 continue;
             }
 
@@ -205,14 +208,14 @@ public sealed class JobTestDriver : IDisposable
 
     private int PartitionsOf(string topic) => _options.TopicPartitions.TryGetValue(topic, out var n) ? n : _options.Partitions;
 
-    private List<OutputRow> RowsOf(string topic)
+    private OutputLog RowsOf(string topic)
     {
-        if (!_outputs.TryGetValue(topic, out var rows))
+        if (!_outputs.TryGetValue(topic, out var log))
         {
-            _outputs[topic] = rows = [];
+            _outputs[topic] = log = new OutputLog();
         }
 
-        return rows;
+        return log;
     }
 
     private static ISerde<T> Serde<T>(object? serde, OperatorNode node) =>

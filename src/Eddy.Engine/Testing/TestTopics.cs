@@ -29,14 +29,13 @@ public sealed class TestInputTopic<TKey, TValue>
 /// <summary>Reads what the driven job wrote to a sink topic, in order.</summary>
 public sealed class TestOutputTopic<TKey, TValue>
 {
-    private readonly List<OutputRow> _rows;
+    private readonly OutputLog _log;
     private readonly ISerde<TKey> _keySerde;
     private readonly ISerde<TValue> _valueSerde;
-    private int _read;
 
-    internal TestOutputTopic(List<OutputRow> rows, ISerde<TKey> keySerde, ISerde<TValue> valueSerde)
+    internal TestOutputTopic(OutputLog log, ISerde<TKey> keySerde, ISerde<TValue> valueSerde)
     {
-        _rows = rows;
+        _log = log;
         _keySerde = keySerde;
         _valueSerde = valueSerde;
     }
@@ -44,15 +43,23 @@ public sealed class TestOutputTopic<TKey, TValue>
     /// <summary>The records written since the last read (like a consumer's position).</summary>
     public IReadOnlyList<TestRecord<TKey, TValue>> ReadAll()
     {
-        var records = _rows.Skip(_read).Select(r => new TestRecord<TKey, TValue>(
+        var records = _log.Rows.Skip(_log.Read).Select(r => new TestRecord<TKey, TValue>(
             r.Key is null ? default! : _keySerde.Deserialize(r.Key),
             r.Value is null ? default! : _valueSerde.Deserialize(r.Value),
             r.Timestamp, r.Kind, r.Partition)).ToList();
-        _read = _rows.Count;
+        _log.Read = _log.Rows.Count;
         return records;
     }
 
     public IReadOnlyList<TValue> ReadValues() => ReadAll().Select(r => r.Value).ToList();
+}
+
+/// <summary>A topic's records and how far the test has read them (shared by every reader of the topic).</summary>
+internal sealed class OutputLog
+{
+    public List<OutputRow> Rows { get; } = [];
+
+    public int Read { get; set; }
 }
 
 /// <summary>A record as written to a topic by the driven job.</summary>
