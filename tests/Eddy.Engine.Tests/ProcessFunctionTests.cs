@@ -66,6 +66,34 @@ public class ProcessFunctionTests
         Assert.Equal(["k1:event timer 11@11"], Out(driver));
     }
 
+    [Fact]
+    public void A_process_function_can_send_records_to_a_side_output()
+    {
+        using var driver = Drive(() => new Splitter());
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k1", "ok", 1);
+        input.Pipe("k2", "bad", 2);
+        Assert.Equal(["k1:ok@1"], Out(driver));
+        Assert.Equal([new TestRecord<string, int>("k2", 3, 2)], driver.SideOutput(Splitter.Rejected));
+    }
+
+    private sealed class Splitter : KeyedProcessFunction<string, string, string>
+    {
+        public static readonly OutputTag<string, int> Rejected = new("rejected");
+
+        public override void ProcessElement(string key, string value, IKeyedContext<string, string> context)
+        {
+            if (value == "bad")
+            {
+                context.Output(Rejected, value.Length);
+            }
+            else
+            {
+                context.Emit(value);
+            }
+        }
+    }
+
     private sealed class Summary : KeyedProcessFunction<string, string, string>
     {
         private IValueState<long> _count = null!;

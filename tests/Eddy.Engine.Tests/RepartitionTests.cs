@@ -45,6 +45,12 @@ public class RepartitionTests
             }
         }
 
+        // Partitions derived by hand from Kafka's murmur2 test vectors: toPositive(hash) % 4.
+        foreach (var (word, partition) in new[] { ("21", 0), ("foobar", 2), ("abc", 3), ("a-little-bit-long-string", 0) })
+        {
+            Assert.NotNull(driver.Store("rr-count-n", partition).Get(Serdes.String.Serialize(word)));
+        }
+
         var output = driver.Output<string, long>("out").ReadAll();
         Assert.Equal(words.Length * 2, output.Count);
         Assert.All(output, r => Assert.Equal(Murmur2Partitioner.Partition(Serdes.String.Serialize(r.Key), 3), r.Partition));

@@ -40,4 +40,23 @@ public class WatermarkTests
         Assert.Equal(["a[0,10)=1@9"], driver.Results());
         Assert.Equal(24, driver.Watermark(stage: 1, partition: 0));
     }
+
+    [Fact]
+    public void A_union_of_two_sources_takes_the_minimum_of_both_inputs()
+    {
+        var job = new JobBuilder("u");
+        var clicks = job.Source("clicks", Serdes.String, Serdes.String);
+        var views = job.Source("views", Serdes.String, Serdes.String);
+        clicks.Union(views)
+            .KeyBy((_, page) => page, Serdes.String)
+            .Window(Windows.Tumbling(TimeSpan.FromMilliseconds(10)))
+            .Count()
+            .To("out");
+        using var driver = new JobTestDriver(job.Build());
+        driver.Input<string, string>("clicks").Pipe("u1", "a", 5);
+        driver.Input<string, string>("clicks").Pipe("u1", "a", 30);
+        Assert.Empty(driver.Results()); // "views" has no watermark yet
+        driver.Input<string, string>("views").Pipe("u2", "a", 12);
+        Assert.Equal(["a[0,10)=1@9"], driver.Results());
+    }
 }

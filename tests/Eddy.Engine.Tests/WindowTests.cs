@@ -48,6 +48,20 @@ public class WindowTests
     }
 
     [Fact]
+    public void A_late_record_merging_fired_sessions_retracts_them_and_emits_the_merged_session()
+    {
+        using var driver = Jobs.WindowCount(Windows.Session(TimeSpan.FromMilliseconds(10)), lateness: TimeSpan.FromMilliseconds(100));
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k", "a", 0);
+        input.Pipe("k", "a", 20);
+        input.Pipe("k", "z", 50); // watermark 49: both sessions of "a" fire
+        Assert.Equal(["a[0,10)=1@9", "a[20,30)=1@29"], driver.Results());
+
+        input.Pipe("k", "a", 10); // within the lateness, bridges both
+        Assert.Equal(["a[0,10)=1@9 UpdateBefore", "a[20,30)=1@29 UpdateBefore", "a[0,30)=3@29 UpdateAfter"], driver.Results());
+    }
+
+    [Fact]
     public void Cumulating_windows_share_a_start_and_grow_by_steps_up_to_the_max()
     {
         using var driver = Jobs.WindowCount(Windows.Cumulating(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(30)), Bound);
