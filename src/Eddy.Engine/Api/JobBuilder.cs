@@ -19,6 +19,12 @@ public sealed class JobBuilder
 
     public string Name { get; }
 
+    /// <summary>What to do with records a source cannot deserialize (default: dead-letter them).</summary>
+    public BadInputPolicy BadInput { get; set; } = BadInputPolicy.DeadLetter;
+
+    /// <summary>Where unreadable records go (default <c>{job}-dead-letters</c>).</summary>
+    public string? DeadLetterTopic { get; set; }
+
     /// <summary>Reads a topic. The event time is <paramref name="timestampOf"/>(key, value, Kafka timestamp), default the Kafka timestamp.</summary>
     public Stream<TKey, TValue> Source<TKey, TValue>(string topic, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,
         WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null)
@@ -38,7 +44,7 @@ public sealed class JobBuilder
         return new Stream<TKey, TValue>(this, node, keySerde, valueSerde, keyed: false);
     }
 
-    public JobPlan Build() => PlanCompiler.Compile(Name, _nodes);
+    public JobPlan Build() => PlanCompiler.Compile(Name, _nodes, BadInput, DeadLetterTopic ?? $"{Name}-dead-letters");
 
     /// <summary>Adds a node; <paramref name="define"/> fills in a skeleton carrying the id, final name, kind and parents.</summary>
     internal NodeDefinition Add(string? name, string generatedPrefix, OperatorKind kind, IReadOnlyList<NodeDefinition> parents,

@@ -142,13 +142,19 @@ public sealed class StagePlan
 /// </summary>
 public sealed class JobPlan
 {
-    internal JobPlan(string name, IReadOnlyList<StagePlan> stages)
+    internal JobPlan(string name, IReadOnlyList<StagePlan> stages, BadInputPolicy badInput, string deadLetterTopic)
     {
         Name = name;
         Stages = stages;
+        BadInput = badInput;
+        DeadLetterTopic = deadLetterTopic;
     }
 
     public string Name { get; }
+
+    public BadInputPolicy BadInput { get; }
+
+    public string DeadLetterTopic { get; }
 
     public IReadOnlyList<StagePlan> Stages { get; }
 
@@ -158,7 +164,7 @@ public sealed class JobPlan
 
     public override string ToString()
     {
-        var text = new StringBuilder($"job {Name}");
+        var text = new StringBuilder($"job {Name} (bad input: {BadInput}, dead letters -> {DeadLetterTopic})");
         foreach (var stage in Stages)
         {
             text.Append("\n  ").Append(stage);

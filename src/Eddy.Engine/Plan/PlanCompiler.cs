@@ -3,7 +3,7 @@ namespace Eddy.Engine.Plan;
 /// <summary>Validates the builder's graph and cuts it into stages at the KeyBy edges.</summary>
 internal static class PlanCompiler
 {
-    public static JobPlan Compile(string jobName, IReadOnlyList<NodeDefinition> nodes)
+    public static JobPlan Compile(string jobName, IReadOnlyList<NodeDefinition> nodes, BadInputPolicy badInput, string deadLetterTopic)
     {
         foreach (var node in nodes)
         {
@@ -52,7 +52,7 @@ internal static class PlanCompiler
             stages.Add(new StagePlan(renumber[root], inputs, operators));
         }
 
-        return new JobPlan(jobName, stages);
+        return new JobPlan(jobName, stages, badInput, deadLetterTopic);
     }
 
     private static OperatorNode ToOperator(string jobName, NodeDefinition node)

@@ -67,6 +67,9 @@ internal abstract class Operator
 /// <summary>An operator fed from a topic's bytes: a source or a repartition source.</summary>
 internal interface IRecordSource
 {
-    /// <summary>Deserializes and pushes one record down the chain; returns its event timestamp.</summary>
-    long Ingest(in InputRecord record);
+    /// <summary>
+    /// Deserializes one record and pushes it down the chain with its event timestamp; false (and the error) when the
+    /// record cannot be read, so the task can dead-letter it instead of failing.
+    /// </summary>
+    bool TryIngest(in InputRecord record, out long timestamp, out Exception? error);
 }

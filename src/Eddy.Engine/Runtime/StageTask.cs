@@ -14,12 +14,15 @@ public sealed class StageTask
     private readonly TaskContext _context;
     private readonly Operator[] _operators;
     private readonly WatermarkTracker _watermarks = new();
+    private readonly BadInputPolicy _badInput;
     private readonly Dictionary<string, List<(IRecordSource Source, int Channel)>> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _firstUpstreamChannel = new(StringComparer.Ordinal);
 
     /// <param name="upstreamTasks">How many tasks write each repartition topic this stage reads (the upstream stage's partitions).</param>
-    public StageTask(StagePlan stage, int partition, IStateBackend backend, TimeProvider clock, Func<string, int> upstreamTasks)
+    public StageTask(StagePlan stage, int partition, IStateBackend backend, TimeProvider clock, Func<string, int> upstreamTasks,
+        BadInputPolicy badInput = BadInputPolicy.DeadLetter)
     {
+        _badInput = badInput;
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(upstreamTasks);
         Stage = stage;
@@ -75,8 +78,11 @@ public sealed class StageTask
             Metrics.RecordsIn++;
             foreach (var (source, channel) in sources)
             {
-                var timestamp = source.Ingest(record);
-                if (channel >= 0)
+                if (!source.TryIngest(record, out var timestamp, out var error))
+                {
+                    BadInput(topic, record, error!);
+                }
+                else if (channel >= 0)
                 {
                     _watermarks.OnRecord(channel, timestamp, now);
                 }
@@ -119,6 +125,18 @@ public sealed class StageTask
         {
             op.OnProcessingTime(now);
         }
+    }
+
+    private void BadInput(string topic, in InputRecord record, Exception error)
+    {
+        Metrics.BadRecords++;
+        if (_badInput == BadInputPolicy.Stop)
+        {
+            throw new BadInputException(topic, Partition, record.Offset, error);
+        }
+
+        Outputs.DeadLetters.Add(new DeadLetterRecord(topic, Partition, record.Offset, record.Key, record.Value, record.Timestamp,
+            $"{error.GetType().Name}: {error.Message}"));
     }
 
     private void AdvanceWatermark()

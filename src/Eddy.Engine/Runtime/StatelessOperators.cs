@@ -6,13 +6,27 @@ namespace Eddy.Engine.Runtime;
 internal sealed class SourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde<TValue> valueSerde, Func<TKey, TValue, long, long>? timestampOf)
     : Operator, IRecordSource
 {
-    public long Ingest(in InputRecord record)
+    public bool TryIngest(in InputRecord record, out long timestamp, out Exception? error)
     {
-        var key = record.Key is null ? default! : keySerde.Deserialize(record.Key);
-        var value = record.Value is null ? default! : valueSerde.Deserialize(record.Value);
-        var timestamp = timestampOf?.Invoke(key, value, record.Timestamp) ?? record.Timestamp;
+        TKey key;
+        TValue value;
+        try
+        {
+            // Only reading the record is guarded: bad bytes are the input's fault, a failing user function is the job's.
+            key = record.Key is null ? default! : keySerde.Deserialize(record.Key);
+            value = record.Value is null ? default! : valueSerde.Deserialize(record.Value);
+            timestamp = timestampOf?.Invoke(key, value, record.Timestamp) ?? record.Timestamp;
+        }
+        catch (Exception e)
+        {
+            timestamp = 0;
+            error = e;
+            return false;
+        }
+
+        error = null;
         Emit(new Element(key, value, timestamp, RowKind.Insert));
-        return timestamp;
+        return true;
     }
 
     public override void Process(in Element element) => Emit(element);
@@ -21,12 +35,15 @@ internal sealed class SourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde
 /// <summary>Reads a repartition topic: the record keeps the event time it had upstream (its Kafka timestamp).</summary>
 internal sealed class RepartitionSourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde<TValue> valueSerde) : Operator, IRecordSource
 {
-    public long Ingest(in InputRecord record)
+    public bool TryIngest(in InputRecord record, out long timestamp, out Exception? error)
     {
+        // Written by this job's own KeyBy with the same serdes: a failure here is a bug, not bad input.
         var key = record.Key is null ? default! : keySerde.Deserialize(record.Key);
         var value = record.Value is null ? default! : valueSerde.Deserialize(record.Value);
+        timestamp = record.Timestamp;
+        error = null;
         Emit(new Element(key, value, record.Timestamp, RowKind.Insert));
-        return record.Timestamp;
+        return true;
     }
 
     public override void Process(in Element element) => Emit(element);

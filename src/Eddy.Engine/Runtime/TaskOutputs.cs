@@ -3,7 +3,11 @@ using Eddy.Engine.Records;
 namespace Eddy.Engine.Runtime;
 
 /// <summary>A record as read from a topic: bytes and the Kafka timestamp.</summary>
-public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long Timestamp);
+/// <param name="Offset">The record's offset in its partition (-1 when unknown), reported with bad input.</param>
+public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long Timestamp, long Offset = -1);
+
+/// <summary>An input record the job could not read, with where it came from and why: for the dead-letter topic.</summary>
+public readonly record struct DeadLetterRecord(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, long Timestamp, string Error);
 
 /// <summary>A record a task writes: to a sink topic, or to a repartition topic for the next stage.</summary>
 public readonly record struct OutputRecord(string Topic, byte[]? Key, byte[]? Value, long Timestamp, RowKind Kind, bool IsRepartition);
@@ -18,8 +22,11 @@ public sealed class TaskOutputs
 
     public List<SideOutputRecord> SideOutputs { get; } = [];
 
+    public List<DeadLetterRecord> DeadLetters { get; } = [];
+
     public void Clear()
     {
+        DeadLetters.Clear();
         Records.Clear();
         SideOutputs.Clear();
     }
@@ -32,4 +39,7 @@ public sealed class TaskMetrics
 
     /// <summary>Records that arrived after their windows' allowed lateness: sent to the late side output, or dropped.</summary>
     public long LateRecords { get; internal set; }
+
+    /// <summary>Input records that could not be deserialized.</summary>
+    public long BadRecords { get; internal set; }
 }

@@ -32,6 +32,8 @@ public sealed class JobTestDriver : IDisposable
     private readonly Dictionary<string, List<SideOutputRecord>> _sideOutputs = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Stage, int Partition), (long Watermark, bool Idle)> _published = [];
     private readonly Dictionary<string, int> _sideOutputRead = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, int Partition), long> _nextOffset = [];
+    private readonly List<DeadLetterRecord> _deadLetters = [];
 
     public JobTestDriver(JobPlan plan, JobTestDriverOptions? options = null)
     {
@@ -50,7 +52,7 @@ public sealed class JobTestDriver : IDisposable
             }
 
             _tasks[stage.Id] = Enumerable.Range(0, partitions[0])
-                .Select(p => new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length))
+                .Select(p => new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length, plan.BadInput))
                 .ToArray();
         }
     }
@@ -69,6 +71,12 @@ public sealed class JobTestDriver : IDisposable
         return new TestInputTopic<TKey, TValue>(this, topic, Serde<TKey>(source.KeySerde, source), Serde<TValue>(source.ValueSerde, source));
     }
 
+    /// <summary>A source topic written with other serdes than the job reads it with (to send bad input, say).</summary>
+    public TestInputTopic<TKey, TValue> Input<TKey, TValue>(string topic, ISerde<TKey> keySerde, ISerde<TValue> valueSerde) =>
+        _plan.Operators.Any(o => o.Kind == OperatorKind.Source && o.Topic == topic)
+            ? new TestInputTopic<TKey, TValue>(this, topic, keySerde, valueSerde)
+            : throw new ArgumentException($"Job '{_plan.Name}' reads no topic '{topic}'.", nameof(topic));
+
     /// <summary>A sink topic, read with the serdes the job writes it with.</summary>
     public TestOutputTopic<TKey, TValue> Output<TKey, TValue>(string topic)
     {
@@ -86,6 +94,9 @@ public sealed class JobTestDriver : IDisposable
         _sideOutputRead[tag.Name] = all.Count;
         return all.Skip(from).Select(r => new TestRecord<TKey, TValue>((TKey)r.Key!, (TValue)r.Value!, r.Timestamp)).ToList();
     }
+
+    /// <summary>Input records the job could not read (what the runtime writes to <see cref="JobPlan.DeadLetterTopic"/>).</summary>
+    public IReadOnlyList<DeadLetterRecord> DeadLetters => _deadLetters;
 
     /// <summary>A task's state store, to inspect (as TopologyTestDriver's getKeyValueStore).</summary>
     public IKeyValueStore Store(string storeName, int partition = 0) => _state.Store(storeName, partition);
@@ -122,7 +133,9 @@ public sealed class JobTestDriver : IDisposable
         var partitions = PartitionsOf(topic);
         var target = partition ?? (key is null ? 0 : Murmur2Partitioner.Partition(key, partitions));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(target, partitions, nameof(partition));
-        var record = new InputRecord(key, value, timestamp);
+        var offset = _nextOffset.GetValueOrDefault((topic, target));
+        _nextOffset[(topic, target)] = offset + 1;
+        var record = new InputRecord(key, value, timestamp, offset);
         foreach (var (stage, task) in TasksReading(topic, target))
         {
             task.ProcessBatch(topic, new ReadOnlySpan<InputRecord>(in record));
@@ -144,6 +157,7 @@ public sealed class JobTestDriver : IDisposable
             list.Add(side);
         }
 
+        _deadLetters.AddRange(task.Outputs.DeadLetters);
         task.Outputs.Clear();
         foreach (var record in records)
         {
