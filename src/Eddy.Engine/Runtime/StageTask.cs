@@ -15,6 +15,8 @@ public sealed class StageTask
     private readonly Operator[] _operators;
     private readonly WatermarkTracker _watermarks = new();
     private readonly BadInputPolicy _badInput;
+    private readonly bool _writesRepartition;
+    private (long Watermark, bool Idle)? _published;
     private readonly Dictionary<string, List<(IRecordSource Source, int Channel)>> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _firstUpstreamChannel = new(StringComparer.Ordinal);
 
@@ -30,6 +32,7 @@ public sealed class StageTask
         _context = new TaskContext(partition, backend, clock, Outputs, Metrics);
         var now = _context.ProcessingTime;
 
+        _writesRepartition = stage.RepartitionTopics.Any();
         var byName = new Dictionary<string, Operator>(StringComparer.Ordinal);
         _operators = stage.Operators.Select(node => byName[node.Name] = node.Factory()).ToArray();
         foreach (var (node, op) in stage.Operators.Zip(_operators))
@@ -92,6 +95,10 @@ public sealed class StageTask
         AdvanceWatermark();
     }
 
+    /// <summary>A watermark control record read from a repartition topic.</summary>
+    public void OnWatermarkControl(string topic, WatermarkControl control) =>
+        OnWatermarkControl(topic, control.UpstreamTask, control.Watermark, control.Idle);
+
     /// <summary>A watermark control record: upstream task <paramref name="upstreamTask"/> of a repartition topic reached <paramref name="watermark"/>.</summary>
     public void OnWatermarkControl(string topic, int upstreamTask, long watermark, bool idle)
     {
@@ -141,15 +148,20 @@ public sealed class StageTask
 
     private void AdvanceWatermark()
     {
-        if (!_watermarks.Update(_context.ProcessingTime))
+        if (_watermarks.Update(_context.ProcessingTime))
         {
-            return;
+            _context.Watermark = _watermarks.Current;
+            foreach (var op in _operators)
+            {
+                op.OnWatermark(_watermarks.Current);
+            }
         }
 
-        _context.Watermark = _watermarks.Current;
-        foreach (var op in _operators)
+        var state = (_watermarks.Current, _watermarks.IsIdle);
+        if (_writesRepartition && _published != state)
         {
-            op.OnWatermark(_watermarks.Current);
+            _published = state;
+            Outputs.Watermark = new WatermarkControl(Partition, state.Current, state.IsIdle);
         }
     }
 

@@ -24,8 +24,15 @@ public sealed class TaskOutputs
 
     public List<DeadLetterRecord> DeadLetters { get; } = [];
 
+    /// <summary>
+    /// Set when the task's watermark or idleness changed and the stage writes repartition topics: to be written to
+    /// every partition of each of them, after <see cref="Records"/>.
+    /// </summary>
+    public WatermarkControl? Watermark { get; set; }
+
     public void Clear()
     {
+        Watermark = null;
         DeadLetters.Clear();
         Records.Clear();
         SideOutputs.Clear();

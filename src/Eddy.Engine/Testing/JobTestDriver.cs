@@ -30,7 +30,6 @@ public sealed class JobTestDriver : IDisposable
     private readonly StageTask[][] _tasks;
     private readonly Dictionary<string, OutputLog> _outputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SideOutputRecord>> _sideOutputs = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int Stage, int Partition), (long Watermark, bool Idle)> _published = [];
     private readonly Dictionary<string, int> _sideOutputRead = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), long> _nextOffset = [];
     private readonly List<DeadLetterRecord> _deadLetters = [];
@@ -147,6 +146,7 @@ public sealed class JobTestDriver : IDisposable
     private void Drain(int stage, StageTask task)
     {
         var records = task.Outputs.Records.ToList();
+        var watermark = task.Outputs.Watermark;
         foreach (var side in task.Outputs.SideOutputs)
         {
             if (!_sideOutputs.TryGetValue(side.Tag, out var list))
@@ -177,23 +177,20 @@ public sealed class JobTestDriver : IDisposable
             }
         }
 
-        PublishWatermark(stage, task);
+        if (watermark is { } control)
+        {
+            PublishWatermark(stage, control);
+        }
     }
 
-    private void PublishWatermark(int stage, StageTask task)
+    /// <summary>As the runtime will: the control record goes to every partition of each repartition topic the stage writes.</summary>
+    private void PublishWatermark(int stage, WatermarkControl control)
     {
-        var state = (task.Watermark, task.IsIdle);
-        if (_published.TryGetValue((stage, task.Partition), out var last) && last == state)
-        {
-            return;
-        }
-
-        _published[(stage, task.Partition)] = state;
         foreach (var topic in _plan.Stages[stage].RepartitionTopics)
         {
             foreach (var (downstream, next) in TasksReading(topic, null))
             {
-                next.OnWatermarkControl(topic, task.Partition, task.Watermark, task.IsIdle);
+                next.OnWatermarkControl(topic, WatermarkControl.Parse(control.ToBytes()));
                 Drain(downstream, next);
             }
         }
