@@ -55,4 +55,40 @@ public class LatenessTests
         Assert.Equal(1, driver.LateRecordCount);
         Assert.Empty(driver.SideOutput(Jobs.Late)); // read once
     }
+
+    [Fact]
+    public void A_window_first_seen_within_the_lateness_fires_at_once_and_is_forgotten_after_it()
+    {
+        using var driver = Jobs.WindowCount(Ten, lateness: TimeSpan.FromMilliseconds(10));
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k", "b", 15); // watermark 14
+        input.Pipe("k", "a", 5); // [0,10) never seen, due, within the lateness
+        Assert.Equal(["a[0,10)=1@9"], driver.Results());
+        var aWindow = Runtime.StateKeys.Window(Serdes.String.Serialize("a"), new TimeWindow(0, 10));
+        Assert.Equal(1, driver.Store("wc-count-windows").Get(aWindow)![0]); // kept, marked fired
+
+        input.Pipe("k", "b", 40); // watermark 39: past a's lateness; b's [10,20) fires
+        Assert.Equal(["b[10,20)=1@19"], driver.Results());
+        Assert.Null(driver.Store("wc-count-windows").Get(aWindow));
+    }
+
+    [Fact]
+    public void Updates_keep_their_row_kind_through_a_repartition()
+    {
+        var job = new JobBuilder("rk");
+        job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((_, v) => v, Serdes.String)
+            .Window(Ten).AllowedLateness(TimeSpan.FromMilliseconds(10)).Count()
+            .KeyBy((w, _) => w.Key, Serdes.String, Serdes.Long)
+            .To("out");
+        using var driver = new JobTestDriver(job.Build(), new JobTestDriverOptions { Partitions = 2 });
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k", "a", 2, partition: 0);
+        input.Pipe("k", "a", 15, partition: 0);
+        input.Pipe("k", "a", 15, partition: 1);
+        input.Pipe("k", "a", 5, partition: 0);
+        Assert.Equal(
+            [("a", 1L, Records.RowKind.Insert), ("a", 1L, Records.RowKind.UpdateBefore), ("a", 2L, Records.RowKind.UpdateAfter)],
+            driver.Output<string, long>("out").ReadAll().Select(r => (r.Key, r.Value, r.Kind)));
+    }
 }

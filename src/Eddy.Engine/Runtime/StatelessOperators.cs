@@ -42,7 +42,7 @@ internal sealed class RepartitionSourceOperator<TKey, TValue>(ISerde<TKey> keySe
         var value = record.Value is null ? default! : valueSerde.Deserialize(record.Value);
         timestamp = record.Timestamp;
         error = null;
-        Emit(new Element(key, value, record.Timestamp, RowKind.Insert));
+        Emit(new Element(key, value, record.Timestamp, record.Kind));
         return true;
     }
 

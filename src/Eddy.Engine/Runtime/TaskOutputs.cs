@@ -4,7 +4,8 @@ namespace Eddy.Engine.Runtime;
 
 /// <summary>A record as read from a topic: bytes and the Kafka timestamp.</summary>
 /// <param name="Offset">The record's offset in its partition (-1 when unknown), reported with bad input.</param>
-public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long Timestamp, long Offset = -1);
+/// <param name="Kind">The row kind written upstream (repartition topics carry updates and retractions).</param>
+public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long Timestamp, long Offset = -1, RowKind Kind = RowKind.Insert);
 
 /// <summary>An input record the job could not read, with where it came from and why: for the dead-letter topic.</summary>
 public readonly record struct DeadLetterRecord(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, long Timestamp, string Error);

@@ -66,6 +66,11 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
                 // Late but within the allowed lateness: its result was already emitted, so update it now.
                 EmitResult(key, window, fired ? accumulator : default, fired, updated);
                 Write(stateKey, fired: true, updated);
+                if (!found)
+                {
+                    // A window first seen late still needs its cleanup timer (its firing timer, in the past, finds it fired).
+                    RegisterTimers(keyBytes, window);
+                }
             }
             else
             {

@@ -169,7 +169,7 @@ public sealed class JobTestDriver : IDisposable
                 continue;
             }
 
-            var input = new InputRecord(record.Key, record.Value, record.Timestamp);
+            var input = new InputRecord(record.Key, record.Value, record.Timestamp, Kind: record.Kind);
             foreach (var (downstream, next) in TasksReading(record.Topic, partition))
             {
                 next.ProcessBatch(record.Topic, new ReadOnlySpan<InputRecord>(in input));
