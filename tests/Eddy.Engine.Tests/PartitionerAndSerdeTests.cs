@@ -40,5 +40,25 @@ public class PartitionerAndSerdeTests
         Assert.Equal(new Windowed<string>("k", 10, 20), windowed.Deserialize(windowed.Serialize(new Windowed<string>("k", 10, 20))));
     }
 
+    [Fact]
+    public void Writing_into_a_buffer_gives_the_same_bytes_as_serializing_to_an_array()
+    {
+        static void Same<T>(ISerde<T> serde, T value)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            System.Buffers.BuffersExtensions.Write(buffer, new byte[] { 9 }); // appends after what is there
+            serde.Serialize(value, buffer);
+            Assert.Equal([9, .. serde.Serialize(value)], buffer.WrittenSpan.ToArray());
+        }
+
+        Same(Serdes.String, "héllo");
+        Same(Serdes.Long, -2L);
+        Same(Serdes.Int, 7);
+        Same(Serdes.Double, 1.25);
+        Same(Serdes.Bytes, new byte[] { 1, 2 });
+        Same(Serdes.Json<Order>(), new Order("c", 1));
+        Same(Serdes.Windowed(Serdes.String), new Windowed<string>("k", 1, 2));
+    }
+
     public sealed record Order(string Customer, int Amount);
 }

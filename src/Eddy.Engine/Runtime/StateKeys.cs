@@ -42,10 +42,20 @@ internal static class StateKeys
     /// <summary>[length][key][start][end].</summary>
     public static byte[] Window(ReadOnlySpan<byte> key, TimeWindow window)
     {
-        var bytes = KeyPrefix(key, 16);
-        WriteTime(bytes.AsSpan(4 + key.Length), window.Start);
-        WriteTime(bytes.AsSpan(12 + key.Length), window.End);
+        var bytes = new byte[WindowKeyLength(key)];
+        WriteWindow(bytes, key, window);
         return bytes;
+    }
+
+    public static int WindowKeyLength(ReadOnlySpan<byte> key) => 20 + key.Length;
+
+    /// <summary>Writes [length][key][start][end] into <paramref name="into"/> (a reused buffer on the hot path).</summary>
+    public static void WriteWindow(Span<byte> into, ReadOnlySpan<byte> key, TimeWindow window)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(into, key.Length);
+        key.CopyTo(into[4..]);
+        WriteTime(into[(4 + key.Length)..], window.Start);
+        WriteTime(into[(12 + key.Length)..], window.End);
     }
 
     public static TimeWindow ReadWindow(ReadOnlySpan<byte> composed)

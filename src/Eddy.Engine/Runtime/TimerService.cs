@@ -1,3 +1,4 @@
+using System.Buffers;
 using Eddy.Engine.State;
 
 namespace Eddy.Engine.Runtime;
@@ -8,9 +9,11 @@ namespace Eddy.Engine.Runtime;
 /// </summary>
 internal sealed class TimerService(IKeyValueStore store)
 {
-    public void Register(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload) => store.Put(Key(domain, timestamp, payload), []);
+    private readonly ArrayBufferWriter<byte> _scratch = new();
 
-    public void Delete(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload) => store.Delete(Key(domain, timestamp, payload));
+    public void Register(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload) => store.Put(Compose(domain, timestamp, payload), []);
+
+    public void Delete(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload) => store.Delete(Compose(domain, timestamp, payload));
 
     /// <summary>Fires, in time order, every timer at or before <paramref name="upTo"/>, including ones registered while firing.</summary>
     public void FireDue(TimeDomain domain, long upTo, Action<long, byte[]> onTimer)
@@ -31,6 +34,18 @@ internal sealed class TimerService(IKeyValueStore store)
                 onTimer(StateKeys.ReadTime(key.AsSpan(1)), key.AsSpan(9).ToArray());
             }
         }
+    }
+
+    /// <summary>The timer's key in a reused buffer: registering timers allocates nothing.</summary>
+    private ReadOnlySpan<byte> Compose(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload)
+    {
+        _scratch.ResetWrittenCount();
+        var span = _scratch.GetSpan(9 + payload.Length);
+        span[0] = (byte)domain;
+        StateKeys.WriteTime(span[1..], timestamp);
+        payload.CopyTo(span[9..]);
+        _scratch.Advance(9 + payload.Length);
+        return _scratch.WrittenSpan;
     }
 
     private static byte[] Key(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload)

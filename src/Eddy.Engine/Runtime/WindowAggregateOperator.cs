@@ -1,3 +1,4 @@
+using System.Buffers;
 using Eddy.Engine.Records;
 using Eddy.Engine.State;
 
@@ -27,6 +28,11 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     public const string TimersState = "timers";
 
     private readonly List<TimeWindow> _assigned = [];
+
+    // Reused per record so that the per-record path allocates no key or value arrays of its own.
+    private readonly ArrayBufferWriter<byte> _key = new();
+    private readonly ArrayBufferWriter<byte> _stateKey = new();
+    private readonly ArrayBufferWriter<byte> _value = new();
     private IKeyValueStore _windows = null!;
     private TimerService _timers = null!;
 
@@ -40,10 +46,12 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     {
         var key = (TKey)element.Key!;
         var value = (TValue)element.Value!;
-        var keyBytes = definition.KeySerde.Serialize(key);
+        _key.ResetWrittenCount();
+        definition.KeySerde.Serialize(key, _key);
+        var keyBytes = _key.WrittenSpan;
         if (definition.Windows.IsMerging)
         {
-            ProcessMerging(key, value, keyBytes, element);
+            ProcessMerging(key, value, keyBytes.ToArray(), element);
             return;
         }
 
@@ -58,7 +66,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
             }
 
             accepted = true;
-            var stateKey = StateKeys.Window(keyBytes, window);
+            var stateKey = WindowKey(keyBytes, window);
             var (found, fired, accumulator) = Read(stateKey);
             var updated = definition.Adder(key, value, found ? accumulator : definition.Initializer());
             if (window.MaxTimestamp <= Task.Watermark)
@@ -191,9 +199,9 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
         Emit(new Element(windowed, result, window.MaxTimestamp, update ? RowKind.UpdateAfter : RowKind.Insert));
     }
 
-    private void RegisterTimers(byte[] keyBytes, TimeWindow window)
+    private void RegisterTimers(ReadOnlySpan<byte> keyBytes, TimeWindow window)
     {
-        var payload = StateKeys.Window(keyBytes, window);
+        var payload = WindowKey(keyBytes, window);
         _timers.Register(TimeDomain.EventTime, window.MaxTimestamp, payload);
         _timers.Register(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
     }
@@ -205,18 +213,27 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
         _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
     }
 
-    private (bool Found, bool Fired, TAcc Accumulator) Read(byte[] stateKey)
+    private ReadOnlySpan<byte> WindowKey(ReadOnlySpan<byte> keyBytes, TimeWindow window)
+    {
+        _stateKey.ResetWrittenCount();
+        var length = StateKeys.WindowKeyLength(keyBytes);
+        StateKeys.WriteWindow(_stateKey.GetSpan(length), keyBytes, window);
+        _stateKey.Advance(length);
+        return _stateKey.WrittenSpan;
+    }
+
+    private (bool Found, bool Fired, TAcc Accumulator) Read(ReadOnlySpan<byte> stateKey)
     {
         var bytes = _windows.Get(stateKey);
         return bytes is null ? (false, false, default!) : (true, bytes[0] == 1, definition.AccumulatorSerde.Deserialize(bytes.AsSpan(1)));
     }
 
-    private void Write(byte[] stateKey, bool fired, TAcc accumulator)
+    private void Write(ReadOnlySpan<byte> stateKey, bool fired, TAcc accumulator)
     {
-        var serialized = definition.AccumulatorSerde.Serialize(accumulator);
-        var bytes = new byte[serialized.Length + 1];
-        bytes[0] = fired ? (byte)1 : (byte)0;
-        serialized.CopyTo(bytes, 1);
-        _windows.Put(stateKey, bytes);
+        _value.ResetWrittenCount();
+        _value.GetSpan(1)[0] = fired ? (byte)1 : (byte)0;
+        _value.Advance(1);
+        definition.AccumulatorSerde.Serialize(accumulator, _value);
+        _windows.Put(stateKey, _value.WrittenSpan);
     }
 }

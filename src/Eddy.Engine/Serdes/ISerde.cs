@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Eddy.Engine;
 
 /// <summary>
@@ -7,6 +9,12 @@ namespace Eddy.Engine;
 public interface ISerde<T>
 {
     byte[] Serialize(T value);
+
+    /// <summary>
+    /// Appends the bytes to <paramref name="into"/>: the hot path (state keys, accumulators) reuses one buffer per
+    /// operator instead of allocating an array per record. Override it when the bytes can be written in place.
+    /// </summary>
+    void Serialize(T value, IBufferWriter<byte> into) => into.Write(Serialize(value));
 
     T Deserialize(ReadOnlySpan<byte> data);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -27,12 +28,16 @@ public static class Serdes
     {
         public byte[] Serialize(string value) => Encoding.UTF8.GetBytes(value);
 
+        public void Serialize(string value, IBufferWriter<byte> into) => Encoding.UTF8.GetBytes(value, into);
+
         public string Deserialize(ReadOnlySpan<byte> data) => Encoding.UTF8.GetString(data);
     }
 
     private sealed class BytesSerde : ISerde<byte[]>
     {
         public byte[] Serialize(byte[] value) => value;
+
+        public void Serialize(byte[] value, IBufferWriter<byte> into) => into.Write(value);
 
         public byte[] Deserialize(ReadOnlySpan<byte> data) => data.ToArray();
     }
@@ -44,6 +49,12 @@ public static class Serdes
             var bytes = new byte[8];
             BinaryPrimitives.WriteInt64BigEndian(bytes, value);
             return bytes;
+        }
+
+        public void Serialize(long value, IBufferWriter<byte> into)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(into.GetSpan(8), value);
+            into.Advance(8);
         }
 
         public long Deserialize(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadInt64BigEndian(data);
@@ -58,6 +69,12 @@ public static class Serdes
             return bytes;
         }
 
+        public void Serialize(int value, IBufferWriter<byte> into)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(into.GetSpan(4), value);
+            into.Advance(4);
+        }
+
         public int Deserialize(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadInt32BigEndian(data);
     }
 
@@ -70,12 +87,24 @@ public static class Serdes
             return bytes;
         }
 
+        public void Serialize(double value, IBufferWriter<byte> into)
+        {
+            BinaryPrimitives.WriteDoubleBigEndian(into.GetSpan(8), value);
+            into.Advance(8);
+        }
+
         public double Deserialize(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadDoubleBigEndian(data);
     }
 
     private sealed class JsonSerde<T>(JsonSerializerOptions? options) : ISerde<T>
     {
         public byte[] Serialize(T value) => JsonSerializer.SerializeToUtf8Bytes(value, options);
+
+        public void Serialize(T value, IBufferWriter<byte> into)
+        {
+            using var writer = new Utf8JsonWriter(into);
+            JsonSerializer.Serialize(writer, value, options);
+        }
 
         public T Deserialize(ReadOnlySpan<byte> data) =>
             JsonSerializer.Deserialize<T>(data, options) ?? throw new JsonException("The JSON value is null.");
