@@ -91,4 +91,34 @@ public class LatenessTests
             [("a", 1L, Records.RowKind.Insert), ("a", 1L, Records.RowKind.UpdateBefore), ("a", 2L, Records.RowKind.UpdateAfter)],
             driver.Output<string, long>("out").ReadAll().Select(r => (r.Key, r.Value, r.Kind)));
     }
+
+    [Fact]
+    public void Without_a_tag_late_records_still_go_to_the_windows_own_side_output()
+    {
+        var job = new JobBuilder("j");
+        job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((_, v) => v, Serdes.String)
+            .Window(Ten, name: "w").Count()
+            .To("out");
+        var plan = job.Build();
+        Assert.Contains("late -> j-w-late", plan.ToString());
+        using var driver = new JobTestDriver(plan);
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k", "a", 20);
+        input.Pipe("k", "a", 1);
+        Assert.Equal([new TestRecord<string, string>("a", "a", 1)], driver.SideOutput(new OutputTag<string, string>("j-w-late")));
+    }
+
+    [Fact]
+    public void Records_of_one_batch_are_not_late_relative_to_each_other()
+    {
+        using var driver = Jobs.WindowCount(Ten);
+        var input = driver.Input<string, string>("in");
+        input.PipeBatch([("k", "a", 20), ("k", "a", 1)]); // one poll: the watermark moves after both
+        Assert.Equal(["a[0,10)=1@9"], driver.Results());
+        Assert.Equal(0, driver.LateRecordCount);
+
+        input.Pipe("k", "a", 2); // now behind the watermark (19)
+        Assert.Equal(1, driver.LateRecordCount);
+    }
 }

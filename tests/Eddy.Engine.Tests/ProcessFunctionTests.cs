@@ -77,6 +77,45 @@ public class ProcessFunctionTests
         Assert.Equal([new TestRecord<string, int>("k2", 3, 2)], driver.SideOutput(Splitter.Rejected));
     }
 
+    [Fact]
+    public void A_process_function_emits_an_updating_result_as_changelog_rows()
+    {
+        using var driver = Drive(() => new RunningMax());
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k", "b", 1);
+        input.Pipe("k", "a", 2); // not a new max: nothing
+        input.Pipe("k", "c", 3);
+        Assert.Equal(
+            [("b", Records.RowKind.Insert), ("b", Records.RowKind.UpdateBefore), ("c", Records.RowKind.UpdateAfter)],
+            driver.Output<string, string>("out").ReadAll().Select(r => (r.Value, r.Kind)));
+    }
+
+    private sealed class RunningMax : KeyedProcessFunction<string, string, string>
+    {
+        private IValueState<string> _max = null!;
+
+        public override void Open(IKeyedStateStore state) => _max = state.Value("max", Serdes.String);
+
+        public override void ProcessElement(string key, string value, IKeyedContext<string, string> context)
+        {
+            if (!_max.TryGet(out var max))
+            {
+                context.Emit(value, Records.RowKind.Insert);
+            }
+            else if (string.CompareOrdinal(value, max) > 0)
+            {
+                context.Emit(max, Records.RowKind.UpdateBefore);
+                context.Emit(value, Records.RowKind.UpdateAfter);
+            }
+            else
+            {
+                return;
+            }
+
+            _max.Update(value);
+        }
+    }
+
     private sealed class Splitter : KeyedProcessFunction<string, string, string>
     {
         public static readonly OutputTag<string, int> Rejected = new("rejected");

@@ -1,3 +1,5 @@
+using Eddy.Engine.Records;
+
 namespace Eddy.Engine;
 
 /// <summary>Which clock a timer follows: the watermark (event time) or the task's clock (processing time).</summary>
@@ -40,6 +42,9 @@ public interface IKeyedContext<TKey, TOut>
 
     /// <summary>Emits a result under the current key, stamped with <see cref="Timestamp"/>.</summary>
     void Emit(TOut value);
+
+    /// <summary>Emits a changelog row (an updating result retracts with update-before / delete, as in Flink).</summary>
+    void Emit(TOut value, RowKind kind);
 
     void RegisterEventTimeTimer(long timestamp);
 

@@ -27,7 +27,10 @@ public sealed class WindowedStream<TKey, TValue>
         return this;
     }
 
-    /// <summary>Where records later than the allowed lateness go (they are counted either way).</summary>
+    /// <summary>
+    /// Where records later than the allowed lateness go (default: the side output <c>{job}-{window}-late</c>); they
+    /// are counted either way.
+    /// </summary>
     public WindowedStream<TKey, TValue> SideOutputLate(OutputTag<TKey, TValue> tag)
     {
         _lateTag = tag ?? throw new ArgumentNullException(nameof(tag));
@@ -49,12 +52,14 @@ public sealed class WindowedStream<TKey, TValue>
             : resultSerde is null ? "the aggregation has no result serde."
             : _windows.IsMerging && merger is null ? "session windows need a merger for the aggregates of merged sessions."
             : null;
-        var definition = new WindowAggregation<TKey, TValue, TAcc>(_windows, (long)_allowedLateness.TotalMilliseconds, _lateTag?.Name,
+        // Late records are never silently lost: without a tag of the user's they go to the window's own side output.
+        var lateTag = _lateTag?.Name ?? $"{_input.Job.Name}-{_name}-late";
+        var definition = new WindowAggregation<TKey, TValue, TAcc>(_windows, (long)_allowedLateness.TotalMilliseconds, lateTag,
             initializer, adder, merger, keySerde!, resultSerde!);
         var node = _input.Job.Add(_name, "window", OperatorKind.WindowAggregate, [_input.Node],
             n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
             {
-                Detail = $"{_windows}, lateness {(long)_allowedLateness.TotalMilliseconds} ms" + (_lateTag is null ? "" : $", late -> {_lateTag.Name}"),
+                Detail = $"{_windows}, lateness {(long)_allowedLateness.TotalMilliseconds} ms, late -> {lateTag}",
                 StateNames = [WindowAggregateOperator<TKey, TValue, TAcc>.WindowsState, WindowAggregateOperator<TKey, TValue, TAcc>.TimersState],
                 Factory = () => new WindowAggregateOperator<TKey, TValue, TAcc>(definition),
                 Error = error,

@@ -49,6 +49,8 @@ internal sealed class ProcessOperator<TKey, TIn, TOut>(Func<KeyedProcessFunction
 
     public void Emit(TOut value) => Emit(new Element(Key, value, Timestamp, RowKind.Insert));
 
+    public void Emit(TOut value, RowKind kind) => Emit(new Element(Key, value, Timestamp, kind));
+
     public void RegisterEventTimeTimer(long timestamp) => _timers.Register(TimeDomain.EventTime, timestamp, CurrentKeyBytes);
 
     public void RegisterProcessingTimeTimer(long timestamp) => _timers.Register(TimeDomain.ProcessingTime, timestamp, CurrentKeyBytes);

@@ -8,7 +8,7 @@ namespace Eddy.Engine.Runtime;
 internal sealed record WindowAggregation<TKey, TValue, TAcc>(
     Windows Windows,
     long AllowedLateness,
-    string? LateTag,
+    string LateTag,
     Func<TAcc> Initializer,
     Func<TKey, TValue, TAcc, TAcc> Adder,
     Func<TKey, TAcc, TAcc, TAcc>? Merger,
@@ -182,10 +182,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private void Late(in Element element)
     {
         Task.Metrics.LateRecords++;
-        if (definition.LateTag is not null)
-        {
-            Task.Outputs.SideOutputs.Add(new SideOutputRecord(definition.LateTag, element.Key, element.Value, element.Timestamp));
-        }
+        Task.Outputs.SideOutputs.Add(new SideOutputRecord(definition.LateTag, element.Key, element.Value, element.Timestamp));
     }
 
     private void EmitResult(TKey key, TimeWindow window, TAcc? previous, bool update, TAcc result)

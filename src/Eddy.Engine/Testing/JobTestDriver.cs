@@ -127,18 +127,31 @@ public sealed class JobTestDriver : IDisposable
         }
     }
 
-    internal void Pipe(string topic, byte[]? key, byte[]? value, long timestamp, int? partition)
+    internal void Pipe(string topic, IReadOnlyList<(byte[]? Key, byte[]? Value, long Timestamp, int? Partition)> records)
     {
         var partitions = PartitionsOf(topic);
-        var target = partition ?? (key is null ? 0 : Murmur2Partitioner.Partition(key, partitions));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(target, partitions, nameof(partition));
-        var offset = _nextOffset.GetValueOrDefault((topic, target));
-        _nextOffset[(topic, target)] = offset + 1;
-        var record = new InputRecord(key, value, timestamp, offset);
-        foreach (var (stage, task) in TasksReading(topic, target))
+        var batches = new SortedDictionary<int, List<InputRecord>>();
+        foreach (var (key, value, timestamp, partition) in records)
         {
-            task.ProcessBatch(topic, new ReadOnlySpan<InputRecord>(in record));
-            Drain(stage, task);
+            var target = partition ?? (key is null ? 0 : Murmur2Partitioner.Partition(key, partitions));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(target, partitions, nameof(partition));
+            var offset = _nextOffset.GetValueOrDefault((topic, target));
+            _nextOffset[(topic, target)] = offset + 1;
+            if (!batches.TryGetValue(target, out var batch))
+            {
+                batches[target] = batch = [];
+            }
+
+            batch.Add(new InputRecord(key, value, timestamp, offset));
+        }
+
+        foreach (var (target, batch) in batches)
+        {
+            foreach (var (stage, task) in TasksReading(topic, target))
+            {
+                task.ProcessBatch(topic, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+                Drain(stage, task);
+            }
         }
     }
 

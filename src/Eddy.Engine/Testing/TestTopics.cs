@@ -23,7 +23,20 @@ public sealed class TestInputTopic<TKey, TValue>
 
     /// <summary>Sends one record with Kafka timestamp <paramref name="timestamp"/>; the partition defaults to the key's (murmur2).</summary>
     public void Pipe(TKey key, TValue value, long timestamp, int? partition = null) =>
-        _driver.Pipe(_topic, key is null ? null : _keySerde.Serialize(key), value is null ? null : _valueSerde.Serialize(value), timestamp, partition);
+        _driver.Pipe(_topic, [Bytes(key, value, timestamp, partition)]);
+
+    /// <summary>
+    /// Sends records as one batch per partition, as a consumer poll delivers them: the watermark advances once, after
+    /// the whole batch, so records of a batch are never late relative to each other.
+    /// </summary>
+    public void PipeBatch(IEnumerable<(TKey Key, TValue Value, long Timestamp)> records, int? partition = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        _driver.Pipe(_topic, records.Select(r => Bytes(r.Key, r.Value, r.Timestamp, partition)).ToList());
+    }
+
+    private (byte[]? Key, byte[]? Value, long Timestamp, int? Partition) Bytes(TKey key, TValue value, long timestamp, int? partition) =>
+        (key is null ? null : _keySerde.Serialize(key), value is null ? null : _valueSerde.Serialize(value), timestamp, partition);
 }
 
 /// <summary>Reads what the driven job wrote to a sink topic, in order.</summary>
