@@ -1,0 +1,65 @@
+using Eddy.Engine.Plan;
+using Eddy.Engine.Runtime;
+
+namespace Eddy.Engine;
+
+/// <summary>
+/// Defines a job: sources, transformations, sinks. <see cref="Build"/> validates it and returns the plan the runtime
+/// and the test kit run. Every operator has a name, given (<c>name:</c>) or generated as <c>{kind}-{n}</c>.
+/// </summary>
+public sealed class JobBuilder
+{
+    private readonly List<NodeDefinition> _nodes = [];
+
+    public JobBuilder(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    /// <summary>What to do with records a source cannot deserialize (default: dead-letter them).</summary>
+    public BadInputPolicy BadInput { get; set; } = BadInputPolicy.DeadLetter;
+
+    /// <summary>Where unreadable records go (default <c>{job}-dead-letters</c>).</summary>
+    public string? DeadLetterTopic { get; set; }
+
+    /// <summary>Reads a topic. The event time is <paramref name="timestampOf"/>(key, value, Kafka timestamp), default the Kafka timestamp.</summary>
+    public Stream<TKey, TValue> Source<TKey, TValue>(string topic, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,
+        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        var strategy = watermarks ?? WatermarkStrategy.BoundedOutOfOrderness(TimeSpan.Zero);
+        var node = Add(name, "source", OperatorKind.Source, [], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
+        {
+            Topic = topic,
+            Detail = strategy.ToString(),
+            KeySerde = keySerde,
+            ValueSerde = valueSerde,
+            Watermarks = strategy,
+            Factory = () => new SourceOperator<TKey, TValue>(keySerde!, valueSerde!, timestampOf),
+            Error = MissingSerde(keySerde, valueSerde, "source"),
+        });
+        return new Stream<TKey, TValue>(this, node, keySerde, valueSerde, keyed: false);
+    }
+
+    public JobPlan Build() => PlanCompiler.Compile(Name, _nodes, BadInput, DeadLetterTopic ?? $"{Name}-dead-letters");
+
+    /// <summary>Adds a node; <paramref name="define"/> fills in a skeleton carrying the id, final name, kind and parents.</summary>
+    internal NodeDefinition Add(string? name, string generatedPrefix, OperatorKind kind, IReadOnlyList<NodeDefinition> parents,
+        Func<NodeDefinition, NodeDefinition> define)
+    {
+        var id = _nodes.Count;
+        var skeleton = new NodeDefinition(id, name ?? $"{generatedPrefix}-{id + 1}", kind, parents);
+        var node = define(skeleton);
+        _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Reserves a generated name for an operator defined in several calls (a window and its aggregation).</summary>
+    internal string GeneratedName(string prefix) => $"{prefix}-{_nodes.Count + 1}";
+
+    internal static string? MissingSerde(object? keySerde, object? valueSerde, string what) =>
+        keySerde is null ? $"the {what} has no key serde." : valueSerde is null ? $"the {what} has no value serde." : null;
+}

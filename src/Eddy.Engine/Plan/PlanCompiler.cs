@@ -1,0 +1,97 @@
+namespace Eddy.Engine.Plan;
+
+/// <summary>Validates the builder's graph and cuts it into stages at the KeyBy edges.</summary>
+internal static class PlanCompiler
+{
+    public static JobPlan Compile(string jobName, IReadOnlyList<NodeDefinition> nodes, BadInputPolicy badInput, string deadLetterTopic)
+    {
+        foreach (var node in nodes)
+        {
+            if (node.Error is not null)
+            {
+                throw new JobDefinitionException($"Job '{jobName}', operator '{node.Name}': {node.Error}");
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (!seen.Add(node.Name))
+            {
+                throw new JobDefinitionException($"Job '{jobName}': two operators are named '{node.Name}'; operator names must be unique.");
+            }
+        }
+
+        if (!nodes.Any(n => n.Kind == OperatorKind.Sink))
+        {
+            throw new JobDefinitionException($"Job '{jobName}' has no sink: add To(topic, ...) to a stream.");
+        }
+
+        var stageOf = AssignStages(nodes);
+        foreach (var node in nodes.Where(n => n.Kind == OperatorKind.RepartitionSource))
+        {
+            if (stageOf[node.Id] == stageOf[node.Parents[0].Id])
+            {
+                throw new JobDefinitionException(
+                    $"Job '{jobName}', operator '{node.Parents[0].Name}': its repartitioned stream is joined back (by a union) into the stream it came from; that would make a stage read its own output.");
+            }
+        }
+
+        var stageIds = nodes.Select(n => stageOf[n.Id]).Distinct().ToList();
+        var renumber = stageIds.Select((root, index) => (root, index)).ToDictionary(p => p.root, p => p.index);
+        var stages = new List<StagePlan>();
+        foreach (var root in stageIds)
+        {
+            var members = nodes.Where(n => stageOf[n.Id] == root).ToList();
+            var inputs = members
+                .Where(n => n.Kind is OperatorKind.Source or OperatorKind.RepartitionSource)
+                .Select(n => new StageInput(n.Topic!, n.Kind == OperatorKind.RepartitionSource ? renumber[stageOf[n.Parents[0].Id]] : null))
+                .Distinct()
+                .ToList();
+            var operators = members.Select(n => ToOperator(jobName, n)).ToList();
+            stages.Add(new StagePlan(renumber[root], inputs, operators));
+        }
+
+        return new JobPlan(jobName, stages, badInput, deadLetterTopic);
+    }
+
+    private static OperatorNode ToOperator(string jobName, NodeDefinition node)
+    {
+        var stores = node.StateNames
+            .Select(state => $"{jobName}-{node.Name}-{state}")
+            .Select((name, i) => new StoreDeclaration(node.StateNames[i], name, $"{name}-changelog"))
+            .ToList();
+        var inputs = node.Kind == OperatorKind.RepartitionSource ? [] : node.Parents.Select(p => p.Name).ToList();
+        return new OperatorNode(node.Name, node.Kind, inputs, node.Topic, stores, node.Detail, node.Factory!,
+            node.KeySerde, node.ValueSerde, node.Watermarks);
+    }
+
+    /// <summary>Connected components of the graph without the KeyBy → repartition-source edges (union-find).</summary>
+    private static int[] AssignStages(IReadOnlyList<NodeDefinition> nodes)
+    {
+        var parent = Enumerable.Range(0, nodes.Count).ToArray();
+        int Find(int x)
+        {
+            while (parent[x] != x)
+            {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+
+            return x;
+        }
+
+        foreach (var node in nodes.Where(n => n.Kind != OperatorKind.RepartitionSource))
+        {
+            foreach (var input in node.Parents)
+            {
+                var a = Find(node.Id);
+                var b = Find(input.Id);
+                // The smaller id becomes the root, so stages are numbered in definition order.
+                parent[Math.Max(a, b)] = Math.Min(a, b);
+            }
+        }
+
+        return Enumerable.Range(0, nodes.Count).Select(Find).ToArray();
+    }
+}

@@ -1,0 +1,75 @@
+using Eddy.Engine.Plan;
+using Eddy.Engine.Records;
+
+namespace Eddy.Engine.Runtime;
+
+/// <summary>A record between chained operators of one task (untyped: the typed API wraps the user's functions).</summary>
+internal readonly record struct Element(object? Key, object? Value, long Timestamp, RowKind Kind);
+
+/// <summary>
+/// One operator instance of one task. Records are pushed through the chain by direct calls (no queues); time-driven
+/// work happens in <see cref="OnWatermark"/> and <see cref="OnProcessingTime"/>, called by the task in topological
+/// order so results fired upstream reach downstream operators before their own timers fire.
+/// </summary>
+internal abstract class Operator
+{
+    private Operator[] _next = [];
+
+    protected TaskContext Task { get; private set; } = null!;
+
+    protected OperatorNode Node { get; private set; } = null!;
+
+    internal void Attach(TaskContext task, OperatorNode node, Operator[] next)
+    {
+        Task = task;
+        Node = node;
+        _next = next;
+        Open();
+    }
+
+    protected virtual void Open()
+    {
+    }
+
+    public abstract void Process(in Element element);
+
+    public virtual void OnWatermark(long watermark)
+    {
+    }
+
+    public virtual void OnProcessingTime(long now)
+    {
+    }
+
+    protected void Emit(in Element element)
+    {
+        foreach (var next in _next)
+        {
+            next.Process(element);
+        }
+    }
+
+    /// <summary>The operator's store for one of its declared state names.</summary>
+    protected State.IKeyValueStore Store(string stateName)
+    {
+        foreach (var store in Node.Stores)
+        {
+            if (store.StateName == stateName)
+            {
+                return Task.Backend.Store(store.Name, Task.Partition);
+            }
+        }
+
+        throw new InvalidOperationException($"Operator '{Node.Name}' declared no state '{stateName}'.");
+    }
+}
+
+/// <summary>An operator fed from a topic's bytes: a source or a repartition source.</summary>
+internal interface IRecordSource
+{
+    /// <summary>
+    /// Deserializes one record and pushes it down the chain with its event timestamp; false (and the error) when the
+    /// record cannot be read, so the task can dead-letter it instead of failing.
+    /// </summary>
+    bool TryIngest(in InputRecord record, out long timestamp, out Exception? error);
+}

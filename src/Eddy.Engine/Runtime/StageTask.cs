@@ -1,0 +1,180 @@
+using Eddy.Engine.Plan;
+using Eddy.Engine.State;
+
+namespace Eddy.Engine.Runtime;
+
+/// <summary>
+/// Runs one stage's operator chain for one partition. The runtime (or the test kit) feeds it batches of records per
+/// input topic and watermark control records from upstream tasks, and drains <see cref="Outputs"/> after each call.
+/// Watermark advance fires event-time work; <see cref="OnProcessingTime"/> (the task's clock) fires processing-time
+/// timers and lets idle inputs drop out of the watermark.
+/// </summary>
+public sealed class StageTask
+{
+    private readonly TaskContext _context;
+    private readonly Operator[] _operators;
+    private readonly WatermarkTracker _watermarks = new();
+    private readonly BadInputPolicy _badInput;
+    private readonly bool _writesRepartition;
+    private (long Watermark, bool Idle)? _published;
+    private readonly Dictionary<string, List<(IRecordSource Source, int Channel)>> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _firstUpstreamChannel = new(StringComparer.Ordinal);
+
+    /// <param name="upstreamTasks">How many tasks write each repartition topic this stage reads (the upstream stage's partitions).</param>
+    public StageTask(StagePlan stage, int partition, IStateBackend backend, TimeProvider clock, Func<string, int> upstreamTasks,
+        BadInputPolicy badInput = BadInputPolicy.DeadLetter)
+    {
+        _badInput = badInput;
+        ArgumentNullException.ThrowIfNull(stage);
+        ArgumentNullException.ThrowIfNull(upstreamTasks);
+        Stage = stage;
+        Partition = partition;
+        _context = new TaskContext(partition, backend, clock, Outputs, Metrics);
+        var now = _context.ProcessingTime;
+
+        _writesRepartition = stage.RepartitionTopics.Any();
+        var byName = new Dictionary<string, Operator>(StringComparer.Ordinal);
+        _operators = stage.Operators.Select(node => byName[node.Name] = node.Factory()).ToArray();
+        foreach (var (node, op) in stage.Operators.Zip(_operators))
+        {
+            var next = stage.Operators.Where(n => n.Inputs.Contains(node.Name)).Select(n => byName[n.Name]).ToArray();
+            op.Attach(_context, node, next);
+            if (node.Kind == OperatorKind.Source)
+            {
+                var strategy = node.Watermarks!;
+                var channel = _watermarks.AddSource((long)strategy.OutOfOrderness.TotalMilliseconds,
+                    strategy.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null, now);
+                SourcesOf(node.Topic!).Add(((IRecordSource)op, channel));
+            }
+            else if (node.Kind == OperatorKind.RepartitionSource)
+            {
+                SourcesOf(node.Topic!).Add(((IRecordSource)op, -1));
+                _firstUpstreamChannel[node.Topic!] = _watermarks.AddUpstream();
+                for (var i = 1; i < upstreamTasks(node.Topic!); i++)
+                {
+                    _watermarks.AddUpstream();
+                }
+            }
+        }
+    }
+
+    public StagePlan Stage { get; }
+
+    public int Partition { get; }
+
+    public TaskOutputs Outputs { get; } = new();
+
+    public TaskMetrics Metrics { get; } = new();
+
+    public long Watermark => _watermarks.Current;
+
+    /// <summary>All inputs are idle: a downstream task leaves this one out of its minimum watermark.</summary>
+    public bool IsIdle => _watermarks.IsIdle;
+
+    /// <summary>Processes a batch read from one input topic, then advances the watermark (firing windows and timers).</summary>
+    public void ProcessBatch(string topic, ReadOnlySpan<InputRecord> batch)
+    {
+        var sources = SourcesFor(topic);
+        var now = _context.ProcessingTime;
+        foreach (ref readonly var record in batch)
+        {
+            Metrics.RecordsIn++;
+            foreach (var (source, channel) in sources)
+            {
+                if (!source.TryIngest(record, out var timestamp, out var error))
+                {
+                    BadInput(topic, record, error!);
+                }
+                else if (channel >= 0)
+                {
+                    _watermarks.OnRecord(channel, timestamp, now);
+                }
+            }
+        }
+
+        AdvanceWatermark();
+    }
+
+    /// <summary>A watermark control record read from a repartition topic.</summary>
+    public void OnWatermarkControl(string topic, WatermarkControl control) =>
+        OnWatermarkControl(topic, control.UpstreamTask, control.Watermark, control.Idle);
+
+    /// <summary>A watermark control record: upstream task <paramref name="upstreamTask"/> of a repartition topic reached <paramref name="watermark"/>.</summary>
+    public void OnWatermarkControl(string topic, int upstreamTask, long watermark, bool idle)
+    {
+        if (!_firstUpstreamChannel.TryGetValue(topic, out var first))
+        {
+            throw new ArgumentException($"Stage {Stage.Id} reads no repartition topic '{topic}'.", nameof(topic));
+        }
+
+        _watermarks.OnUpstream(first + upstreamTask, watermark, idle);
+        AdvanceWatermark();
+    }
+
+    /// <summary>Sets a source partition's watermark explicitly (it only moves forward).</summary>
+    public void ForceSourceWatermark(string topic, long watermark)
+    {
+        var now = _context.ProcessingTime;
+        foreach (var (_, channel) in SourcesFor(topic).Where(s => s.Channel >= 0))
+        {
+            _watermarks.Force(channel, watermark, now);
+        }
+
+        AdvanceWatermark();
+    }
+
+    /// <summary>The task's clock ticked: idle inputs may drop out, and processing-time timers fire.</summary>
+    public void OnProcessingTime()
+    {
+        AdvanceWatermark();
+        var now = _context.ProcessingTime;
+        foreach (var op in _operators)
+        {
+            op.OnProcessingTime(now);
+        }
+    }
+
+    private void BadInput(string topic, in InputRecord record, Exception error)
+    {
+        Metrics.BadRecords++;
+        if (_badInput == BadInputPolicy.Stop)
+        {
+            throw new BadInputException(topic, Partition, record.Offset, error);
+        }
+
+        Outputs.DeadLetters.Add(new DeadLetterRecord(topic, Partition, record.Offset, record.Key, record.Value, record.Timestamp,
+            $"{error.GetType().Name}: {error.Message}"));
+    }
+
+    private void AdvanceWatermark()
+    {
+        if (_watermarks.Update(_context.ProcessingTime))
+        {
+            _context.Watermark = _watermarks.Current;
+            foreach (var op in _operators)
+            {
+                op.OnWatermark(_watermarks.Current);
+            }
+        }
+
+        var state = (_watermarks.Current, _watermarks.IsIdle);
+        if (_writesRepartition && _published != state)
+        {
+            _published = state;
+            Outputs.Watermark = new WatermarkControl(Partition, state.Current, state.IsIdle);
+        }
+    }
+
+    private List<(IRecordSource Source, int Channel)> SourcesOf(string topic)
+    {
+        if (!_sources.TryGetValue(topic, out var list))
+        {
+            _sources[topic] = list = [];
+        }
+
+        return list;
+    }
+
+    private List<(IRecordSource Source, int Channel)> SourcesFor(string topic) =>
+        _sources.TryGetValue(topic, out var list) ? list : throw new ArgumentException($"Stage {Stage.Id} reads no topic '{topic}'.", nameof(topic));
+}

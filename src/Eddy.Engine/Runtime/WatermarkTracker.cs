@@ -1,0 +1,98 @@
+namespace Eddy.Engine.Runtime;
+
+/// <summary>
+/// A task's event-time clock: the minimum watermark over its input channels — one per source partition it reads
+/// (bounded out-of-orderness over the timestamps seen) and one per upstream task of each repartition topic (carried
+/// by watermark control records). Channels that are idle are left out; the watermark never goes back.
+/// </summary>
+internal sealed class WatermarkTracker
+{
+    private readonly List<Channel> _channels = [];
+
+    public long Current { get; private set; } = long.MinValue;
+
+    /// <summary>Every input is idle: downstream tasks should leave this task out of their minimum.</summary>
+    public bool IsIdle { get; private set; }
+
+    public int AddSource(long boundMs, long? idleTimeoutMs, long now)
+    {
+        _channels.Add(new Channel { BoundMs = boundMs, IdleTimeoutMs = idleTimeoutMs, LastActivity = now });
+        return _channels.Count - 1;
+    }
+
+    public int AddUpstream()
+    {
+        _channels.Add(new Channel { IsUpstream = true });
+        return _channels.Count - 1;
+    }
+
+    public void OnRecord(int channel, long timestamp, long now)
+    {
+        var c = _channels[channel];
+        c.MaxTimestamp = Math.Max(c.MaxTimestamp, timestamp);
+        c.LastActivity = now;
+    }
+
+    /// <summary>An explicit watermark for a source channel (the test kit's AdvanceWatermark, or a punctuated source).</summary>
+    public void Force(int channel, long watermark, long now)
+    {
+        var c = _channels[channel];
+        c.Forced = Math.Max(c.Forced, watermark);
+        c.LastActivity = now;
+    }
+
+    public void OnUpstream(int channel, long watermark, bool idle)
+    {
+        var c = _channels[channel];
+        c.Forced = Math.Max(c.Forced, watermark);
+        c.UpstreamIdle = idle;
+    }
+
+    /// <summary>Recomputes the minimum at processing time <paramref name="now"/>; true when the watermark advanced.</summary>
+    public bool Update(long now)
+    {
+        var min = long.MaxValue;
+        var active = 0;
+        foreach (var c in _channels)
+        {
+            if (c.IsIdle(now))
+            {
+                continue;
+            }
+
+            active++;
+            min = Math.Min(min, c.Watermark);
+        }
+
+        IsIdle = active == 0 && _channels.Count > 0;
+        if (active == 0 || min <= Current)
+        {
+            return false;
+        }
+
+        Current = min;
+        return true;
+    }
+
+    private sealed class Channel
+    {
+        public bool IsUpstream { get; init; }
+
+        public long BoundMs { get; init; }
+
+        public long? IdleTimeoutMs { get; init; }
+
+        public long MaxTimestamp { get; set; } = long.MinValue;
+
+        public long Forced { get; set; } = long.MinValue;
+
+        public long LastActivity { get; set; }
+
+        public bool UpstreamIdle { get; set; }
+
+        /// <summary>Highest timestamp − bound − 1 ms: a record at exactly the bound behind the maximum is still on time.</summary>
+        public long Watermark => MaxTimestamp == long.MinValue ? Forced : Math.Max(MaxTimestamp - BoundMs - 1, Forced);
+
+        public bool IsIdle(long now) => IsUpstream ? UpstreamIdle : IdleTimeoutMs is { } timeout && now - LastActivity >= timeout;
+    }
+}

@@ -1,0 +1,103 @@
+using Eddy.Engine.Plan;
+
+namespace Eddy.Engine.Tests;
+
+public class DefinitionTests
+{
+    private static JobDefinitionException Fails(Action<JobBuilder> define)
+    {
+        var job = new JobBuilder("bad");
+        define(job);
+        return Assert.Throws<JobDefinitionException>(() => job.Build());
+    }
+
+    [Fact]
+    public void A_window_on_a_non_keyed_stream_names_the_window_operator()
+    {
+        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String)
+            .Window(Windows.Tumbling(TimeSpan.FromSeconds(1)), name: "per-minute").Count().To("out"));
+        Assert.Contains("'per-minute'", error.Message);
+        Assert.Contains("keyed", error.Message);
+    }
+
+    [Fact]
+    public void A_window_after_a_key_changing_map_is_not_keyed_either_and_gets_a_generated_name()
+    {
+        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((_, v) => v, Serdes.String)
+            .Map((k, v) => (v, k), Serdes.String, Serdes.String)
+            .Window(Windows.Tumbling(TimeSpan.FromSeconds(1))).Count().To("out"));
+        Assert.Contains("'window-5'", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_serde_names_the_operator()
+    {
+        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String)
+            .MapValues(v => v.Length)
+            .To("out", name: "write-lengths"));
+        Assert.Contains("'write-lengths'", error.Message);
+        Assert.Contains("value serde", error.Message);
+
+        var repartition = Fails(job => job.Source("in", Serdes.String, Serdes.String)
+            .MapValues(v => v.Length)
+            .KeyBy((k, _) => k, Serdes.String, name: "rekey")
+            .To("out", Serdes.String, Serdes.Int));
+        Assert.Contains("'rekey'", repartition.Message);
+    }
+
+    [Fact]
+    public void A_job_without_a_sink_is_rejected()
+    {
+        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String).Filter((_, _) => true));
+        Assert.Contains("no sink", error.Message);
+    }
+
+    [Fact]
+    public void Duplicate_operator_names_are_rejected()
+    {
+        var error = Fails(job =>
+        {
+            var input = job.Source("in", Serdes.String, Serdes.String);
+            input.Filter((_, _) => true, name: "twice").Filter((_, _) => true, name: "twice").To("out");
+        });
+        Assert.Contains("'twice'", error.Message);
+    }
+
+    [Fact]
+    public void Session_windows_without_a_merger_name_the_operator()
+    {
+        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((_, v) => v, Serdes.String)
+            .Window(Windows.Session(TimeSpan.FromSeconds(1)), name: "sessions")
+            .Aggregate(() => 0, (_, _, n) => n + 1, Serdes.Int)
+            .To("out"));
+        Assert.Contains("'sessions'", error.Message);
+        Assert.Contains("merger", error.Message);
+    }
+
+    [Fact]
+    public void The_plan_cuts_stages_at_key_by_and_declares_stores_and_changelogs()
+    {
+        var job = new JobBuilder("clicks");
+        job.Source("clicks", Serdes.String, Serdes.String, WatermarkStrategy.BoundedOutOfOrderness(TimeSpan.FromSeconds(5)))
+            .Filter((_, page) => page.Length > 0, name: "non-empty")
+            .KeyBy((_, page) => page, Serdes.String, name: "by-page")
+            .Window(Windows.Tumbling(TimeSpan.FromMinutes(1)), name: "per-minute")
+            .Count()
+            .To("page-counts");
+        var plan = job.Build();
+
+        Assert.Equal(2, plan.Stages.Count);
+        Assert.Equal(["source-1", "non-empty", "by-page"], plan.Stages[0].Operators.Select(o => o.Name));
+        Assert.Equal(["by-page-source", "per-minute", "sink-6"], plan.Stages[1].Operators.Select(o => o.Name));
+        Assert.Equal(new StageInput("clicks-by-page-repartition", 0), Assert.Single(plan.Stages[1].Inputs));
+        Assert.Equal(
+            [new StoreDeclaration("windows", "clicks-per-minute-windows", "clicks-per-minute-windows-changelog"),
+             new StoreDeclaration("timers", "clicks-per-minute-timers", "clicks-per-minute-timers-changelog")],
+            plan.Stores);
+        var text = plan.ToString();
+        Assert.Contains("stage 1 (a task per partition of clicks-by-page-repartition)", text);
+        Assert.Contains("per-minute [WindowAggregate tumbling(60000 ms)", text);
+    }
+}
