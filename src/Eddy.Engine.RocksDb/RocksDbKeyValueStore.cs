@@ -179,8 +179,8 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
         return full;
     }
 
-    /// <summary>After a drop or wipe the partition starts over: its next write must invalidate again.</summary>
-    internal void MarkWritten() => _written = false;
+    /// <summary>After a checkpoint, a drop or a wipe, the partition's next write must invalidate its entry again.</summary>
+    internal void Rearm() => _written = false;
 
     private void BeforeWrite()
     {

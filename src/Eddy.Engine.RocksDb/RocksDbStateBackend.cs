@@ -192,7 +192,8 @@ public sealed class RocksDbStateBackend : IStateBackend
 
     /// <summary>
     /// Flushes every column family's memtables to SST files (the WAL is off, so this is what makes the state
-    /// durable), then atomically replaces the checkpoint file with the offsets recorded so far.
+    /// durable), then atomically replaces the checkpoint file with the offsets recorded so far. Call it between
+    /// commits (no writes in flight to the partitions it covers), with offsets that match the flushed state.
     /// </summary>
     public void Checkpoint()
     {
@@ -201,6 +202,12 @@ public sealed class RocksDbStateBackend : IStateBackend
         {
             Flush();
             _checkpoint.Write(new Dictionary<(string, int), long>(_offsets));
+            // Writes after this point are not covered by the entries just written (they may be uncommitted and a
+            // memtable flush may persist them): the next write to each partition invalidates its entry again.
+            foreach (var store in _stores.Values)
+            {
+                store.Rearm();
+            }
         }
     }
 
@@ -304,7 +311,7 @@ public sealed class RocksDbStateBackend : IStateBackend
         InvalidateCheckpoint(storeName, partition);
         if (_stores.TryGetValue((storeName, partition), out var store))
         {
-            store.MarkWritten();
+            store.Rearm();
         }
     }
 
