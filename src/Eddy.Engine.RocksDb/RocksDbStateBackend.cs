@@ -109,6 +109,11 @@ public sealed class RocksDbStateBackend : IStateBackend
     public RocksDbKeyValueStore GetStore(string storeName, int partition)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_stores.TryGetValue((storeName, partition), out var existing))
+        {
+            return existing;
+        }
+
         ValidateStoreName(storeName);
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         return _stores.GetOrAdd((storeName, partition), key => new RocksDbKeyValueStore(this, Family(key.Item1), key.Item1, key.Item2));

@@ -161,3 +161,34 @@ public class StoreTests
         Assert.Null(a.Get(S("discarded")));
     }
 }
+
+public class ConcurrencyTests
+{
+    [Fact]
+    public void Tasks_on_several_threads_write_their_own_partitions_and_batches()
+    {
+        using var dir = new TempDir();
+        using var backend = new RocksDbStateBackend(dir.Path);
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, partition =>
+        {
+            var store = backend.Store("shared", partition);
+            for (var round = 0; round < 20; round++)
+            {
+                using var batch = backend.BeginBatch();
+                for (var i = 0; i < 50; i++)
+                {
+                    store.Put(BitConverter.GetBytes(round * 50 + i), BitConverter.GetBytes(partition));
+                }
+
+                batch.Commit();
+            }
+        });
+
+        for (var partition = 0; partition < 8; partition++)
+        {
+            var entries = backend.Store("shared", partition).Range([], null).ToList();
+            Assert.Equal(1000, entries.Count);
+            Assert.All(entries, e => Assert.Equal(partition, BitConverter.ToInt32(e.Value)));
+        }
+    }
+}
