@@ -59,6 +59,7 @@ public sealed class RocksDbStateBackend : IStateBackend
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
             .SetMaxOpenFiles(-1)
             .SetKeepLogFileNum(2)
+            .SetAllowConcurrentMemtableWrite(false) // tasks write mostly in per-commit batches; the single-inserter path is ~15% cheaper per Put
             .SetInfoLogLevel(InfoLogLevel.Warn);
         Native.Instance.rocksdb_options_set_write_buffer_manager(_dbOptions.Handle, _writeBufferManager);
 
