@@ -1,0 +1,193 @@
+using System.Buffers;
+using Eddy.Engine.State;
+using RocksDbSharp;
+
+namespace Eddy.Engine.RocksDb;
+
+/// <summary>
+/// One partition of one state store: a column family's key range whose keys start with the partition (4 bytes,
+/// big-endian). Keys handed in and out are the store's own keys, without the prefix.
+/// </summary>
+public sealed class RocksDbKeyValueStore : IKeyValueStore
+{
+    private const int StackKeyLimit = 512;
+
+    private readonly RocksDbStateBackend _backend;
+    private readonly byte[] _prefix;
+    private readonly byte[] _end;
+    private volatile bool _written;
+
+    internal RocksDbKeyValueStore(RocksDbStateBackend backend, ColumnFamilyHandle family, string name, int partition)
+    {
+        _backend = backend;
+        Family = family;
+        Name = name;
+        Partition = partition;
+        _prefix = RocksDbStateBackend.PartitionPrefix(partition);
+        _end = RocksDbStateBackend.PartitionEnd(partition);
+    }
+
+    public string Name { get; }
+
+    public int Partition { get; }
+
+    internal ColumnFamilyHandle Family { get; }
+
+    public unsafe byte[]? Get(ReadOnlySpan<byte> key)
+    {
+        var length = key.Length + 4;
+        byte[]? rented = null;
+        var full = length <= StackKeyLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        try
+        {
+            _prefix.CopyTo(full);
+            key.CopyTo(full[4..]);
+            var db = _backend.Db.Handle;
+            var batch = _backend.CurrentBatch;
+            IntPtr slice;
+            fixed (byte* k = full)
+            {
+                slice = batch is null
+                    ? Native.Instance.rocksdb_get_pinned_cf(db, _backend.ReadOptions.Handle, Family.Handle, k, (UIntPtr)length)
+                    : Native.Instance.rocksdb_writebatch_wi_get_pinned_from_batch_and_db_cf(batch.Handle, db, _backend.ReadOptions.Handle, Family.Handle, k, (UIntPtr)length);
+            }
+
+            if (slice == IntPtr.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                var value = Native.Instance.rocksdb_pinnableslice_value(slice, out var valueLength);
+                // The one copy: from RocksDB's pinned block (or memtable) into the managed result.
+                return new ReadOnlySpan<byte>((void*)value, checked((int)(ulong)valueLength)).ToArray();
+            }
+            finally
+            {
+                Native.Instance.rocksdb_pinnableslice_destroy(slice);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        BeforeWrite();
+        var length = key.Length + 4;
+        byte[]? rented = null;
+        var full = length <= StackKeyLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        try
+        {
+            _prefix.CopyTo(full);
+            key.CopyTo(full[4..]);
+            var batch = _backend.CurrentBatch;
+            if (batch is null)
+            {
+                _backend.Db.Put(full, value, Family, _backend.WriteOptions);
+            }
+            else
+            {
+                batch.Put(full, value, Family);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    public void Delete(ReadOnlySpan<byte> key)
+    {
+        BeforeWrite();
+        var length = key.Length + 4;
+        byte[]? rented = null;
+        var full = length <= StackKeyLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        try
+        {
+            _prefix.CopyTo(full);
+            key.CopyTo(full[4..]);
+            var batch = _backend.CurrentBatch;
+            if (batch is null)
+            {
+                _backend.Db.Remove(full, Family, _backend.WriteOptions);
+            }
+            else
+            {
+                batch.Delete(full, Family);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] fromInclusive, byte[]? toExclusive)
+    {
+        ArgumentNullException.ThrowIfNull(fromInclusive);
+        return Scan(Prefixed(fromInclusive), toExclusive is null ? _end : Prefixed(toExclusive));
+    }
+
+    private IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] lower, byte[] upper)
+    {
+        if (upper.AsSpan().SequenceCompareTo(lower) <= 0)
+        {
+            yield break;
+        }
+
+        var options = new ReadOptions().SetIterateLowerBound(lower).SetIterateUpperBound(upper);
+        var batch = _backend.CurrentBatch;
+        var iterator = _backend.Db.NewIterator(Family, options);
+        if (batch is not null)
+        {
+            iterator = batch.CreateIteratorWithBase(iterator, Family);
+        }
+
+        using (iterator)
+        {
+            for (iterator.Seek(lower); iterator.Valid(); iterator.Next())
+            {
+                var key = iterator.GetKeySpan();
+                if (key.SequenceCompareTo(upper) >= 0)
+                {
+                    yield break; // the batch's delta iterator does not apply the upper bound itself
+                }
+
+                yield return new(key[4..].ToArray(), iterator.GetValueSpan().ToArray());
+            }
+        }
+    }
+
+    internal byte[] Prefixed(ReadOnlySpan<byte> key)
+    {
+        var full = new byte[key.Length + 4];
+        _prefix.CopyTo(full, 0);
+        key.CopyTo(full.AsSpan(4));
+        return full;
+    }
+
+    /// <summary>After a checkpoint, a drop or a wipe, the partition's next write must invalidate its entry again.</summary>
+    internal void Rearm() => _written = false;
+
+    private void BeforeWrite()
+    {
+        if (!_written)
+        {
+            _backend.InvalidateCheckpoint(Name, Partition);
+            _written = true;
+        }
+    }
+}
