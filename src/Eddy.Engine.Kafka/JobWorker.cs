@@ -85,6 +85,11 @@ public sealed class JobWorker : IDisposable
 
     private long _commits;
 
+    /// <summary>Changelog records replayed into the state while restoring tasks.</summary>
+    public long RestoredRecords => Interlocked.Read(ref _restored);
+
+    private long _restored;
+
     /// <summary>The transactional id of the worker thread's producer.</summary>
     public string TransactionalId => $"{_plan.Name}-{_options.WorkerId}-0";
 
@@ -686,6 +691,7 @@ public sealed class JobWorker : IDisposable
             }
 
             next = record.Offset.Value + 1;
+            Interlocked.Increment(ref _restored);
             if (batch.Count >= 10_000)
             {
                 backend.ApplyChangelog(store.Name, partition, batch, next);

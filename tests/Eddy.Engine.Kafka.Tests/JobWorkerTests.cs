@@ -5,8 +5,9 @@ namespace Eddy.Engine.Kafka.Tests;
 
 public class JobWorkerTests
 {
-    private static JobWorker Worker(BrokerFixture broker, Plan.JobPlan plan, string stateDir, string workerId = "w0") =>
-        new(plan, new JobWorkerOptions { BootstrapServers = broker.BootstrapServers, StateDirectory = stateDir, WorkerId = workerId });
+    private static JobWorker Worker(BrokerFixture broker, Plan.JobPlan plan, string stateDir, string workerId = "w0",
+        ProcessingGuarantee guarantee = ProcessingGuarantee.ExactlyOnce) =>
+        new(plan, new JobWorkerOptions { BootstrapServers = broker.BootstrapServers, StateDirectory = stateDir, WorkerId = workerId, Guarantee = guarantee });
 
     [Fact]
     public async Task A_stateless_job_copies_its_input_to_its_output_exactly_once()
@@ -84,7 +85,35 @@ public class JobWorkerTests
             await worker.StartAsync();
             var output = KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, expected.Count);
             Assert.Equal(expected, KafkaJobs.Shown(output));
+            if (deleteStateDirectory)
+            {
+                // The state came back from the changelog topics alone.
+                Assert.True(worker.RestoredRecords > 0);
+            }
+            else
+            {
+                // The local checkpoint was current: nothing to replay.
+                Assert.Equal(0, worker.RestoredRecords);
+            }
         }
+    }
+
+    [Fact]
+    public async Task At_least_once_mode_commits_offsets_after_the_outputs()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 2);
+        var plan = KafkaJobs.WindowCount("alo");
+        var input = KafkaJobs.Words(400);
+        var expected = KafkaJobs.Reference(plan, input);
+        KafkaJobs.Produce(broker.BootstrapServers, "in", input);
+
+        using var worker = Worker(broker, plan, state.Path, guarantee: ProcessingGuarantee.AtLeastOnce);
+        await worker.StartAsync();
+        var output = KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, expected.Count);
+        Assert.Equal(expected, KafkaJobs.Shown(output));
+        Assert.True(worker.Commits > 0);
     }
 
     [Fact]
