@@ -45,6 +45,7 @@ public sealed class JobWorker : IDisposable
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private bool _inTransaction;
     private bool _fenced;
+    private volatile bool _crashing;
     private long _lastCheckpoint;
 
     public JobWorker(JobPlan plan, JobWorkerOptions options)
@@ -107,6 +108,16 @@ public sealed class JobWorker : IDisposable
         _stop.Cancel();
         _thread?.Join();
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// For tests: stops the worker as a crash would, between two records: the open transaction is left open (the
+    /// next producer with the same transactional id aborts it), nothing is committed, checkpointed or revoked.
+    /// </summary>
+    internal void Crash()
+    {
+        _crashing = true;
+        Dispose();
     }
 
     private async Task CreateTopicsAsync()
@@ -212,7 +223,7 @@ public sealed class JobWorker : IDisposable
             consumer.Subscribe(_readers.Keys);
             _lastCheckpoint = Environment.TickCount64;
             exit = Loop();
-            if (exit == WorkerExit.Stopped)
+            if (exit == WorkerExit.Stopped && !_crashing)
             {
                 consumer.Close();
                 backend.Checkpoint();
@@ -258,10 +269,20 @@ public sealed class JobWorker : IDisposable
                         return WorkerExit.Fenced;
                     }
 
+                    if (_crashing)
+                    {
+                        return WorkerExit.Stopped;
+                    }
+
                     if (record is not null && !record.IsPartitionEOF)
                     {
                         _pending.Add(record);
                     }
+                }
+
+                if (_crashing)
+                {
+                    return WorkerExit.Stopped;
                 }
 
                 ProcessAndCommit();
@@ -571,7 +592,7 @@ public sealed class JobWorker : IDisposable
 
     private void OnRevoked(IEnumerable<TopicPartition> partitions)
     {
-        if (_fenced)
+        if (_fenced || _crashing)
         {
             return;
         }
@@ -597,7 +618,7 @@ public sealed class JobWorker : IDisposable
 
     private void OnLost(IEnumerable<TopicPartition> partitions)
     {
-        if (_fenced)
+        if (_fenced || _crashing)
         {
             return;
         }

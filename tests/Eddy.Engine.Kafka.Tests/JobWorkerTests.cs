@@ -143,4 +143,59 @@ public class JobWorkerTests
         Assert.Equal(expected, KafkaJobs.Shown(output));
         Assert.False(successor.Completion.IsCompleted);
     }
+
+    [Fact]
+    public async Task A_crashed_worker_leaves_no_trace_its_successor_resumes_from_the_committed_point()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 2);
+        var plan = KafkaJobs.WindowCount("wc");
+        var first = KafkaJobs.Words(3000);
+        var second = KafkaJobs.Words(500, from: 3000);
+        var expected = KafkaJobs.Reference(plan, first.Concat(second));
+        KafkaJobs.Produce(broker.BootstrapServers, "in", first);
+
+        var crashed = Worker(broker, plan, state.Path, "w");
+        await crashed.StartAsync();
+        Assert.NotEmpty(KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, 1));
+        crashed.Crash();
+
+        KafkaJobs.Produce(broker.BootstrapServers, "in", second);
+        using var successor = Worker(broker, plan, state.Path, "w");
+        await successor.StartAsync();
+        var output = KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, expected.Count);
+        Assert.Equal(expected, KafkaJobs.Shown(output));
+    }
+
+    [Fact(Skip = "Work in progress: after partitions move back and forth, some windows of a moved task do not fire (under investigation).")]
+    public async Task Two_workers_share_the_partitions_and_move_state_between_them()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var stateA = new TempDirectory("eddy-state");
+        using var stateB = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 2);
+        var plan = KafkaJobs.WindowCount("wc");
+        var first = KafkaJobs.Words(500);
+        var second = KafkaJobs.Words(500, from: 500);
+        var third = KafkaJobs.Words(500, from: 1000);
+        var expected = KafkaJobs.Reference(plan, first.Concat(second).Concat(third));
+        KafkaJobs.Produce(broker.BootstrapServers, "in", first);
+
+        using var a = Worker(broker, plan, stateA.Path, "a");
+        await a.StartAsync();
+        Assert.NotEmpty(KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, 1));
+        using (var b = Worker(broker, plan, stateB.Path, "b"))
+        {
+            await b.StartAsync();
+            KafkaJobs.Produce(broker.BootstrapServers, "in", second);
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            Assert.False(b.Completion.IsCompleted);
+        }
+
+        KafkaJobs.Produce(broker.BootstrapServers, "in", third);
+        var output = KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, expected.Count);
+        Assert.Equal(expected, KafkaJobs.Shown(output));
+        Assert.False(a.Completion.IsCompleted);
+    }
 }
