@@ -91,6 +91,11 @@ public sealed class JobWorker : IDisposable
 
     private long _restored;
 
+    /// <summary>The tasks the worker runs now (for diagnostics).</summary>
+    internal string Tasks => _taskList;
+
+    private volatile string _taskList = "";
+
     /// <summary>The transactional id of the worker thread's producer.</summary>
     public string TransactionalId => $"{_plan.Name}-{_options.WorkerId}-0";
 
@@ -510,6 +515,7 @@ public sealed class JobWorker : IDisposable
         }
 
         Interlocked.Increment(ref _commits);
+        _taskList = string.Join(",", _tasks.Keys.Select(k => $"{k.Stage}/{k.Partition}@{_tasks[k].Watermark}"));
         MaybeCheckpoint();
     }
 
@@ -669,17 +675,41 @@ public sealed class JobWorker : IDisposable
             backend.Wipe(store.Name, partition);
         }
 
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        ConsumerConfig Config(IsolationLevel isolation) => new()
         {
             BootstrapServers = _options.BootstrapServers,
             GroupId = $"{_plan.Name}-restore",
             EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
+            IsolationLevel = isolation,
             EnablePartitionEof = true,
-        }).Build();
+        };
+
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadCommitted)).Build();
+        using var logEnd = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadUncommitted)).Build();
         var tp = new TopicPartition(store.ChangelogTopic, partition);
-        var ends = consumer.QueryWatermarkOffsets(tp, KafkaTimeout);
-        if (ends.High.Value <= (from ?? ends.Low.Value) || ends.High.Value == 0)
+
+        // The previous owner's last transaction may be committed while its markers are still being written: the
+        // restore reads until the last stable offset has caught up with the log end, and it has read all of it.
+        long Stable(out long end)
+        {
+            end = logEnd.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+            return consumer.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+        }
+
+        var deadline = DateTime.UtcNow + KafkaTimeout * 2;
+        var stable = Stable(out var high);
+        while (stable < high && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+            stable = Stable(out high);
+        }
+
+        if (stable < high)
+        {
+            throw new TimeoutException($"Changelog {tp} has a transaction open past {stable} (log end {high}): its state cannot be restored yet.");
+        }
+
+        if (high == 0 || high <= (from ?? 0))
         {
             return;
         }
@@ -687,23 +717,21 @@ public sealed class JobWorker : IDisposable
         consumer.Assign(new TopicPartitionOffset(tp, from is { } offset ? new Offset(offset) : Offset.Beginning));
         var batch = new List<(byte[] Key, byte[]? Value)>();
         var next = -1L;
-        var deadline = DateTime.UtcNow + KafkaTimeout * 2;
         while (DateTime.UtcNow < deadline)
         {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(500));
-            if (record is null)
+            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (record is null || record.IsPartitionEOF)
             {
-                if (consumer.Position(tp).Value >= ends.High.Value)
+                if (record is not null || next + 1 >= stable)
                 {
-                    break;
+                    stable = Stable(out high);
+                    if (stable >= high && (record is not null || next + 1 >= high))
+                    {
+                        break;
+                    }
                 }
 
                 continue;
-            }
-
-            if (record.IsPartitionEOF)
-            {
-                break;
             }
 
             if (record.Message.Key is { } key)
@@ -718,6 +746,11 @@ public sealed class JobWorker : IDisposable
                 backend.ApplyChangelog(store.Name, partition, batch, next);
                 batch.Clear();
             }
+        }
+
+        if (DateTime.UtcNow >= deadline)
+        {
+            throw new TimeoutException($"Restoring {store.Name} partition {partition} from {tp} did not reach its end ({high}) in time.");
         }
 
         if (next >= 0)

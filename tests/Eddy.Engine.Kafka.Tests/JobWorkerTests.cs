@@ -168,7 +168,7 @@ public class JobWorkerTests
         Assert.Equal(expected, KafkaJobs.Shown(output));
     }
 
-    [Fact(Skip = "Work in progress: after partitions move back and forth, some windows of a moved task do not fire (under investigation).")]
+    [Fact(Skip = "Open bug: when the second worker leaves, the first finds a transaction still open on the moved changelog partition (its stable offset stays behind the log end), so it cannot restore or fetch the moved partition's offsets.")]
     public async Task Two_workers_share_the_partitions_and_move_state_between_them()
     {
         await using var broker = await BrokerFixture.StartAsync();
@@ -195,7 +195,7 @@ public class JobWorkerTests
 
         KafkaJobs.Produce(broker.BootstrapServers, "in", third);
         var output = KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 2, expected.Count);
-        Assert.Equal(expected, KafkaJobs.Shown(output));
-        Assert.False(a.Completion.IsCompleted);
+        Assert.False(a.Completion.IsCompleted, a.Error?.ToString());
+        Assert.True(expected.SequenceEqual(KafkaJobs.Shown(output)), $"tasks {a.Tasks}, commits {a.Commits}, restored {a.RestoredRecords}, {output.Count}/{expected.Count}");
     }
 }
