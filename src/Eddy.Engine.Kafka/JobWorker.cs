@@ -46,6 +46,7 @@ public sealed class JobWorker : IDisposable
     private bool _inTransaction;
     private bool _fenced;
     private volatile bool _crashing;
+    private bool _disposed;
     private long _lastCheckpoint;
 
     public JobWorker(JobPlan plan, JobWorkerOptions options)
@@ -110,6 +111,12 @@ public sealed class JobWorker : IDisposable
     /// <summary>Stops the worker: the open transaction is committed, the state checkpointed, the group left.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _stop.Cancel();
         _thread?.Join();
         _stop.Dispose();
@@ -612,9 +619,32 @@ public sealed class JobWorker : IDisposable
             _fenced = true;
             return;
         }
-        catch (KafkaException e) when (e is KafkaTxnRequiresAbortException || e.Error.Code is ErrorCode.Local_MsgTimedOut)
+        catch (KafkaException e) when (!IsFenced(e.Error))
         {
-            AbortAndRewind();
+            // The partitions go to another owner: abort what was not committed and forget the state that holds it.
+            if (_eos && _inTransaction)
+            {
+                _producer!.AbortTransaction(KafkaTimeout);
+                _inTransaction = false;
+            }
+
+            lock (_deliveryLock)
+            {
+                _deliveryError = null;
+                _changelogOffsets.Clear();
+            }
+
+            _pending.Clear();
+            _positions.Clear();
+            _logging!.Pending.Clear();
+            foreach (var key in _tasks.Keys.ToList())
+            {
+                _tasks.Remove(key);
+                foreach (var store in _plan.Stages[key.Stage].Operators.SelectMany(o => o.Stores))
+                {
+                    _logging.DropPartition(store.Name, key.Partition);
+                }
+            }
         }
 
         CloseTasks(partitions);

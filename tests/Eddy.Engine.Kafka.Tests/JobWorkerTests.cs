@@ -168,7 +168,7 @@ public class JobWorkerTests
         Assert.Equal(expected, KafkaJobs.Shown(output));
     }
 
-    [Fact(Skip = "Open bug: when the second worker leaves, the first finds a transaction still open on the moved changelog partition (its stable offset stays behind the log end), so it cannot restore or fetch the moved partition's offsets.")]
+    [Fact(Skip = "Open bug: after the second worker leaves, the first runs the moved tasks but never reads their input partitions (their watermark stays at the minimum), so the moved windows never fire.")]
     public async Task Two_workers_share_the_partitions_and_move_state_between_them()
     {
         await using var broker = await BrokerFixture.StartAsync();
@@ -191,6 +191,8 @@ public class JobWorkerTests
             KafkaJobs.Produce(broker.BootstrapServers, "in", second);
             await Task.Delay(TimeSpan.FromSeconds(8));
             Assert.False(b.Completion.IsCompleted);
+            b.Dispose();
+            Assert.Equal(WorkerExit.Stopped, await b.Completion);
         }
 
         KafkaJobs.Produce(broker.BootstrapServers, "in", third);
