@@ -1,0 +1,795 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Eddy.Engine.Plan;
+using Eddy.Engine.Records;
+using Eddy.Engine.RocksDb;
+using Eddy.Engine.Runtime;
+
+namespace Eddy.Engine.Kafka;
+
+/// <summary>
+/// Runs a <see cref="JobPlan"/> against a Kafka cluster. Workers of a job share one consumer group (the job's name):
+/// the worker thread's consumer subscribes to every stage's input topics (sources and repartition topics) with the
+/// range assignor, so the partitions a worker gets are co-partitioned; each assigned partition becomes a task
+/// (stage, partition) whose state is first restored from its changelog topics. Every commit interval the thread
+/// writes the tasks' outputs, watermark control records, changelog records and the consumed offsets in one
+/// transaction (EOS v2), or, at least once, flushes the outputs and then commits the offsets.
+/// </summary>
+public sealed class JobWorker : IDisposable
+{
+    /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
+    public const string KindHeader = "eddy.kind";
+
+    private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly JobPlan _plan;
+    private readonly JobWorkerOptions _options;
+    private readonly bool _eos;
+    private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
+    private readonly int[] _stagePartitions;
+    private readonly Dictionary<string, List<StagePlan>> _readers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoreDeclaration> _stores = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Stage, int Partition), StageTask> _tasks = [];
+    private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = [];
+    private readonly Dictionary<TopicPartition, long> _positions = [];
+    private readonly Dictionary<(string Store, int Partition), long> _changelogOffsets = [];
+    private readonly object _deliveryLock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Error? _deliveryError;
+    private Thread? _thread;
+    private RocksDbStateBackend? _backend;
+    private ChangeLoggingBackend? _logging;
+    private IProducer<byte[]?, byte[]?>? _producer;
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private bool _inTransaction;
+    private bool _fenced;
+    private volatile bool _crashing;
+    private bool _disposed;
+    private long _lastCheckpoint;
+
+    public JobWorker(JobPlan plan, JobWorkerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        _plan = plan;
+        _options = options;
+        _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
+        _stagePartitions = new int[plan.Stages.Count];
+        foreach (var stage in plan.Stages)
+        {
+            foreach (var input in stage.Inputs)
+            {
+                if (!_readers.TryGetValue(input.Topic, out var list))
+                {
+                    _readers[input.Topic] = list = [];
+                }
+
+                list.Add(stage);
+            }
+        }
+
+        foreach (var store in plan.Stores)
+        {
+            _stores[store.Name] = store;
+        }
+    }
+
+    /// <summary>Completes when the worker thread has stopped, with the reason.</summary>
+    public Task<WorkerExit> Completion => _completion.Task;
+
+    /// <summary>The error a failed worker stopped on.</summary>
+    public Exception? Error { get; private set; }
+
+    /// <summary>Transactions (or offset commits, at least once) that succeeded.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    private long _commits;
+
+    /// <summary>Changelog records replayed into the state while restoring tasks.</summary>
+    public long RestoredRecords => Interlocked.Read(ref _restored);
+
+    private long _restored;
+
+    /// <summary>The tasks the worker runs now (for diagnostics).</summary>
+    internal string Tasks => _taskList;
+
+    private volatile string _taskList = "";
+
+    /// <summary>The transactional id of the worker thread's producer.</summary>
+    public string TransactionalId => $"{_plan.Name}-{_options.WorkerId}-0";
+
+    /// <summary>Creates the internal topics that are missing, then starts the worker thread.</summary>
+    public async Task StartAsync()
+    {
+        await CreateTopicsAsync().ConfigureAwait(false);
+        _thread = new Thread(Run) { Name = $"eddy-{TransactionalId}", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Stops the worker: the open transaction is committed, the state checkpointed, the group left.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stop.Cancel();
+        _thread?.Join();
+        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// For tests: stops the worker as a crash would, between two records: the open transaction is left open (the
+    /// next producer with the same transactional id aborts it), nothing is committed, checkpointed or revoked.
+    /// </summary>
+    internal void Crash()
+    {
+        _crashing = true;
+        Dispose();
+    }
+
+    private async Task CreateTopicsAsync()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+        var metadata = admin.GetMetadata(KafkaTimeout);
+        foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
+        {
+            _partitions[topic.Topic] = topic.Partitions.Count;
+        }
+
+        var create = new List<TopicSpecification>();
+        void Need(string topic, int partitions, Dictionary<string, string>? configs = null)
+        {
+            if (_partitions.TryAdd(topic, partitions))
+            {
+                create.Add(new TopicSpecification
+                {
+                    Name = topic,
+                    NumPartitions = partitions,
+                    ReplicationFactor = _options.ReplicationFactor,
+                    Configs = configs,
+                });
+            }
+        }
+
+        foreach (var stage in _plan.Stages)
+        {
+            var first = stage.Inputs[0];
+            _stagePartitions[stage.Id] = first.UpstreamStage is { } upstream ? _stagePartitions[upstream]
+                : _partitions.TryGetValue(first.Topic, out var n) ? n
+                : throw new InvalidOperationException($"Job '{_plan.Name}' reads topic '{first.Topic}', which does not exist.");
+            foreach (var topic in stage.RepartitionTopics)
+            {
+                Need(topic, _stagePartitions[stage.Id]);
+            }
+
+            foreach (var store in stage.Operators.SelectMany(o => o.Stores))
+            {
+                Need(store.ChangelogTopic, _stagePartitions[stage.Id], new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+            }
+
+            foreach (var sink in stage.Operators.Where(o => o.Kind == OperatorKind.Sink))
+            {
+                Need(sink.Topic!, _stagePartitions[stage.Id]);
+            }
+        }
+
+        Need(_plan.DeadLetterTopic, 1);
+        if (create.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await admin.CreateTopicsAsync(create).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another worker of the job created them first.
+        }
+    }
+
+    private void Run()
+    {
+        var exit = WorkerExit.Stopped;
+        try
+        {
+            using var backend = _backend = new RocksDbStateBackend(_options.StateDirectory);
+            _logging = new ChangeLoggingBackend(backend);
+            var producerConfig = new ProducerConfig
+            {
+                BootstrapServers = _options.BootstrapServers,
+                EnableIdempotence = true,
+                LingerMs = 5,
+            };
+            if (_eos)
+            {
+                producerConfig.TransactionalId = TransactionalId;
+            }
+
+            using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
+            if (_eos)
+            {
+                producer.InitTransactions(KafkaTimeout);
+            }
+
+            using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+            {
+                BootstrapServers = _options.BootstrapServers,
+                GroupId = _plan.Name,
+                EnableAutoCommit = false,
+                IsolationLevel = IsolationLevel.ReadCommitted,
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
+                SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            })
+                .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+                .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
+                .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))
+                .Build();
+            consumer.Subscribe(_readers.Keys);
+            _lastCheckpoint = Environment.TickCount64;
+            exit = Loop();
+            if (exit == WorkerExit.Stopped && !_crashing)
+            {
+                consumer.Close();
+                backend.Checkpoint();
+            }
+        }
+        catch (KafkaException e) when (IsFenced(e.Error))
+        {
+            exit = WorkerExit.Fenced;
+        }
+#pragma warning disable CA1031 // The worker thread reports any failure through Completion.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Error = e;
+            exit = WorkerExit.Failed;
+        }
+        finally
+        {
+            _tasks.Clear();
+            _completion.TrySetResult(exit);
+        }
+    }
+
+    private WorkerExit Loop()
+    {
+        var interval = (long)_options.CommitInterval.TotalMilliseconds;
+        while (!_stop.IsCancellationRequested)
+        {
+            var deadline = Environment.TickCount64 + interval;
+            try
+            {
+                while (_pending.Count < _options.MaxRecordsPerCommit && !_stop.IsCancellationRequested)
+                {
+                    var remaining = deadline - Environment.TickCount64;
+                    if (remaining <= 0)
+                    {
+                        break;
+                    }
+
+                    var record = _consumer!.Consume(TimeSpan.FromMilliseconds(remaining));
+                    if (_fenced)
+                    {
+                        return WorkerExit.Fenced;
+                    }
+
+                    if (_crashing)
+                    {
+                        return WorkerExit.Stopped;
+                    }
+
+                    if (record is not null && !record.IsPartitionEOF)
+                    {
+                        _pending.Add(record);
+                    }
+                }
+
+                if (_crashing)
+                {
+                    return WorkerExit.Stopped;
+                }
+
+                ProcessAndCommit();
+            }
+            catch (KafkaException e) when (IsFenced(e.Error) || _fenced)
+            {
+                _fenced = true;
+                return WorkerExit.Fenced;
+            }
+            catch (KafkaException e) when (e is KafkaTxnRequiresAbortException || e.Error.Code is ErrorCode.Local_MsgTimedOut)
+            {
+                AbortAndRewind();
+            }
+        }
+
+        return WorkerExit.Stopped;
+    }
+
+    /// <summary>Feeds the pending records to their tasks, writes every output and commits (the transaction, or the offsets).</summary>
+    private void ProcessAndCommit()
+    {
+        ProcessPending();
+        foreach (var task in _tasks.Values)
+        {
+            task.OnProcessingTime();
+            Drain(task);
+        }
+
+        Commit();
+    }
+
+    private void ProcessPending()
+    {
+        var byPartition = new Dictionary<TopicPartition, List<ConsumeResult<byte[]?, byte[]?>>>();
+        foreach (var record in _pending)
+        {
+            if (!byPartition.TryGetValue(record.TopicPartition, out var list))
+            {
+                byPartition[record.TopicPartition] = list = [];
+            }
+
+            list.Add(record);
+        }
+
+        _pending.Clear();
+        var batch = new List<InputRecord>();
+        foreach (var (tp, records) in byPartition)
+        {
+            var fed = false;
+            foreach (var stage in _readers[tp.Topic])
+            {
+                if (!_tasks.TryGetValue((stage.Id, tp.Partition.Value), out var task))
+                {
+                    continue;
+                }
+
+                fed = true;
+                batch.Clear();
+                foreach (var record in records)
+                {
+                    var headers = record.Message.Headers;
+                    if (headers is not null && headers.TryGetLastBytes(WatermarkControl.Header, out var control))
+                    {
+                        Feed(task, tp.Topic, batch);
+                        task.OnWatermarkControl(tp.Topic, WatermarkControl.Parse(control));
+                        continue;
+                    }
+
+                    var kind = headers is not null && headers.TryGetLastBytes(KindHeader, out var k) && k.Length == 1 ? (RowKind)k[0] : RowKind.Insert;
+                    batch.Add(new InputRecord(record.Message.Key, record.Message.Value, record.Message.Timestamp.UnixTimestampMs, record.Offset.Value, kind));
+                }
+
+                Feed(task, tp.Topic, batch);
+                Drain(task);
+            }
+
+            if (fed)
+            {
+                _positions[tp] = records[^1].Offset.Value + 1;
+            }
+        }
+    }
+
+    private static void Feed(StageTask task, string topic, List<InputRecord> batch)
+    {
+        if (batch.Count > 0)
+        {
+            task.ProcessBatch(topic, CollectionsMarshal.AsSpan(batch));
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Writes a task's outputs: sink and repartition records, dead letters, its watermark, and the changelog of its state writes.</summary>
+    private void Drain(StageTask task)
+    {
+        var outputs = task.Outputs;
+        foreach (var record in outputs.Records)
+        {
+            var partition = record.Key is null ? 0 : Murmur2Partitioner.Partition(record.Key, _partitions[record.Topic]);
+            var message = new Message<byte[]?, byte[]?>
+            {
+                Key = record.Key,
+                Value = record.Value,
+                Timestamp = new Timestamp(Math.Max(0, record.Timestamp), TimestampType.CreateTime),
+            };
+            if (record.Kind != RowKind.Insert)
+            {
+                message.Headers = [new Header(KindHeader, [(byte)record.Kind])];
+            }
+
+            Produce(new TopicPartition(record.Topic, partition), message, null);
+        }
+
+        foreach (var dead in outputs.DeadLetters)
+        {
+            Produce(new TopicPartition(_plan.DeadLetterTopic, 0), new Message<byte[]?, byte[]?>
+            {
+                Key = dead.Key,
+                Value = dead.Value,
+                Timestamp = new Timestamp(Math.Max(0, dead.Timestamp), TimestampType.CreateTime),
+                Headers =
+                [
+                    new Header("eddy.error", System.Text.Encoding.UTF8.GetBytes(dead.Error)),
+                    new Header("eddy.source", System.Text.Encoding.UTF8.GetBytes($"{dead.Topic}/{dead.Partition}/{dead.Offset}")),
+                ],
+            }, null);
+        }
+
+        if (outputs.Watermark is { } watermark)
+        {
+            var bytes = watermark.ToBytes();
+            foreach (var topic in task.Stage.RepartitionTopics)
+            {
+                for (var p = 0; p < _partitions[topic]; p++)
+                {
+                    Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]?>
+                    {
+                        Value = bytes,
+                        Headers = [new Header(WatermarkControl.Header, bytes)],
+                    }, null);
+                }
+            }
+        }
+
+        outputs.Clear();
+        foreach (var change in _logging!.Pending)
+        {
+            var key = (change.Store, change.Partition);
+            Produce(new TopicPartition(_stores[change.Store].ChangelogTopic, change.Partition),
+                new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value }, key);
+        }
+
+        _logging.Pending.Clear();
+    }
+
+    private void Produce(TopicPartition target, Message<byte[]?, byte[]?> message, (string Store, int Partition)? changelog)
+    {
+        if (_eos && !_inTransaction)
+        {
+            _producer!.BeginTransaction();
+            _inTransaction = true;
+        }
+
+        _producer!.Produce(target, message, report =>
+        {
+            lock (_deliveryLock)
+            {
+                if (report.Error.IsError)
+                {
+                    _deliveryError ??= report.Error;
+                }
+                else if (changelog is { } store)
+                {
+                    _changelogOffsets[store] = Math.Max(_changelogOffsets.GetValueOrDefault(store, -1), report.Offset.Value);
+                }
+            }
+        });
+    }
+
+    private void Commit()
+    {
+        if (_positions.Count == 0 && !_inTransaction)
+        {
+            MaybeCheckpoint();
+            return;
+        }
+
+        var offsets = _positions.Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
+        if (_eos)
+        {
+            if (!_inTransaction)
+            {
+                _producer!.BeginTransaction();
+                _inTransaction = true;
+            }
+
+            if (offsets.Count > 0)
+            {
+                _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, KafkaTimeout);
+            }
+
+            _producer!.CommitTransaction(KafkaTimeout);
+            _inTransaction = false;
+            ThrowOnDeliveryError();
+        }
+        else
+        {
+            _producer!.Flush(KafkaTimeout);
+            ThrowOnDeliveryError();
+            if (offsets.Count > 0)
+            {
+                _consumer!.Commit(offsets);
+            }
+        }
+
+        _positions.Clear();
+        lock (_deliveryLock)
+        {
+            foreach (var ((store, partition), offset) in _changelogOffsets)
+            {
+                _backend!.SetChangelogOffset(store, partition, offset + 1);
+            }
+
+            _changelogOffsets.Clear();
+        }
+
+        Interlocked.Increment(ref _commits);
+        _taskList = string.Join(",", _tasks.Keys.Select(k => $"{k.Stage}/{k.Partition}@{_tasks[k].Watermark}"));
+        MaybeCheckpoint();
+    }
+
+    private void ThrowOnDeliveryError()
+    {
+        lock (_deliveryLock)
+        {
+            if (_deliveryError is { } error)
+            {
+                _deliveryError = null;
+                throw new KafkaException(error);
+            }
+        }
+    }
+
+    private void MaybeCheckpoint()
+    {
+        if (Environment.TickCount64 - _lastCheckpoint >= (long)_options.CheckpointInterval.TotalMilliseconds)
+        {
+            _backend!.Checkpoint();
+            _lastCheckpoint = Environment.TickCount64;
+        }
+    }
+
+    /// <summary>
+    /// An abortable error: the transaction is aborted, the tasks' state (which holds its writes) wiped and restored
+    /// from the changelogs, and the consumer sent back to the committed offsets.
+    /// </summary>
+    private void AbortAndRewind()
+    {
+        if (_eos && _inTransaction)
+        {
+            _producer!.AbortTransaction(KafkaTimeout);
+            _inTransaction = false;
+        }
+
+        lock (_deliveryLock)
+        {
+            _deliveryError = null;
+            _changelogOffsets.Clear();
+        }
+
+        _pending.Clear();
+        _positions.Clear();
+        _logging!.Pending.Clear();
+        var keys = _tasks.Keys.ToList();
+        foreach (var key in keys)
+        {
+            _tasks.Remove(key);
+            foreach (var store in _plan.Stages[key.Stage].Operators.SelectMany(o => o.Stores))
+            {
+                _logging.DropPartition(store.Name, key.Partition);
+            }
+        }
+
+        foreach (var (stage, partition) in keys)
+        {
+            EnsureTask(_plan.Stages[stage], partition);
+        }
+
+        var assignment = _consumer!.Assignment;
+        foreach (var committed in _consumer.Committed(assignment, KafkaTimeout))
+        {
+            _consumer.Seek(committed.Offset == Offset.Unset
+                ? new TopicPartitionOffset(committed.TopicPartition, Offset.Beginning)
+                : committed);
+        }
+    }
+
+    private void OnAssigned(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var tp in partitions)
+        {
+            foreach (var stage in _readers[tp.Topic])
+            {
+                EnsureTask(stage, tp.Partition.Value);
+            }
+        }
+    }
+
+    private void OnRevoked(IEnumerable<TopicPartition> partitions)
+    {
+        if (_fenced || _crashing)
+        {
+            return;
+        }
+
+        try
+        {
+            ProcessAndCommit();
+        }
+        catch (KafkaException e) when (IsFenced(e.Error))
+        {
+            _fenced = true;
+            return;
+        }
+        catch (KafkaException e) when (!IsFenced(e.Error))
+        {
+            // The partitions go to another owner: abort what was not committed and forget the state that holds it.
+            if (_eos && _inTransaction)
+            {
+                _producer!.AbortTransaction(KafkaTimeout);
+                _inTransaction = false;
+            }
+
+            lock (_deliveryLock)
+            {
+                _deliveryError = null;
+                _changelogOffsets.Clear();
+            }
+
+            _pending.Clear();
+            _positions.Clear();
+            _logging!.Pending.Clear();
+            foreach (var key in _tasks.Keys.ToList())
+            {
+                _tasks.Remove(key);
+                foreach (var store in _plan.Stages[key.Stage].Operators.SelectMany(o => o.Stores))
+                {
+                    _logging.DropPartition(store.Name, key.Partition);
+                }
+            }
+        }
+
+        CloseTasks(partitions);
+        _backend!.Checkpoint();
+        _lastCheckpoint = Environment.TickCount64;
+    }
+
+    private void OnLost(IEnumerable<TopicPartition> partitions)
+    {
+        if (_fenced || _crashing)
+        {
+            return;
+        }
+
+        // Another worker owns these partitions now: nothing of them may be committed from here.
+        AbortAndRewind();
+        CloseTasks(partitions);
+    }
+
+    private void CloseTasks(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var tp in partitions)
+        {
+            foreach (var stage in _readers[tp.Topic])
+            {
+                _tasks.Remove((stage.Id, tp.Partition.Value));
+            }
+        }
+    }
+
+    /// <summary>Creates task (stage, partition) once its stores are restored from their changelogs.</summary>
+    private void EnsureTask(StagePlan stage, int partition)
+    {
+        if (_tasks.ContainsKey((stage.Id, partition)))
+        {
+            return;
+        }
+
+        foreach (var store in stage.Operators.SelectMany(o => o.Stores))
+        {
+            Restore(store, partition);
+        }
+
+        _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging!, TimeProvider.System,
+            topic => _stagePartitions[stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value], _plan.BadInput);
+    }
+
+    /// <summary>
+    /// Replays a store's changelog partition into RocksDB: from the checkpointed offset when the local state has one,
+    /// else from the beginning into a wiped partition; up to the end of the committed changelog.
+    /// </summary>
+    private void Restore(StoreDeclaration store, int partition)
+    {
+        var backend = _backend!;
+        var from = backend.CheckpointedOffset(store.Name, partition);
+        if (from is null)
+        {
+            backend.Wipe(store.Name, partition);
+        }
+
+        ConsumerConfig Config(IsolationLevel isolation) => new()
+        {
+            BootstrapServers = _options.BootstrapServers,
+            GroupId = $"{_plan.Name}-restore",
+            EnableAutoCommit = false,
+            IsolationLevel = isolation,
+            EnablePartitionEof = true,
+        };
+
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadCommitted)).Build();
+        using var logEnd = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadUncommitted)).Build();
+        var tp = new TopicPartition(store.ChangelogTopic, partition);
+
+        // The previous owner's last transaction may be committed while its markers are still being written: the
+        // restore reads until the last stable offset has caught up with the log end, and it has read all of it.
+        long Stable(out long end)
+        {
+            end = logEnd.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+            return consumer.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+        }
+
+        var deadline = DateTime.UtcNow + KafkaTimeout * 2;
+        var stable = Stable(out var high);
+        while (stable < high && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+            stable = Stable(out high);
+        }
+
+        if (stable < high)
+        {
+            throw new TimeoutException($"Changelog {tp} has a transaction open past {stable} (log end {high}): its state cannot be restored yet.");
+        }
+
+        if (high == 0 || high <= (from ?? 0))
+        {
+            return;
+        }
+
+        consumer.Assign(new TopicPartitionOffset(tp, from is { } offset ? new Offset(offset) : Offset.Beginning));
+        var batch = new List<(byte[] Key, byte[]? Value)>();
+        var next = -1L;
+        while (DateTime.UtcNow < deadline)
+        {
+            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (record is null || record.IsPartitionEOF)
+            {
+                if (record is not null || next + 1 >= stable)
+                {
+                    stable = Stable(out high);
+                    if (stable >= high && (record is not null || next + 1 >= high))
+                    {
+                        break;
+                    }
+                }
+
+                continue;
+            }
+
+            if (record.Message.Key is { } key)
+            {
+                batch.Add((key, record.Message.Value));
+            }
+
+            next = record.Offset.Value + 1;
+            Interlocked.Increment(ref _restored);
+            if (batch.Count >= 10_000)
+            {
+                backend.ApplyChangelog(store.Name, partition, batch, next);
+                batch.Clear();
+            }
+        }
+
+        if (DateTime.UtcNow >= deadline)
+        {
+            throw new TimeoutException($"Restoring {store.Name} partition {partition} from {tp} did not reach its end ({high}) in time.");
+        }
+
+        if (next >= 0)
+        {
+            backend.ApplyChangelog(store.Name, partition, batch, next);
+        }
+    }
+
+    private static bool IsFenced(Error error) =>
+        error.IsFatal || error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.Local_Fenced
+            or ErrorCode.TransactionalIdAuthorizationFailed;
+}

@@ -1,0 +1,52 @@
+namespace Eddy.Engine.Kafka;
+
+/// <summary>How results are committed.</summary>
+public enum ProcessingGuarantee
+{
+    /// <summary>EOS v2: outputs, changelog records and consumed offsets in one transaction per commit interval.</summary>
+    ExactlyOnce = 0,
+
+    /// <summary>No transactions: offsets are committed after the outputs are flushed (duplicates possible after a crash).</summary>
+    AtLeastOnce = 1,
+}
+
+/// <summary>Where a worker runs and how it commits.</summary>
+public sealed class JobWorkerOptions
+{
+    public required string BootstrapServers { get; init; }
+
+    /// <summary>The worker's RocksDB directory.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>Names the worker's transactional producer: <c>{job}-{worker id}-{thread}</c>.</summary>
+    public string WorkerId { get; init; } = "0";
+
+    public ProcessingGuarantee Guarantee { get; init; } = ProcessingGuarantee.ExactlyOnce;
+
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the RocksDB state is flushed and its changelog offsets checkpointed.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>At most this many records are read between two commits.</summary>
+    public int MaxRecordsPerCommit { get; init; } = 20_000;
+
+    /// <summary>The replication factor of the internal topics the worker creates.</summary>
+    public short ReplicationFactor { get; init; } = 1;
+
+    /// <summary>The consumer group session timeout: how soon a dead worker's partitions move.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Why a worker stopped.</summary>
+public enum WorkerExit
+{
+    /// <summary>Disposed or stopped by its host.</summary>
+    Stopped = 0,
+
+    /// <summary>Another worker with the same transactional id took over: this one stopped without writing.</summary>
+    Fenced = 1,
+
+    /// <summary>A fatal error (see <see cref="JobWorker.Error"/>).</summary>
+    Failed = 2,
+}
