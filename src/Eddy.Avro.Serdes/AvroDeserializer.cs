@@ -23,8 +23,8 @@ public sealed class AvroDeserializer(ISchemaRegistryClient registry, AvroSchema?
         }
         var id = ConfluentWireFormat.ReadHeader(data.Span, out _);
         var reader = await _byId.GetOrAdd(id, ReaderForAsync).ConfigureAwait(false);
-        ConfluentWireFormat.ReadHeader(data.Span, out var payload);
-        return reader.Read(payload);
+        // The header was validated above; a span cannot live across the await, so the payload is sliced again here.
+        return reader.Read(data.Span[ConfluentWireFormat.HeaderLength..]);
     }
 
     /// <summary>The schema a message was written with (after <see cref="DeserializeAsync"/> has seen its id, from the cache).</summary>
