@@ -7,13 +7,55 @@ internal readonly record struct ChangelogRecord(string Store, int Partition, byt
 
 /// <summary>
 /// Wraps a worker's state backend so every Put and Delete of a task's stores is also recorded, to be written to the
-/// store's changelog topic in the same transaction as the outputs and offsets it goes with.
+/// store's changelog topic in the same transaction as the outputs and offsets it goes with. Only the last write of a
+/// key since the previous drain is kept: the changelog is compacted, so the ones before it would only cost bytes.
 /// </summary>
 internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
 {
     private readonly Dictionary<(string, int), LoggingStore> _stores = [];
+    private readonly Dictionary<(string Store, int Partition), Dictionary<byte[], byte[]?>> _pending = [];
 
-    public List<ChangelogRecord> Pending { get; } = [];
+    /// <summary>Writes not yet drained.</summary>
+    public int PendingCount { get; private set; }
+
+    /// <summary>The writes since the last call, the last per key; forgets them.</summary>
+    public List<ChangelogRecord> Drain()
+    {
+        var records = new List<ChangelogRecord>(PendingCount);
+        foreach (var ((store, partition), writes) in _pending)
+        {
+            foreach (var (key, value) in writes)
+            {
+                records.Add(new ChangelogRecord(store, partition, key, value));
+            }
+        }
+
+        Clear();
+        return records;
+    }
+
+    /// <summary>Forgets the writes not yet drained (their transaction was aborted).</summary>
+    public void Clear()
+    {
+        _pending.Clear();
+        PendingCount = 0;
+    }
+
+    private void Record(string store, int partition, ReadOnlySpan<byte> key, byte[]? value)
+    {
+        if (!_pending.TryGetValue((store, partition), out var writes))
+        {
+            _pending[(store, partition)] = writes = new Dictionary<byte[], byte[]?>(ByteArrayComparer.Instance);
+        }
+
+        var lookup = writes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        if (!lookup.ContainsKey(key))
+        {
+            PendingCount++;
+        }
+
+        lookup[key] = value;
+    }
 
     public IKeyValueStore Store(string storeName, int partition)
     {
@@ -45,15 +87,36 @@ internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
         public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
             inner.Put(key, value);
-            owner.Pending.Add(new ChangelogRecord(inner.Name, partition, key.ToArray(), value.ToArray()));
+            owner.Record(inner.Name, partition, key, value.ToArray());
         }
 
         public void Delete(ReadOnlySpan<byte> key)
         {
             inner.Delete(key);
-            owner.Pending.Add(new ChangelogRecord(inner.Name, partition, key.ToArray(), null));
+            owner.Record(inner.Name, partition, key, null);
         }
 
         public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] fromInclusive, byte[]? toExclusive) => inner.Range(fromInclusive, toExclusive);
     }
+}
+
+/// <summary>Byte arrays by content, with span lookups so a key is copied only when it is first recorded.</summary>
+internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+{
+    public static readonly ByteArrayComparer Instance = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+    public int GetHashCode(ReadOnlySpan<byte> alternate)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(alternate);
+        return hash.ToHashCode();
+    }
+
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }

@@ -23,6 +23,15 @@ public sealed class JobWorker : IDisposable
 
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a restore waits for a changelog's open transaction: longer than the transaction timeout of a worker
+    /// that died holding it, plus the broker's abort sweep.
+    /// </summary>
+    private static readonly TimeSpan RestoreTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Kafka Streams' EOS choice: a dead worker's open transaction blocks its partitions' successors this long at most.</summary>
+    private const int TransactionTimeoutMs = 10_000;
+
     private readonly JobPlan _plan;
     private readonly JobWorkerOptions _options;
     private readonly bool _eos;
@@ -167,7 +176,7 @@ public sealed class JobWorker : IDisposable
                 Need(topic, _stagePartitions[stage.Id]);
             }
 
-            foreach (var store in stage.Operators.SelectMany(o => o.Stores))
+            foreach (var store in stage.Stores)
             {
                 Need(store.ChangelogTopic, _stagePartitions[stage.Id], new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
             }
@@ -210,6 +219,7 @@ public sealed class JobWorker : IDisposable
             if (_eos)
             {
                 producerConfig.TransactionalId = TransactionalId;
+                producerConfig.TransactionTimeoutMs = TransactionTimeoutMs;
             }
 
             using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
@@ -321,8 +331,10 @@ public sealed class JobWorker : IDisposable
         {
             task.OnProcessingTime();
             Drain(task);
+            task.SaveWatermarks();
         }
 
+        WriteChangelogs();
         Commit();
     }
 
@@ -440,14 +452,16 @@ public sealed class JobWorker : IDisposable
         }
 
         outputs.Clear();
-        foreach (var change in _logging!.Pending)
-        {
-            var key = (change.Store, change.Partition);
-            Produce(new TopicPartition(_stores[change.Store].ChangelogTopic, change.Partition),
-                new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value }, key);
-        }
+    }
 
-        _logging.Pending.Clear();
+    /// <summary>The state writes since the last commit (the last per key) go to their changelogs, in the commit's transaction.</summary>
+    private void WriteChangelogs()
+    {
+        foreach (var change in _logging!.Drain())
+        {
+            Produce(new TopicPartition(_stores[change.Store].ChangelogTopic, change.Partition),
+                new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value }, (change.Store, change.Partition));
+        }
     }
 
     private void Produce(TopicPartition target, Message<byte[]?, byte[]?> message, (string Store, int Partition)? changelog)
@@ -567,21 +581,18 @@ public sealed class JobWorker : IDisposable
 
         _pending.Clear();
         _positions.Clear();
-        _logging!.Pending.Clear();
+        _logging!.Clear();
         var keys = _tasks.Keys.ToList();
         foreach (var key in keys)
         {
             _tasks.Remove(key);
-            foreach (var store in _plan.Stages[key.Stage].Operators.SelectMany(o => o.Stores))
+            foreach (var store in _plan.Stages[key.Stage].Stores)
             {
                 _logging.DropPartition(store.Name, key.Partition);
             }
         }
 
-        foreach (var (stage, partition) in keys)
-        {
-            EnsureTask(_plan.Stages[stage], partition);
-        }
+        EnsureTasks(keys.Select(k => (_plan.Stages[k.Stage], k.Partition)));
 
         var assignment = _consumer!.Assignment;
         foreach (var committed in _consumer.Committed(assignment, KafkaTimeout))
@@ -594,13 +605,7 @@ public sealed class JobWorker : IDisposable
 
     private void OnAssigned(IEnumerable<TopicPartition> partitions)
     {
-        foreach (var tp in partitions)
-        {
-            foreach (var stage in _readers[tp.Topic])
-            {
-                EnsureTask(stage, tp.Partition.Value);
-            }
-        }
+        EnsureTasks(partitions.SelectMany(tp => _readers[tp.Topic].Select(stage => (stage, tp.Partition.Value))));
     }
 
     private void OnRevoked(IEnumerable<TopicPartition> partitions)
@@ -636,11 +641,11 @@ public sealed class JobWorker : IDisposable
 
             _pending.Clear();
             _positions.Clear();
-            _logging!.Pending.Clear();
+            _logging!.Clear();
             foreach (var key in _tasks.Keys.ToList())
             {
                 _tasks.Remove(key);
-                foreach (var store in _plan.Stages[key.Stage].Operators.SelectMany(o => o.Stores))
+                foreach (var store in _plan.Stages[key.Stage].Stores)
                 {
                     _logging.DropPartition(store.Name, key.Partition);
                 }
@@ -675,34 +680,41 @@ public sealed class JobWorker : IDisposable
         }
     }
 
-    /// <summary>Creates task (stage, partition) once its stores are restored from their changelogs.</summary>
-    private void EnsureTask(StagePlan stage, int partition)
+    /// <summary>Creates the tasks (stage, partition) not running yet, once their stores are restored from their changelogs.</summary>
+    private void EnsureTasks(IEnumerable<(StagePlan Stage, int Partition)> wanted)
     {
-        if (_tasks.ContainsKey((stage.Id, partition)))
+        var missing = wanted.Where(t => !_tasks.ContainsKey((t.Stage.Id, t.Partition))).Distinct().ToList();
+        Restore(missing.SelectMany(t => t.Stage.Stores.Select(store => (Store: store, t.Partition))).ToList());
+        foreach (var (stage, partition) in missing)
+        {
+            _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging!, TimeProvider.System,
+                topic => _stagePartitions[stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value], _plan.BadInput);
+        }
+    }
+
+    /// <summary>
+    /// Replays stores' changelog partitions into RocksDB, all through one consumer: each from its checkpointed offset
+    /// when the local state has one, else from the beginning into a wiped partition; up to the end of the committed
+    /// changelog.
+    /// </summary>
+    private void Restore(List<(StoreDeclaration Store, int Partition)> stores)
+    {
+        if (stores.Count == 0)
         {
             return;
         }
 
-        foreach (var store in stage.Operators.SelectMany(o => o.Stores))
-        {
-            Restore(store, partition);
-        }
-
-        _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging!, TimeProvider.System,
-            topic => _stagePartitions[stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value], _plan.BadInput);
-    }
-
-    /// <summary>
-    /// Replays a store's changelog partition into RocksDB: from the checkpointed offset when the local state has one,
-    /// else from the beginning into a wiped partition; up to the end of the committed changelog.
-    /// </summary>
-    private void Restore(StoreDeclaration store, int partition)
-    {
         var backend = _backend!;
-        var from = backend.CheckpointedOffset(store.Name, partition);
-        if (from is null)
+        var targets = new Dictionary<TopicPartition, (string Store, int Partition, long? From)>();
+        foreach (var (store, partition) in stores)
         {
-            backend.Wipe(store.Name, partition);
+            var from = backend.CheckpointedOffset(store.Name, partition);
+            if (from is null)
+            {
+                backend.Wipe(store.Name, partition);
+            }
+
+            targets[new TopicPartition(store.ChangelogTopic, partition)] = (store.Name, partition, from);
         }
 
         ConsumerConfig Config(IsolationLevel isolation) => new()
@@ -712,53 +724,77 @@ public sealed class JobWorker : IDisposable
             EnableAutoCommit = false,
             IsolationLevel = isolation,
             EnablePartitionEof = true,
+            // Restores end on an empty fetch at the log end: do not let the broker hold it for long.
+            FetchWaitMaxMs = 20,
         };
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadCommitted)).Build();
         using var logEnd = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadUncommitted)).Build();
-        var tp = new TopicPartition(store.ChangelogTopic, partition);
 
-        // The previous owner's last transaction may be committed while its markers are still being written: the
-        // restore reads until the last stable offset has caught up with the log end, and it has read all of it.
-        long Stable(out long end)
+        // A previous owner's last transaction may be decided while its markers are still being written, or still be
+        // open if that owner died (it is aborted when the owner comes back or its timeout expires): the restore
+        // waits until the last stable offset has caught up with the log end, then reads all of it.
+        var deadline = DateTime.UtcNow + RestoreTimeout;
+        var ends = new Dictionary<TopicPartition, long>();
+        foreach (var tp in targets.Keys)
         {
-            end = logEnd.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
-            return consumer.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+            while (true)
+            {
+                var high = logEnd.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+                var stable = consumer.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
+                if (stable >= high)
+                {
+                    ends[tp] = stable;
+                    break;
+                }
+
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new TimeoutException($"Changelog {tp} has a transaction open past {stable} (log end {high}): its state cannot be restored yet.");
+                }
+
+                Thread.Sleep(50);
+            }
         }
 
-        var deadline = DateTime.UtcNow + KafkaTimeout * 2;
-        var stable = Stable(out var high);
-        while (stable < high && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(50);
-            stable = Stable(out high);
-        }
-
-        if (stable < high)
-        {
-            throw new TimeoutException($"Changelog {tp} has a transaction open past {stable} (log end {high}): its state cannot be restored yet.");
-        }
-
-        if (high == 0 || high <= (from ?? 0))
+        var reading = targets.Where(t => ends[t.Key] > (t.Value.From ?? 0)).ToDictionary(t => t.Key, t => t.Value);
+        if (reading.Count == 0)
         {
             return;
         }
 
-        consumer.Assign(new TopicPartitionOffset(tp, from is { } offset ? new Offset(offset) : Offset.Beginning));
-        var batch = new List<(byte[] Key, byte[]? Value)>();
-        var next = -1L;
-        while (DateTime.UtcNow < deadline)
+        consumer.Assign(reading.Select(t => new TopicPartitionOffset(t.Key, t.Value.From is { } offset ? new Offset(offset) : Offset.Beginning)));
+        var batches = reading.Keys.ToDictionary(tp => tp, _ => new List<(byte[] Key, byte[]? Value)>());
+        var next = reading.ToDictionary(t => t.Key, t => t.Value.From ?? 0);
+        void Apply(TopicPartition tp)
         {
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (record is null || record.IsPartitionEOF)
+            var (store, partition, _) = reading[tp];
+            backend.ApplyChangelog(store, partition, batches[tp], next[tp]);
+            batches[tp].Clear();
+        }
+
+        var remaining = new HashSet<TopicPartition>(reading.Keys);
+        while (remaining.Count > 0)
+        {
+            if (DateTime.UtcNow >= deadline)
             {
-                if (record is not null || next + 1 >= stable)
+                throw new TimeoutException($"Restoring {string.Join(", ", remaining)} did not reach the changelog end in time.");
+            }
+
+            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (record is null)
+            {
+                continue;
+            }
+
+            var tp = record.TopicPartition;
+            if (record.IsPartitionEOF)
+            {
+                // Control records (markers) advance the position without being returned: the end is where EOF is.
+                if (record.Offset.Value >= ends[tp] && remaining.Remove(tp))
                 {
-                    stable = Stable(out high);
-                    if (stable >= high && (record is not null || next + 1 >= high))
-                    {
-                        break;
-                    }
+                    next[tp] = Math.Max(next[tp], record.Offset.Value);
+                    Apply(tp);
                 }
 
                 continue;
@@ -766,26 +802,15 @@ public sealed class JobWorker : IDisposable
 
             if (record.Message.Key is { } key)
             {
-                batch.Add((key, record.Message.Value));
+                batches[tp].Add((key, record.Message.Value));
             }
 
-            next = record.Offset.Value + 1;
+            next[tp] = record.Offset.Value + 1;
             Interlocked.Increment(ref _restored);
-            if (batch.Count >= 10_000)
+            if (batches[tp].Count >= 10_000)
             {
-                backend.ApplyChangelog(store.Name, partition, batch, next);
-                batch.Clear();
+                Apply(tp);
             }
-        }
-
-        if (DateTime.UtcNow >= deadline)
-        {
-            throw new TimeoutException($"Restoring {store.Name} partition {partition} from {tp} did not reach its end ({high}) in time.");
-        }
-
-        if (next >= 0)
-        {
-            backend.ApplyChangelog(store.Name, partition, batch, next);
         }
     }
 

@@ -95,9 +95,26 @@ public class DefinitionTests
         Assert.Equal(
             [new StoreDeclaration("windows", "clicks-per-minute-windows", "clicks-per-minute-windows-changelog"),
              new StoreDeclaration("timers", "clicks-per-minute-timers", "clicks-per-minute-timers-changelog")],
-            plan.Stores);
+            plan.Operators.SelectMany(o => o.Stores));
+        // Both stages keep their watermarks with their state (stage 0 writes a repartition topic, stage 1 has state),
+        // so a task moved to another worker resumes at its committed event time.
+        Assert.Equal(
+            [new StoreDeclaration("watermarks", "clicks-stage0-watermarks", "clicks-stage0-watermarks-changelog"),
+             new StoreDeclaration("watermarks", "clicks-stage1-watermarks", "clicks-stage1-watermarks-changelog")],
+            plan.Stages.Select(s => s.WatermarkStore));
+        Assert.Equal(4, plan.Stores.Count());
         var text = plan.ToString();
         Assert.Contains("stage 1 (a task per partition of clicks-by-page-repartition)", text);
         Assert.Contains("per-minute [WindowAggregate tumbling(60000 ms)", text);
+    }
+
+    [Fact]
+    public void A_stateless_single_stage_job_keeps_no_watermarks()
+    {
+        var job = new JobBuilder("copy");
+        job.Source("in", Serdes.String, Serdes.String).MapValues(v => v.ToUpperInvariant(), Serdes.String).To("out");
+        var plan = job.Build();
+        Assert.Null(Assert.Single(plan.Stages).WatermarkStore);
+        Assert.Empty(plan.Stores);
     }
 }

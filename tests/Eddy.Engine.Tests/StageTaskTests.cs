@@ -59,6 +59,40 @@ public class StageTaskTests
     }
 
     [Fact]
+    public void A_task_created_again_on_the_same_state_resumes_at_its_saved_watermarks()
+    {
+        var plan = WindowCountPlan();
+        using var state = new InMemoryStateBackend();
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var upstream = new StageTask(plan.Stages[0], 0, state, clock, _ => 0);
+        upstream.ProcessBatch("in", [Word("a", 30)]);
+        var downstream = new StageTask(plan.Stages[1], 0, state, clock, _ => 2);
+        downstream.ProcessBatch("t-by-word-repartition", [Word("a", 5), Word("b", 25)]);
+        downstream.OnWatermarkControl("t-by-word-repartition", new WatermarkControl(0, 12, false));
+        downstream.OnWatermarkControl("t-by-word-repartition", new WatermarkControl(1, 15, false));
+        Assert.Equal(12, downstream.Watermark);
+        Assert.Single(downstream.Outputs.Records); // a[0,10) fired
+        upstream.SaveWatermarks();
+        downstream.SaveWatermarks();
+
+        // The tasks move (or their worker restarts) and no new input arrives: they resume where they were, the
+        // upstream task publishes its watermark again, and nothing fires twice.
+        var movedUpstream = new StageTask(plan.Stages[0], 0, state, clock, _ => 0);
+        Assert.Equal(29, movedUpstream.Watermark);
+        Assert.Equal(new WatermarkControl(0, 29, false), movedUpstream.Outputs.Watermark);
+        var movedDownstream = new StageTask(plan.Stages[1], 0, state, clock, _ => 2);
+        Assert.Equal(12, movedDownstream.Watermark);
+        Assert.Empty(movedDownstream.Outputs.Records);
+
+        // Upstream task 0 catches up: the minimum is now upstream task 1's saved 15, and b[20,30) waits for more.
+        movedDownstream.OnWatermarkControl("t-by-word-repartition", new WatermarkControl(0, 40, false));
+        Assert.Equal(15, movedDownstream.Watermark);
+        Assert.Empty(movedDownstream.Outputs.Records);
+        movedDownstream.OnWatermarkControl("t-by-word-repartition", new WatermarkControl(1, 40, false));
+        Assert.Equal(new Windowed<string>("b", 20, 30), Serdes.Windowed(Serdes.String).Deserialize(Assert.Single(movedDownstream.Outputs.Records).Key));
+    }
+
+    [Fact]
     public void The_in_memory_store_ranges_in_unsigned_byte_order()
     {
         using var backend = new InMemoryStateBackend();

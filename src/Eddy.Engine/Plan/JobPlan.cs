@@ -106,11 +106,12 @@ public sealed class OperatorNode
 /// <summary>A chain of operators run by one task per partition of its input topics, without queues between them.</summary>
 public sealed class StagePlan
 {
-    internal StagePlan(int id, IReadOnlyList<StageInput> inputs, IReadOnlyList<OperatorNode> operators)
+    internal StagePlan(int id, IReadOnlyList<StageInput> inputs, IReadOnlyList<OperatorNode> operators, StoreDeclaration? watermarkStore)
     {
         Id = id;
         Inputs = inputs;
         Operators = operators;
+        WatermarkStore = watermarkStore;
     }
 
     public int Id { get; }
@@ -119,6 +120,17 @@ public sealed class StagePlan
 
     /// <summary>In topological order: every operator comes after its inputs.</summary>
     public IReadOnlyList<OperatorNode> Operators { get; }
+
+    /// <summary>
+    /// Where a task keeps its input watermarks, so a task that moves to another worker (or restarts) resumes at the
+    /// committed event time instead of the minimum: without it, windows downstream of an input that has no new data
+    /// would never fire again. Null for stages whose watermark nothing reads (no state, no repartition output).
+    /// </summary>
+    public StoreDeclaration? WatermarkStore { get; }
+
+    /// <summary>Every store of the stage's tasks: the operators' stores, then the watermark store.</summary>
+    public IEnumerable<StoreDeclaration> Stores =>
+        WatermarkStore is null ? Operators.SelectMany(o => o.Stores) : Operators.SelectMany(o => o.Stores).Append(WatermarkStore);
 
     /// <summary>The repartition topics this stage writes (read by later stages).</summary>
     public IEnumerable<string> RepartitionTopics =>
@@ -130,6 +142,11 @@ public sealed class StagePlan
         foreach (var op in Operators)
         {
             text.Append("\n    ").Append(op);
+        }
+
+        if (WatermarkStore is { } store)
+        {
+            text.Append("\n    watermarks in ").Append(store.Name).Append(" (changelog ").Append(store.ChangelogTopic).Append(')');
         }
 
         return text.ToString();
@@ -160,7 +177,7 @@ public sealed class JobPlan
 
     public IEnumerable<OperatorNode> Operators => Stages.SelectMany(s => s.Operators);
 
-    public IEnumerable<StoreDeclaration> Stores => Operators.SelectMany(o => o.Stores);
+    public IEnumerable<StoreDeclaration> Stores => Stages.SelectMany(s => s.Stores);
 
     public override string ToString()
     {

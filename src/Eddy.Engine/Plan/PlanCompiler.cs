@@ -3,6 +3,8 @@ namespace Eddy.Engine.Plan;
 /// <summary>Validates the builder's graph and cuts it into stages at the KeyBy edges.</summary>
 internal static class PlanCompiler
 {
+    public const string WatermarkStateName = "watermarks";
+
     public static JobPlan Compile(string jobName, IReadOnlyList<NodeDefinition> nodes, BadInputPolicy badInput, string deadLetterTopic)
     {
         foreach (var node in nodes)
@@ -49,7 +51,12 @@ internal static class PlanCompiler
                 .Distinct()
                 .ToList();
             var operators = members.Select(n => ToOperator(jobName, n)).ToList();
-            stages.Add(new StagePlan(renumber[root], inputs, operators));
+            var id = renumber[root];
+            var keepsWatermarks = operators.Any(o => o.Stores.Count > 0 || o.Kind == OperatorKind.KeyBy);
+            var watermarkStore = keepsWatermarks
+                ? new StoreDeclaration(WatermarkStateName, $"{jobName}-stage{id}-{WatermarkStateName}", $"{jobName}-stage{id}-{WatermarkStateName}-changelog")
+                : null;
+            stages.Add(new StagePlan(id, inputs, operators, watermarkStore));
         }
 
         return new JobPlan(jobName, stages, badInput, deadLetterTopic);

@@ -19,6 +19,8 @@ public sealed class StageTask
     private (long Watermark, bool Idle)? _published;
     private readonly Dictionary<string, List<(IRecordSource Source, int Channel)>> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _firstUpstreamChannel = new(StringComparer.Ordinal);
+    private readonly IKeyValueStore? _watermarkStore;
+    private byte[]? _savedWatermarks;
 
     /// <param name="upstreamTasks">How many tasks write each repartition topic this stage reads (the upstream stage's partitions).</param>
     public StageTask(StagePlan stage, int partition, IStateBackend backend, TimeProvider clock, Func<string, int> upstreamTasks,
@@ -56,7 +58,21 @@ public sealed class StageTask
                 }
             }
         }
+
+        if (stage.WatermarkStore is { } store)
+        {
+            _watermarkStore = backend.Store(store.Name, partition);
+            _savedWatermarks = _watermarkStore.Get(WatermarksKey);
+            if (_savedWatermarks is not null && _watermarks.Restore(_savedWatermarks, now))
+            {
+                // The committed state already reflects every window and timer up to this watermark: advancing to it
+                // fires nothing twice, and downstream tasks hear it again.
+                AdvanceWatermark();
+            }
+        }
     }
+
+    private static ReadOnlySpan<byte> WatermarksKey => "wm"u8;
 
     public StagePlan Stage { get; }
 
@@ -131,6 +147,25 @@ public sealed class StageTask
         foreach (var op in _operators)
         {
             op.OnProcessingTime(now);
+        }
+    }
+
+    /// <summary>
+    /// Keeps the task's event-time progress in its watermark store (when it changed), so it commits with the
+    /// state it goes with. The runtime calls it before each commit.
+    /// </summary>
+    public void SaveWatermarks()
+    {
+        if (_watermarkStore is null)
+        {
+            return;
+        }
+
+        var bytes = _watermarks.Save();
+        if (_savedWatermarks is null || !bytes.AsSpan().SequenceEqual(_savedWatermarks))
+        {
+            _watermarkStore.Put(WatermarksKey, bytes);
+            _savedWatermarks = bytes;
         }
     }
 

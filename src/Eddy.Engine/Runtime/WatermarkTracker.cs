@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Eddy.Engine.Runtime;
 
 /// <summary>
@@ -46,6 +48,52 @@ internal sealed class WatermarkTracker
         var c = _channels[channel];
         c.Forced = Math.Max(c.Forced, watermark);
         c.UpstreamIdle = idle;
+    }
+
+    private const int ChannelBytes = 17;
+
+    /// <summary>
+    /// The channels' event-time progress as bytes, to be kept with the task's state: [channels: int32] then per
+    /// channel [max timestamp: int64][forced: int64][upstream idle: byte], big-endian.
+    /// </summary>
+    public byte[] Save()
+    {
+        var bytes = new byte[4 + (_channels.Count * ChannelBytes)];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, _channels.Count);
+        var at = 4;
+        foreach (var c in _channels)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(at), c.MaxTimestamp);
+            BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(at + 8), c.Forced);
+            bytes[at + 16] = c.UpstreamIdle ? (byte)1 : (byte)0;
+            at += ChannelBytes;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// Takes back progress saved by <see cref="Save"/> (idle timeouts start again from <paramref name="now"/>); false,
+    /// changing nothing, when the bytes describe other channels (the job's inputs changed).
+    /// </summary>
+    public bool Restore(ReadOnlySpan<byte> bytes, long now)
+    {
+        if (bytes.Length < 4 || BinaryPrimitives.ReadInt32BigEndian(bytes) != _channels.Count || bytes.Length != 4 + (_channels.Count * ChannelBytes))
+        {
+            return false;
+        }
+
+        var at = 4;
+        foreach (var c in _channels)
+        {
+            c.MaxTimestamp = BinaryPrimitives.ReadInt64BigEndian(bytes[at..]);
+            c.Forced = BinaryPrimitives.ReadInt64BigEndian(bytes[(at + 8)..]);
+            c.UpstreamIdle = bytes[at + 16] == 1;
+            c.LastActivity = now;
+            at += ChannelBytes;
+        }
+
+        return true;
     }
 
     /// <summary>Recomputes the minimum at processing time <paramref name="now"/>; true when the watermark advanced.</summary>
