@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -39,6 +40,7 @@ public sealed class JobWorker : IDisposable
     private readonly int[] _stagePartitions;
     private readonly Dictionary<string, List<StagePlan>> _readers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreDeclaration> _stores = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sourceTopics = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Stage, int Partition), StageTask> _tasks = [];
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = [];
     private readonly Dictionary<TopicPartition, long> _positions = [];
@@ -76,6 +78,10 @@ public sealed class JobWorker : IDisposable
                 }
 
                 list.Add(stage);
+                if (!input.IsRepartition)
+                {
+                    _sourceTopics.Add(input.Topic);
+                }
             }
         }
 
@@ -102,9 +108,19 @@ public sealed class JobWorker : IDisposable
     private long _restored;
 
     /// <summary>The tasks the worker runs now (for diagnostics).</summary>
-    internal string Tasks => _taskList;
+    internal string Tasks => string.Join(",", Status.Tasks.Select(t => $"{t.Stage}/{t.Partition}@{t.Watermark}"));
 
-    private volatile string _taskList = "";
+    /// <summary>The worker's numbers as of its latest commit interval.</summary>
+    public WorkerStatus Status => _status;
+
+    private volatile WorkerStatus _status = WorkerStatus.Starting;
+    private long _recordsIn;
+    private long _recordsOut;
+    private long _sideOutputRecords;
+    private long _deadLetters;
+    private long _aborts;
+    private TimeSpan _lastCommitLatency;
+    private TimeSpan _maxCommitLatency;
 
     /// <summary>The transactional id of the worker thread's producer.</summary>
     public string TransactionalId => $"{_plan.Name}-{_options.WorkerId}-0";
@@ -185,6 +201,11 @@ public sealed class JobWorker : IDisposable
             {
                 Need(sink.Topic!, _stagePartitions[stage.Id]);
             }
+
+            foreach (var side in stage.Operators.SelectMany(o => o.SideOutputs))
+            {
+                Need(side, _stagePartitions[stage.Id]);
+            }
         }
 
         Need(_plan.DeadLetterTopic, 1);
@@ -201,6 +222,27 @@ public sealed class JobWorker : IDisposable
         {
             // Another worker of the job created them first.
         }
+    }
+
+    /// <summary>
+    /// A side output first seen while running (a process function's tag): its topic is created (or found) now, once;
+    /// rare enough to block the worker thread for the round trip.
+    /// </summary>
+    private int CreateSideOutputTopic(string topic, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+        try
+        {
+            admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = _options.ReplicationFactor }])
+                .GetAwaiter().GetResult();
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            partitions = admin.GetMetadata(topic, KafkaTimeout).Topics[0].Partitions.Count;
+        }
+
+        _partitions[topic] = partitions;
+        return partitions;
     }
 
     private void Run()
@@ -386,6 +428,10 @@ public sealed class JobWorker : IDisposable
             if (fed)
             {
                 _positions[tp] = records[^1].Offset.Value + 1;
+                if (_sourceTopics.Contains(tp.Topic))
+                {
+                    _recordsIn += records.Count;
+                }
             }
         }
     }
@@ -418,6 +464,27 @@ public sealed class JobWorker : IDisposable
             }
 
             Produce(new TopicPartition(record.Topic, partition), message, null);
+            if (!record.IsRepartition)
+            {
+                _recordsOut++;
+            }
+        }
+
+        foreach (var side in outputs.SideOutputs)
+        {
+            if (!_partitions.TryGetValue(side.Tag, out var partitions))
+            {
+                partitions = CreateSideOutputTopic(side.Tag, _stagePartitions[task.Stage.Id]);
+            }
+
+            Produce(new TopicPartition(side.Tag, side.KeyBytes is null ? 0 : Murmur2Partitioner.Partition(side.KeyBytes, partitions)),
+                new Message<byte[]?, byte[]?>
+                {
+                    Key = side.KeyBytes,
+                    Value = side.ValueBytes,
+                    Timestamp = new Timestamp(Math.Max(0, side.Timestamp), TimestampType.CreateTime),
+                }, null);
+            _sideOutputRecords++;
         }
 
         foreach (var dead in outputs.DeadLetters)
@@ -433,6 +500,7 @@ public sealed class JobWorker : IDisposable
                     new Header("eddy.source", System.Text.Encoding.UTF8.GetBytes($"{dead.Topic}/{dead.Partition}/{dead.Offset}")),
                 ],
             }, null);
+            _deadLetters++;
         }
 
         if (outputs.Watermark is { } watermark)
@@ -492,9 +560,12 @@ public sealed class JobWorker : IDisposable
     {
         if (_positions.Count == 0 && !_inTransaction)
         {
+            PublishStatus();
             MaybeCheckpoint();
             return;
         }
+
+        var started = Stopwatch.GetTimestamp();
 
         var offsets = _positions.Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
         if (_eos)
@@ -536,8 +607,48 @@ public sealed class JobWorker : IDisposable
         }
 
         Interlocked.Increment(ref _commits);
-        _taskList = string.Join(",", _tasks.Keys.Select(k => $"{k.Stage}/{k.Partition}@{_tasks[k].Watermark}"));
+        _lastCommitLatency = Stopwatch.GetElapsedTime(started);
+        _maxCommitLatency = _lastCommitLatency > _maxCommitLatency ? _lastCommitLatency : _maxCommitLatency;
+        PublishStatus();
         MaybeCheckpoint();
+    }
+
+    /// <summary>A snapshot of the numbers for readers on other threads (the live view); taken once per commit interval.</summary>
+    private void PublishStatus()
+    {
+        var consumer = _consumer!;
+        var lag = 0L;
+        foreach (var tp in consumer.Assignment)
+        {
+            var high = consumer.GetWatermarkOffsets(tp).High;
+            var position = consumer.Position(tp);
+            if (high != Offset.Unset && position != Offset.Unset && high.Value > position.Value)
+            {
+                lag += high.Value - position.Value;
+            }
+        }
+
+        var tasks = _tasks.Values
+            .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords))
+            .OrderBy(t => t.Stage).ThenBy(t => t.Partition)
+            .ToList();
+        var watermarks = tasks.Where(t => t.Watermark != long.MinValue).Select(t => t.Watermark).ToList();
+        _status = new WorkerStatus
+        {
+            RecordsIn = _recordsIn,
+            RecordsOut = _recordsOut,
+            SideOutputRecords = _sideOutputRecords,
+            DeadLetters = _deadLetters,
+            Commits = Commits,
+            Aborts = _aborts,
+            LastCommitLatency = _lastCommitLatency,
+            MaxCommitLatency = _maxCommitLatency,
+            RestoredRecords = RestoredRecords,
+            Lag = lag,
+            Watermark = watermarks.Count > 0 ? watermarks.Min() : null,
+            Tasks = tasks,
+        };
+        _maxCommitLatency = TimeSpan.Zero;
     }
 
     private void ThrowOnDeliveryError()
@@ -567,6 +678,7 @@ public sealed class JobWorker : IDisposable
     /// </summary>
     private void AbortAndRewind()
     {
+        _aborts++;
         if (_eos && _inTransaction)
         {
             _producer!.AbortTransaction(KafkaTimeout);

@@ -200,4 +200,37 @@ public class JobWorkerTests
         Assert.False(a.Completion.IsCompleted, a.Error?.ToString());
         Assert.True(expected.SequenceEqual(KafkaJobs.Shown(output)), $"tasks {a.Tasks}, commits {a.Commits}, restored {a.RestoredRecords}, {output.Count}/{expected.Count}");
     }
+
+    [Fact]
+    public async Task Late_records_go_to_the_late_topic_and_the_status_counts_them()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 1);
+        var plan = KafkaJobs.WindowCount("late");
+        using var worker = Worker(broker, plan, state.Path);
+        await worker.StartAsync();
+        KafkaJobs.Produce(broker.BootstrapServers, "in", [("a", "w1", 1_000L, 0), ("b", "w1", 1_500L, 0), ("c", "w2", 5_000L, 0)]);
+        // w1[1000,2000) fires once the watermark (4999) has gone through the repartition topic.
+        Assert.Single(KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 1, 1));
+
+        KafkaJobs.Produce(broker.BootstrapServers, "in", [("d", "w1", 1_200L, 0), ("e", "w3", 900L, 0), ("f", "w2", 5_100L, 0)]);
+        var late = KafkaJobs.ReadCommitted(broker.BootstrapServers, "late-count-late", 1, 2);
+        Assert.Equal(["w1=w1@1200", "w3=w3@900"],
+            late.Select(r => $"{Serdes.String.Deserialize(r.Key)}={Serdes.String.Deserialize(r.Value)}@{r.Timestamp}").Order(StringComparer.Ordinal));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (worker.Status.RecordsIn < 6 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var status = worker.Status;
+        Assert.Equal(6, status.RecordsIn);
+        Assert.Equal(2, status.SideOutputRecords);
+        Assert.Equal(2, status.Tasks.Sum(t => t.LateRecords));
+        Assert.Equal(1, status.RecordsOut); // w1[1000,2000) = 2; w2's window waits for the watermark
+        Assert.Equal(0, status.Lag);
+        Assert.Equal(5_100 - 1, status.Watermark);
+    }
 }

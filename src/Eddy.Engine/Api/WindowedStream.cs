@@ -55,13 +55,15 @@ public sealed class WindowedStream<TKey, TValue>
         // Late records are never silently lost: without a tag of the user's they go to the window's own side output.
         var lateTag = _lateTag?.Name ?? $"{_input.Job.Name}-{_name}-late";
         var definition = new WindowAggregation<TKey, TValue, TAcc>(_windows, (long)_allowedLateness.TotalMilliseconds, lateTag,
-            initializer, adder, merger, keySerde!, resultSerde!);
+            initializer, adder, merger, keySerde!, resultSerde!, _lateTag?.KeySerde ?? keySerde!,
+            _lateTag?.ValueSerde ?? _input.ValueSerde ?? Serdes.Json<TValue>());
         var node = _input.Job.Add(_name, "window", OperatorKind.WindowAggregate, [_input.Node],
             n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
             {
                 Detail = $"{_windows}, lateness {(long)_allowedLateness.TotalMilliseconds} ms, late -> {lateTag}",
                 StateNames = [WindowAggregateOperator<TKey, TValue, TAcc>.WindowsState, WindowAggregateOperator<TKey, TValue, TAcc>.TimersState],
                 Factory = () => new WindowAggregateOperator<TKey, TValue, TAcc>(definition),
+                SideOutputs = [lateTag],
                 Error = error,
             });
         var windowedKeys = keySerde is null ? null : Serdes.Windowed(keySerde);

@@ -62,6 +62,12 @@ public sealed class OperatorNode
 
     public IReadOnlyList<StoreDeclaration> Stores { get; }
 
+    /// <summary>
+    /// The side outputs the operator is known to write (a window's late records); a worker writes each to the topic
+    /// of the same name. A process function may add others as it runs.
+    /// </summary>
+    public IReadOnlyList<string> SideOutputs { get; init; } = [];
+
     /// <summary>A human description (the window type, the watermark strategy...).</summary>
     public string Detail { get; }
 

@@ -20,6 +20,9 @@ internal sealed class NodeDefinition(int id, string name, OperatorKind kind, IRe
     /// <summary>The operator's state names; the plan turns them into job-unique store declarations.</summary>
     public IReadOnlyList<string> StateNames { get; init; } = [];
 
+    /// <summary>Side outputs known when the job is built (a window's late records): their topics exist before the job runs.</summary>
+    public IReadOnlyList<string> SideOutputs { get; init; } = [];
+
     public object? KeySerde { get; init; }
 
     public object? ValueSerde { get; init; }

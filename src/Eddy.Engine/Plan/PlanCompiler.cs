@@ -70,7 +70,7 @@ internal static class PlanCompiler
             .ToList();
         var inputs = node.Kind == OperatorKind.RepartitionSource ? [] : node.Parents.Select(p => p.Name).ToList();
         return new OperatorNode(node.Name, node.Kind, inputs, node.Topic, stores, node.Detail, node.Factory!,
-            node.KeySerde, node.ValueSerde, node.Watermarks);
+            node.KeySerde, node.ValueSerde, node.Watermarks) { SideOutputs = node.SideOutputs };
     }
 
     /// <summary>Connected components of the graph without the KeyBy → repartition-source edges (union-find).</summary>

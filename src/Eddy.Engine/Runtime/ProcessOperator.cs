@@ -60,5 +60,7 @@ internal sealed class ProcessOperator<TKey, TIn, TOut>(Func<KeyedProcessFunction
     public void DeleteProcessingTimeTimer(long timestamp) => _timers.Delete(TimeDomain.ProcessingTime, timestamp, CurrentKeyBytes);
 
     public void Output<TSide>(OutputTag<TKey, TSide> tag, TSide value) =>
-        Task.Outputs.SideOutputs.Add(new SideOutputRecord(tag.Name, Key, value, Timestamp));
+        Task.Outputs.SideOutputs.Add(new SideOutputRecord(tag.Name, Key, value, Timestamp,
+            tag.KeySerde is { } keys ? keys.Serialize(Key) : CurrentKeyBytes,
+            value is null ? null : (tag.ValueSerde ?? Serdes.Json<TSide>()).Serialize(value)));
 }

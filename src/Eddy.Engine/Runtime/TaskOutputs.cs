@@ -13,8 +13,11 @@ public readonly record struct DeadLetterRecord(string Topic, int Partition, long
 /// <summary>A record a task writes: to a sink topic, or to a repartition topic for the next stage.</summary>
 public readonly record struct OutputRecord(string Topic, byte[]? Key, byte[]? Value, long Timestamp, RowKind Kind, bool IsRepartition);
 
-/// <summary>A record sent to a side output (late records, or a process function's side output).</summary>
-public readonly record struct SideOutputRecord(string Tag, object? Key, object? Value, long Timestamp);
+/// <summary>
+/// A record sent to a side output (late records, or a process function's side output): the objects for the test kit,
+/// their bytes for the side output's topic.
+/// </summary>
+public readonly record struct SideOutputRecord(string Tag, object? Key, object? Value, long Timestamp, byte[]? KeyBytes, byte[]? ValueBytes);
 
 /// <summary>What a task produced since the runtime last drained it; the runtime writes it out (a transaction in EOS).</summary>
 public sealed class TaskOutputs

@@ -13,7 +13,9 @@ internal sealed record WindowAggregation<TKey, TValue, TAcc>(
     Func<TKey, TValue, TAcc, TAcc> Adder,
     Func<TKey, TAcc, TAcc, TAcc>? Merger,
     ISerde<TKey> KeySerde,
-    ISerde<TAcc> AccumulatorSerde);
+    ISerde<TAcc> AccumulatorSerde,
+    ISerde<TKey> LateKeySerde,
+    ISerde<TValue> LateValueSerde);
 
 /// <summary>
 /// Incremental event-time window aggregation. Each (key, window)'s accumulator lives in the "windows" store as
@@ -182,7 +184,11 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private void Late(in Element element)
     {
         Task.Metrics.LateRecords++;
-        Task.Outputs.SideOutputs.Add(new SideOutputRecord(definition.LateTag, element.Key, element.Value, element.Timestamp));
+        // Late records are rare: their bytes (for the side output's topic) may cost an allocation.
+        var key = (TKey)element.Key!;
+        var value = (TValue)element.Value!;
+        Task.Outputs.SideOutputs.Add(new SideOutputRecord(definition.LateTag, key, value, element.Timestamp,
+            definition.LateKeySerde.Serialize(key), value is null ? null : definition.LateValueSerde.Serialize(value)));
     }
 
     private void EmitResult(TKey key, TimeWindow window, TAcc? previous, bool update, TAcc result)
