@@ -311,6 +311,33 @@ public sealed class JobWorker : IDisposable
         }
     }
 
+    /// <summary>Consecutive failed commit intervals after which the worker gives up (each backs off longer, up to 5 s).</summary>
+    private const int MaxFailuresInARow = 20;
+
+    private int _failuresInARow;
+    private Error? _lastError;
+
+    /// <summary>
+    /// A call librdkafka allows to be repeated after a retriable error (commit, send offsets): repeated for up to a
+    /// minute, as the broker may be restarting.
+    /// </summary>
+    private static void Retrying(Action call)
+    {
+        var deadline = DateTime.UtcNow + (KafkaTimeout * 2);
+        while (true)
+        {
+            try
+            {
+                call();
+                return;
+            }
+            catch (KafkaRetriableException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+
     private WorkerExit Loop()
     {
         var interval = (long)_options.CommitInterval.TotalMilliseconds;
@@ -356,8 +383,12 @@ public sealed class JobWorker : IDisposable
                 _fenced = true;
                 return WorkerExit.Fenced;
             }
-            catch (KafkaException e) when (e is KafkaTxnRequiresAbortException || e.Error.Code is ErrorCode.Local_MsgTimedOut)
+            catch (KafkaException e) when (!e.Error.IsFatal && ++_failuresInARow <= MaxFailuresInARow)
             {
+                // Abortable (the transaction must go) or transient (the broker restarting, a timeout): what was not
+                // committed is thrown away and read again. A worker that keeps failing stops as Failed.
+                _lastError = e.Error;
+                Thread.Sleep(Math.Min(100 << Math.Min(_failuresInARow, 6), 5_000));
                 AbortAndRewind();
             }
         }
@@ -578,10 +609,10 @@ public sealed class JobWorker : IDisposable
 
             if (offsets.Count > 0)
             {
-                _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, KafkaTimeout);
+                Retrying(() => _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, KafkaTimeout));
             }
 
-            _producer!.CommitTransaction(KafkaTimeout);
+            Retrying(() => _producer!.CommitTransaction(KafkaTimeout));
             _inTransaction = false;
             ThrowOnDeliveryError();
         }
@@ -607,6 +638,7 @@ public sealed class JobWorker : IDisposable
         }
 
         Interlocked.Increment(ref _commits);
+        _failuresInARow = 0;
         _lastCommitLatency = Stopwatch.GetElapsedTime(started);
         _maxCommitLatency = _lastCommitLatency > _maxCommitLatency ? _lastCommitLatency : _maxCommitLatency;
         PublishStatus();
@@ -644,6 +676,7 @@ public sealed class JobWorker : IDisposable
             LastCommitLatency = _lastCommitLatency,
             MaxCommitLatency = _maxCommitLatency,
             RestoredRecords = RestoredRecords,
+            LastError = _lastError?.ToString(),
             Lag = lag,
             Watermark = watermarks.Count > 0 ? watermarks.Min() : null,
             Tasks = tasks,
@@ -681,7 +714,7 @@ public sealed class JobWorker : IDisposable
         _aborts++;
         if (_eos && _inTransaction)
         {
-            _producer!.AbortTransaction(KafkaTimeout);
+            Retrying(() => _producer!.AbortTransaction(KafkaTimeout));
             _inTransaction = false;
         }
 
@@ -776,9 +809,23 @@ public sealed class JobWorker : IDisposable
             return;
         }
 
-        // Another worker owns these partitions now: nothing of them may be committed from here.
+        // Another worker owns these partitions now: nothing of them may be committed from here. Their tasks go first
+        // (with their local state, which may hold uncommitted writes), then the open transaction is aborted and the
+        // remaining tasks rewound to their committed point.
+        var lost = partitions.ToList();
+        foreach (var tp in lost)
+        {
+            foreach (var stage in _readers[tp.Topic])
+            {
+                foreach (var store in stage.Stores)
+                {
+                    _logging!.DropPartition(store.Name, tp.Partition.Value);
+                }
+            }
+        }
+
+        CloseTasks(lost);
         AbortAndRewind();
-        CloseTasks(partitions);
     }
 
     private void CloseTasks(IEnumerable<TopicPartition> partitions)

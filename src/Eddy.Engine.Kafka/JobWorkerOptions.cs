@@ -19,7 +19,12 @@ public sealed class JobWorkerOptions
     public required string StateDirectory { get; init; }
 
     /// <summary>Names the worker's transactional producer: <c>{job}-{worker id}-{thread}</c>.</summary>
-    public string WorkerId { get; init; } = "0";
+    /// <remarks>
+    /// Two live workers with the same id fence each other, so the default is unique per process. Give a stable id to
+    /// a worker that is restarted in place (same state directory): its successor then aborts the transaction it left
+    /// open at once, instead of waiting for the transaction timeout.
+    /// </remarks>
+    public string WorkerId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     public ProcessingGuarantee Guarantee { get; init; } = ProcessingGuarantee.ExactlyOnce;
 

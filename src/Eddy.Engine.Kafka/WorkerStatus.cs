@@ -45,6 +45,9 @@ public sealed record WorkerStatus
     public long? Watermark { get; init; }
 
     public IReadOnlyList<TaskStatus> Tasks { get; init; } = [];
+
+    /// <summary>The latest error the worker recovered from (aborting and replaying the interval), if any.</summary>
+    public string? LastError { get; init; }
 }
 
 /// <summary>One task (stage, partition) of a worker.</summary>
