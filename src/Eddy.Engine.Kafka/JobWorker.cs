@@ -20,15 +20,9 @@ namespace Eddy.Engine.Kafka;
 public sealed class JobWorker : IDisposable
 {
     /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
-    public const string KindHeader = "eddy.kind";
+    public const string KindHeader = OutputWriter.KindHeader;
 
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// How long a restore waits for a changelog's open transaction: longer than the transaction timeout of a worker
-    /// that died holding it, plus the broker's abort sweep.
-    /// </summary>
-    private static readonly TimeSpan RestoreTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>Kafka Streams' EOS choice: a dead worker's open transaction blocks its partitions' successors this long at most.</summary>
     private const int TransactionTimeoutMs = 10_000;
@@ -44,17 +38,16 @@ public sealed class JobWorker : IDisposable
     private readonly Dictionary<(int Stage, int Partition), StageTask> _tasks = [];
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = [];
     private readonly Dictionary<TopicPartition, long> _positions = [];
-    private readonly Dictionary<(string Store, int Partition), long> _changelogOffsets = [];
-    private readonly object _deliveryLock = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Error? _deliveryError;
     private Thread? _thread;
     private RocksDbStateBackend? _backend;
     private ChangeLoggingBackend? _logging;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
-    private bool _inTransaction;
+    private IAdminClient? _admin;
+    private OutputWriter? _writer;
+    private ChangelogRestorer? _restorer;
     private bool _fenced;
     private volatile bool _crashing;
     private bool _disposed;
@@ -103,9 +96,7 @@ public sealed class JobWorker : IDisposable
     private long _commits;
 
     /// <summary>Changelog records replayed into the state while restoring tasks.</summary>
-    public long RestoredRecords => Interlocked.Read(ref _restored);
-
-    private long _restored;
+    public long RestoredRecords => _restorer?.RestoredRecords ?? 0;
 
     /// <summary>The tasks the worker runs now (for diagnostics).</summary>
     internal string Tasks => string.Join(",", Status.Tasks.Select(t => $"{t.Stage}/{t.Partition}@{t.Watermark}"));
@@ -115,9 +106,6 @@ public sealed class JobWorker : IDisposable
 
     private volatile WorkerStatus _status = WorkerStatus.Starting;
     private long _recordsIn;
-    private long _recordsOut;
-    private long _sideOutputRecords;
-    private long _deadLetters;
     private long _aborts;
     private TimeSpan _lastCommitLatency;
     private TimeSpan _maxCommitLatency;
@@ -257,11 +245,16 @@ public sealed class JobWorker : IDisposable
                 BootstrapServers = _options.BootstrapServers,
                 EnableIdempotence = true,
                 LingerMs = 5,
+                // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
+                QueueBufferingMaxMessages = 1_000_000,
             };
             if (_eos)
             {
                 producerConfig.TransactionalId = TransactionalId;
                 producerConfig.TransactionTimeoutMs = TransactionTimeoutMs;
+                // A failed delivery fails the commit: records are produced without a handler, and the reports carry
+                // nothing to marshal.
+                producerConfig.DeliveryReportFields = "none";
             }
 
             using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
@@ -269,6 +262,10 @@ public sealed class JobWorker : IDisposable
             {
                 producer.InitTransactions(KafkaTimeout);
             }
+
+            using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, PartitionsOf);
+            _restorer = new ChangelogRestorer(backend, _options.BootstrapServers, _plan.Name);
 
             using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
             {
@@ -289,8 +286,8 @@ public sealed class JobWorker : IDisposable
             exit = Loop();
             if (exit == WorkerExit.Stopped && !_crashing)
             {
+                // Revocation (in Close) commits the open interval and checkpoints the state.
                 consumer.Close();
-                backend.Checkpoint();
             }
         }
         catch (KafkaException e) when (IsFenced(e.Error))
@@ -403,11 +400,11 @@ public sealed class JobWorker : IDisposable
         foreach (var task in _tasks.Values)
         {
             task.OnProcessingTime();
-            Drain(task);
+            _writer!.Write(task);
             task.SaveWatermarks();
         }
 
-        WriteChangelogs();
+        _writer!.WriteChangelogs(_logging!, _stores);
         Commit();
     }
 
@@ -453,7 +450,7 @@ public sealed class JobWorker : IDisposable
                 }
 
                 Feed(task, tp.Topic, batch);
-                Drain(task);
+                _writer!.Write(task);
             }
 
             if (fed)
@@ -476,120 +473,13 @@ public sealed class JobWorker : IDisposable
         }
     }
 
-    /// <summary>Writes a task's outputs: sink and repartition records, dead letters, its watermark, and the changelog of its state writes.</summary>
-    private void Drain(StageTask task)
-    {
-        var outputs = task.Outputs;
-        foreach (var record in outputs.Records)
-        {
-            var partition = record.Key is null ? 0 : Murmur2Partitioner.Partition(record.Key, _partitions[record.Topic]);
-            var message = new Message<byte[]?, byte[]?>
-            {
-                Key = record.Key,
-                Value = record.Value,
-                Timestamp = new Timestamp(Math.Max(0, record.Timestamp), TimestampType.CreateTime),
-            };
-            if (record.Kind != RowKind.Insert)
-            {
-                message.Headers = [new Header(KindHeader, [(byte)record.Kind])];
-            }
-
-            Produce(new TopicPartition(record.Topic, partition), message, null);
-            if (!record.IsRepartition)
-            {
-                _recordsOut++;
-            }
-        }
-
-        foreach (var side in outputs.SideOutputs)
-        {
-            if (!_partitions.TryGetValue(side.Tag, out var partitions))
-            {
-                partitions = CreateSideOutputTopic(side.Tag, _stagePartitions[task.Stage.Id]);
-            }
-
-            Produce(new TopicPartition(side.Tag, side.KeyBytes is null ? 0 : Murmur2Partitioner.Partition(side.KeyBytes, partitions)),
-                new Message<byte[]?, byte[]?>
-                {
-                    Key = side.KeyBytes,
-                    Value = side.ValueBytes,
-                    Timestamp = new Timestamp(Math.Max(0, side.Timestamp), TimestampType.CreateTime),
-                }, null);
-            _sideOutputRecords++;
-        }
-
-        foreach (var dead in outputs.DeadLetters)
-        {
-            Produce(new TopicPartition(_plan.DeadLetterTopic, 0), new Message<byte[]?, byte[]?>
-            {
-                Key = dead.Key,
-                Value = dead.Value,
-                Timestamp = new Timestamp(Math.Max(0, dead.Timestamp), TimestampType.CreateTime),
-                Headers =
-                [
-                    new Header("eddy.error", System.Text.Encoding.UTF8.GetBytes(dead.Error)),
-                    new Header("eddy.source", System.Text.Encoding.UTF8.GetBytes($"{dead.Topic}/{dead.Partition}/{dead.Offset}")),
-                ],
-            }, null);
-            _deadLetters++;
-        }
-
-        if (outputs.Watermark is { } watermark)
-        {
-            var bytes = watermark.ToBytes();
-            foreach (var topic in task.Stage.RepartitionTopics)
-            {
-                for (var p = 0; p < _partitions[topic]; p++)
-                {
-                    Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]?>
-                    {
-                        Value = bytes,
-                        Headers = [new Header(WatermarkControl.Header, bytes)],
-                    }, null);
-                }
-            }
-        }
-
-        outputs.Clear();
-    }
-
-    /// <summary>The state writes since the last commit (the last per key) go to their changelogs, in the commit's transaction.</summary>
-    private void WriteChangelogs()
-    {
-        foreach (var change in _logging!.Drain())
-        {
-            Produce(new TopicPartition(_stores[change.Store].ChangelogTopic, change.Partition),
-                new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value }, (change.Store, change.Partition));
-        }
-    }
-
-    private void Produce(TopicPartition target, Message<byte[]?, byte[]?> message, (string Store, int Partition)? changelog)
-    {
-        if (_eos && !_inTransaction)
-        {
-            _producer!.BeginTransaction();
-            _inTransaction = true;
-        }
-
-        _producer!.Produce(target, message, report =>
-        {
-            lock (_deliveryLock)
-            {
-                if (report.Error.IsError)
-                {
-                    _deliveryError ??= report.Error;
-                }
-                else if (changelog is { } store)
-                {
-                    _changelogOffsets[store] = Math.Max(_changelogOffsets.GetValueOrDefault(store, -1), report.Offset.Value);
-                }
-            }
-        });
-    }
+    /// <summary>Partitions of a topic the job writes; a side output first seen while running gets its topic now.</summary>
+    private int PartitionsOf(string topic) =>
+        _partitions.TryGetValue(topic, out var partitions) ? partitions : CreateSideOutputTopic(topic, _stagePartitions.Max());
 
     private void Commit()
     {
-        if (_positions.Count == 0 && !_inTransaction)
+        if (_positions.Count == 0 && !_writer!.InTransaction)
         {
             PublishStatus();
             MaybeCheckpoint();
@@ -601,10 +491,9 @@ public sealed class JobWorker : IDisposable
         var offsets = _positions.Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
         if (_eos)
         {
-            if (!_inTransaction)
+            if (!_writer!.InTransaction)
             {
                 _producer!.BeginTransaction();
-                _inTransaction = true;
             }
 
             if (offsets.Count > 0)
@@ -613,13 +502,12 @@ public sealed class JobWorker : IDisposable
             }
 
             Retrying(() => _producer!.CommitTransaction(KafkaTimeout));
-            _inTransaction = false;
-            ThrowOnDeliveryError();
+            _writer!.TransactionEnded();
         }
         else
         {
             _producer!.Flush(KafkaTimeout);
-            ThrowOnDeliveryError();
+            _writer!.ThrowOnDeliveryError();
             if (offsets.Count > 0)
             {
                 _consumer!.Commit(offsets);
@@ -627,15 +515,6 @@ public sealed class JobWorker : IDisposable
         }
 
         _positions.Clear();
-        lock (_deliveryLock)
-        {
-            foreach (var ((store, partition), offset) in _changelogOffsets)
-            {
-                _backend!.SetChangelogOffset(store, partition, offset + 1);
-            }
-
-            _changelogOffsets.Clear();
-        }
 
         Interlocked.Increment(ref _commits);
         _failuresInARow = 0;
@@ -668,9 +547,9 @@ public sealed class JobWorker : IDisposable
         _status = new WorkerStatus
         {
             RecordsIn = _recordsIn,
-            RecordsOut = _recordsOut,
-            SideOutputRecords = _sideOutputRecords,
-            DeadLetters = _deadLetters,
+            RecordsOut = _writer!.RecordsOut,
+            SideOutputRecords = _writer.SideOutputRecords,
+            DeadLetters = _writer.DeadLetters,
             Commits = Commits,
             Aborts = _aborts,
             LastCommitLatency = _lastCommitLatency,
@@ -684,25 +563,41 @@ public sealed class JobWorker : IDisposable
         _maxCommitLatency = TimeSpan.Zero;
     }
 
-    private void ThrowOnDeliveryError()
-    {
-        lock (_deliveryLock)
-        {
-            if (_deliveryError is { } error)
-            {
-                _deliveryError = null;
-                throw new KafkaException(error);
-            }
-        }
-    }
-
     private void MaybeCheckpoint()
     {
         if (Environment.TickCount64 - _lastCheckpoint >= (long)_options.CheckpointInterval.TotalMilliseconds)
         {
-            _backend!.Checkpoint();
-            _lastCheckpoint = Environment.TickCount64;
+            CheckpointState(_tasks.Keys);
         }
+    }
+
+    /// <summary>
+    /// Right after a commit (nothing written since): records, for each store partition of the given tasks, the
+    /// changelog's last stable offset as the position the local state reflects, then flushes RocksDB and writes the
+    /// checkpoint. The tasks' partitions have one writer, this worker, whose writes are all committed now; an offset
+    /// below that (another producer's transaction still open there) only makes a later restore replay records the
+    /// state already has, which leaves it the same.
+    /// </summary>
+    private void CheckpointState(IEnumerable<(int Stage, int Partition)> tasks)
+    {
+        var partitions = tasks
+            .SelectMany(t => _plan.Stages[t.Stage].Stores.Select(store => (store.Name, Target: new TopicPartition(store.ChangelogTopic, t.Partition))))
+            .ToList();
+        if (partitions.Count > 0)
+        {
+            var result = _admin!.ListOffsetsAsync(
+                    partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p.Target, OffsetSpec = OffsetSpec.Latest() }),
+                    new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted, RequestTimeout = KafkaTimeout })
+                .GetAwaiter().GetResult();
+            var ends = result.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
+            foreach (var (store, target) in partitions)
+            {
+                _backend!.SetChangelogOffset(store, target.Partition.Value, ends[target]);
+            }
+        }
+
+        _backend!.Checkpoint();
+        _lastCheckpoint = Environment.TickCount64;
     }
 
     /// <summary>
@@ -712,17 +607,13 @@ public sealed class JobWorker : IDisposable
     private void AbortAndRewind()
     {
         _aborts++;
-        if (_eos && _inTransaction)
+        if (_eos && _writer!.InTransaction)
         {
             Retrying(() => _producer!.AbortTransaction(KafkaTimeout));
-            _inTransaction = false;
+            _writer.TransactionEnded();
         }
 
-        lock (_deliveryLock)
-        {
-            _deliveryError = null;
-            _changelogOffsets.Clear();
-        }
+        _writer!.ClearDeliveryError();
 
         _pending.Clear();
         _positions.Clear();
@@ -772,17 +663,13 @@ public sealed class JobWorker : IDisposable
         catch (KafkaException e) when (!IsFenced(e.Error))
         {
             // The partitions go to another owner: abort what was not committed and forget the state that holds it.
-            if (_eos && _inTransaction)
+            if (_eos && _writer!.InTransaction)
             {
                 _producer!.AbortTransaction(KafkaTimeout);
-                _inTransaction = false;
+                _writer.TransactionEnded();
             }
 
-            lock (_deliveryLock)
-            {
-                _deliveryError = null;
-                _changelogOffsets.Clear();
-            }
+            _writer!.ClearDeliveryError();
 
             _pending.Clear();
             _positions.Clear();
@@ -797,9 +684,8 @@ public sealed class JobWorker : IDisposable
             }
         }
 
+        CheckpointState(_tasks.Keys);
         CloseTasks(partitions);
-        _backend!.Checkpoint();
-        _lastCheckpoint = Environment.TickCount64;
     }
 
     private void OnLost(IEnumerable<TopicPartition> partitions)
@@ -843,133 +729,11 @@ public sealed class JobWorker : IDisposable
     private void EnsureTasks(IEnumerable<(StagePlan Stage, int Partition)> wanted)
     {
         var missing = wanted.Where(t => !_tasks.ContainsKey((t.Stage.Id, t.Partition))).Distinct().ToList();
-        Restore(missing.SelectMany(t => t.Stage.Stores.Select(store => (Store: store, t.Partition))).ToList());
+        _restorer!.Restore(missing.SelectMany(t => t.Stage.Stores.Select(store => (Store: store, t.Partition))).ToList());
         foreach (var (stage, partition) in missing)
         {
             _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging!, TimeProvider.System,
                 topic => _stagePartitions[stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value], _plan.BadInput);
-        }
-    }
-
-    /// <summary>
-    /// Replays stores' changelog partitions into RocksDB, all through one consumer: each from its checkpointed offset
-    /// when the local state has one, else from the beginning into a wiped partition; up to the end of the committed
-    /// changelog.
-    /// </summary>
-    private void Restore(List<(StoreDeclaration Store, int Partition)> stores)
-    {
-        if (stores.Count == 0)
-        {
-            return;
-        }
-
-        var backend = _backend!;
-        var targets = new Dictionary<TopicPartition, (string Store, int Partition, long? From)>();
-        foreach (var (store, partition) in stores)
-        {
-            var from = backend.CheckpointedOffset(store.Name, partition);
-            if (from is null)
-            {
-                backend.Wipe(store.Name, partition);
-            }
-
-            targets[new TopicPartition(store.ChangelogTopic, partition)] = (store.Name, partition, from);
-        }
-
-        ConsumerConfig Config(IsolationLevel isolation) => new()
-        {
-            BootstrapServers = _options.BootstrapServers,
-            GroupId = $"{_plan.Name}-restore",
-            EnableAutoCommit = false,
-            IsolationLevel = isolation,
-            EnablePartitionEof = true,
-            // Restores end on an empty fetch at the log end: do not let the broker hold it for long.
-            FetchWaitMaxMs = 20,
-        };
-
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadCommitted)).Build();
-        using var logEnd = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadUncommitted)).Build();
-
-        // A previous owner's last transaction may be decided while its markers are still being written, or still be
-        // open if that owner died (it is aborted when the owner comes back or its timeout expires): the restore
-        // waits until the last stable offset has caught up with the log end, then reads all of it.
-        var deadline = DateTime.UtcNow + RestoreTimeout;
-        var ends = new Dictionary<TopicPartition, long>();
-        foreach (var tp in targets.Keys)
-        {
-            while (true)
-            {
-                var high = logEnd.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
-                var stable = consumer.QueryWatermarkOffsets(tp, KafkaTimeout).High.Value;
-                if (stable >= high)
-                {
-                    ends[tp] = stable;
-                    break;
-                }
-
-                if (DateTime.UtcNow >= deadline)
-                {
-                    throw new TimeoutException($"Changelog {tp} has a transaction open past {stable} (log end {high}): its state cannot be restored yet.");
-                }
-
-                Thread.Sleep(50);
-            }
-        }
-
-        var reading = targets.Where(t => ends[t.Key] > (t.Value.From ?? 0)).ToDictionary(t => t.Key, t => t.Value);
-        if (reading.Count == 0)
-        {
-            return;
-        }
-
-        consumer.Assign(reading.Select(t => new TopicPartitionOffset(t.Key, t.Value.From is { } offset ? new Offset(offset) : Offset.Beginning)));
-        var batches = reading.Keys.ToDictionary(tp => tp, _ => new List<(byte[] Key, byte[]? Value)>());
-        var next = reading.ToDictionary(t => t.Key, t => t.Value.From ?? 0);
-        void Apply(TopicPartition tp)
-        {
-            var (store, partition, _) = reading[tp];
-            backend.ApplyChangelog(store, partition, batches[tp], next[tp]);
-            batches[tp].Clear();
-        }
-
-        var remaining = new HashSet<TopicPartition>(reading.Keys);
-        while (remaining.Count > 0)
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"Restoring {string.Join(", ", remaining)} did not reach the changelog end in time.");
-            }
-
-            var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (record is null)
-            {
-                continue;
-            }
-
-            var tp = record.TopicPartition;
-            if (record.IsPartitionEOF)
-            {
-                // Control records (markers) advance the position without being returned: the end is where EOF is.
-                if (record.Offset.Value >= ends[tp] && remaining.Remove(tp))
-                {
-                    next[tp] = Math.Max(next[tp], record.Offset.Value);
-                    Apply(tp);
-                }
-
-                continue;
-            }
-
-            if (record.Message.Key is { } key)
-            {
-                batches[tp].Add((key, record.Message.Value));
-            }
-
-            next[tp] = record.Offset.Value + 1;
-            Interlocked.Increment(ref _restored);
-            if (batches[tp].Count >= 10_000)
-            {
-                Apply(tp);
-            }
         }
     }
 

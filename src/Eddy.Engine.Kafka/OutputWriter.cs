@@ -1,0 +1,183 @@
+using System.Text;
+using Confluent.Kafka;
+using Eddy.Engine.Plan;
+using Eddy.Engine.Records;
+using Eddy.Engine.Runtime;
+
+namespace Eddy.Engine.Kafka;
+
+/// <summary>
+/// Writes what a worker thread's tasks produce through its producer: sink and repartition records, side outputs, dead
+/// letters, watermark control records and changelog records, inside the open transaction (begun on the first write
+/// of a commit interval) when exactly-once is on.
+/// </summary>
+/// <remarks>
+/// The hot path allocates no delivery callback per record: in a transaction a failed delivery fails the commit, and
+/// at least once a single handler (one delegate for all records) collects the first error for the flush to throw.
+/// One <see cref="Message{TKey, TValue}"/> is reused, as Produce copies the bytes into librdkafka before it returns.
+/// </remarks>
+internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool exactlyOnce, string deadLetterTopic,
+    Func<string, int> partitionsOf)
+{
+    /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
+    public const string KindHeader = "eddy.kind";
+
+    private static readonly Headers[] KindHeaders = Enum.GetValues<RowKind>()
+        .Select(kind => new Headers { new Header(KindHeader, [(byte)kind]) })
+        .ToArray();
+
+    private readonly Message<byte[]?, byte[]?> _message = new();
+    private readonly Dictionary<string, TopicPartition[]> _targets = new(StringComparer.Ordinal);
+    private readonly object _errorLock = new();
+    private Action<DeliveryReport<byte[]?, byte[]?>>? _onDelivery;
+    private Error? _deliveryError;
+
+    /// <summary>A transaction is open (exactly once): something was written since the last commit or abort.</summary>
+    public bool InTransaction { get; private set; }
+
+    public long RecordsOut { get; private set; }
+
+    public long SideOutputRecords { get; private set; }
+
+    public long DeadLetters { get; private set; }
+
+    /// <summary>Writes a task's outputs and clears them.</summary>
+    public void Write(StageTask task)
+    {
+        var outputs = task.Outputs;
+        foreach (var record in outputs.Records)
+        {
+            Send(record.Topic, record.Key, record.Value, record.Timestamp, record.Kind == RowKind.Insert ? null : KindHeaders[(int)record.Kind]);
+            if (!record.IsRepartition)
+            {
+                RecordsOut++;
+            }
+        }
+
+        foreach (var side in outputs.SideOutputs)
+        {
+            Send(side.Tag, side.KeyBytes, side.ValueBytes, side.Timestamp, null);
+            SideOutputRecords++;
+        }
+
+        foreach (var dead in outputs.DeadLetters)
+        {
+            SendTo(Target(deadLetterTopic, 0), dead.Key, dead.Value, dead.Timestamp,
+            [
+                new Header("eddy.error", Encoding.UTF8.GetBytes(dead.Error)),
+                new Header("eddy.source", Encoding.UTF8.GetBytes($"{dead.Topic}/{dead.Partition}/{dead.Offset}")),
+            ]);
+            DeadLetters++;
+        }
+
+        if (outputs.Watermark is { } watermark)
+        {
+            // After the records it covers, on every partition: each downstream task must hear from every upstream one.
+            var bytes = watermark.ToBytes();
+            var headers = new Headers { new Header(WatermarkControl.Header, bytes) };
+            foreach (var topic in task.Stage.RepartitionTopics)
+            {
+                foreach (var target in Targets(topic))
+                {
+                    SendTo(target, null, bytes, null, headers);
+                }
+            }
+        }
+
+        outputs.Clear();
+    }
+
+    /// <summary>The state writes of the interval (the last per key) go to their stores' changelogs.</summary>
+    public void WriteChangelogs(ChangeLoggingBackend logging, IReadOnlyDictionary<string, StoreDeclaration> stores)
+    {
+        foreach (var change in logging.Drain())
+        {
+            SendTo(Target(stores[change.Store].ChangelogTopic, change.Partition), change.Key, change.Value, null, null);
+        }
+    }
+
+    /// <summary>The transaction was committed or aborted: the next write begins a new one.</summary>
+    public void TransactionEnded() => InTransaction = false;
+
+    /// <summary>At least once: the first delivery error since the last call, thrown after a flush.</summary>
+    public void ThrowOnDeliveryError()
+    {
+        lock (_errorLock)
+        {
+            if (_deliveryError is { } error)
+            {
+                _deliveryError = null;
+                throw new KafkaException(error);
+            }
+        }
+    }
+
+    /// <summary>Forgets a delivery error of records that are being written again (after an abort and rewind).</summary>
+    public void ClearDeliveryError()
+    {
+        lock (_errorLock)
+        {
+            _deliveryError = null;
+        }
+    }
+
+    /// <summary>To the topic's partition for the key, as Kafka's default partitioner picks it (murmur2; keyless: 0).</summary>
+    private void Send(string topic, byte[]? key, byte[]? value, long timestamp, Headers? headers)
+    {
+        var targets = Targets(topic);
+        SendTo(targets[key is null ? 0 : Murmur2Partitioner.Partition(key, targets.Length)], key, value, timestamp, headers);
+    }
+
+    /// <param name="timestamp">The record's event time; null for bookkeeping records (changelog, control), stamped now.</param>
+    private void SendTo(TopicPartition target, byte[]? key, byte[]? value, long? timestamp, Headers? headers)
+    {
+        if (exactlyOnce && !InTransaction)
+        {
+            producer.BeginTransaction();
+            InTransaction = true;
+        }
+
+        _message.Key = key;
+        _message.Value = value;
+        _message.Timestamp = timestamp is { } ms ? new Timestamp(Math.Max(0, ms), TimestampType.CreateTime) : Timestamp.Default;
+        _message.Headers = headers;
+        while (true)
+        {
+            try
+            {
+                producer.Produce(target, _message, exactlyOnce ? null : _onDelivery ??= OnDelivery);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // The producer's queue is full: wait for deliveries to make room rather than fail the interval.
+                producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
+    }
+
+    private void OnDelivery(DeliveryReport<byte[]?, byte[]?> report)
+    {
+        if (report.Error.IsError)
+        {
+            lock (_errorLock)
+            {
+                _deliveryError ??= report.Error;
+            }
+        }
+    }
+
+    private TopicPartition Target(string topic, int partition) => Targets(topic)[partition];
+
+    /// <summary>One TopicPartition per partition of a topic, made once: not one per record.</summary>
+    private TopicPartition[] Targets(string topic)
+    {
+        if (!_targets.TryGetValue(topic, out var targets))
+        {
+            targets = Enumerable.Range(0, partitionsOf(topic)).Select(p => new TopicPartition(topic, p)).ToArray();
+            _targets[topic] = targets;
+        }
+
+        return targets;
+    }
+}
