@@ -1,6 +1,7 @@
 using Confluent.SchemaRegistry;
 using Eddy.Avro;
 using Eddy.Avro.Serdes;
+using Eddy.Engine.Avro.Mapping;
 
 namespace Eddy.Engine.Avro;
 
@@ -50,6 +51,24 @@ public static class AvroSerdes
     public static ISerde<GenericRecord> Generic(ISchemaRegistryClient registry, string topic, RecordSchema? schema = null, bool isKey = false,
         AvroSerdeConfig? config = null, RecordSchema? readerSchema = null, TimeSpan? registryTimeout = null) =>
         new GenericRecordSerde(Create(registry, topic, schema, isKey, config, readerSchema, registryTimeout), Subject(topic, isKey));
+
+    /// <summary>
+    /// Avro records as objects of a C# class, record or struct (as Confluent's <c>SpecificAvroSerde</c>, without
+    /// generated code): fields match properties by name, ignoring case and underscores; <c>["null", T]</c> unions are
+    /// nullable members, arrays lists or arrays, maps string-keyed dictionaries, enums C# enums with the same
+    /// members, fixed byte arrays, <c>object</c> members take the generic value as it is. Objects are read through
+    /// the constructor (positional records) and settable properties. Data is always read into
+    /// <paramref name="schema"/> (writer schemas resolved to it), and written with it (or with the subject's latest
+    /// version under <see cref="AvroSerdeConfig.UseLatestVersion"/>), fields without a property taking their defaults.
+    /// A type that does not fit the schema is an <see cref="ArgumentException"/> listing every mismatch, here.
+    /// </summary>
+    public static ISerde<T> Specific<T>(ISchemaRegistryClient registry, string topic, RecordSchema schema, bool isKey = false,
+        AvroSerdeConfig? config = null, TimeSpan? registryTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var mapper = MapperBuilder.Build(typeof(T), schema);
+        return new SpecificSerde<T>(Create(registry, topic, schema, isKey, config, schema, registryTimeout), mapper);
+    }
 
     /// <summary>
     /// Avro values of any schema (records, but also strings, longs, unions, ... as Eddy.Avro's generic data model
