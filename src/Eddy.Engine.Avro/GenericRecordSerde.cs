@@ -13,7 +13,7 @@ internal sealed class GenericRecordSerde(AvroSerde inner, string subject) : ISer
     public GenericRecord Deserialize(ReadOnlySpan<byte> data) => inner.Deserialize(data) switch
     {
         GenericRecord record => record,
-        null => throw new AvroDataException($"Expected an Avro record in subject {subject}'s topic, found null"),
-        var other => throw new AvroDataException($"Expected an Avro record in subject {subject}'s topic, found a {other.GetType().Name}"),
+        null => throw new AvroDataException($"Expected an Avro record (subject {subject}), but the value is null"),
+        var other => throw new AvroDataException($"Expected an Avro record (subject {subject}), but the value is a {other.GetType().Name}"),
     };
 }
