@@ -312,7 +312,7 @@ public sealed class JobWorker : IDisposable
     private const int MaxFailuresInARow = 20;
 
     private int _failuresInARow;
-    private Error? _lastError;
+    private string? _lastError;
 
     /// <summary>
     /// A call librdkafka allows to be repeated after a retriable error (commit, send offsets): repeated for up to a
@@ -384,9 +384,12 @@ public sealed class JobWorker : IDisposable
             {
                 // Abortable (the transaction must go) or transient (the broker restarting, a timeout): what was not
                 // committed is thrown away and read again. A worker that keeps failing stops as Failed.
-                _lastError = e.Error;
-                Thread.Sleep(Math.Min(100 << Math.Min(_failuresInARow, 6), 5_000));
-                AbortAndRewind();
+                RecoverFrom(e.Error.ToString());
+            }
+            catch (TransientSerdeException e) when (++_failuresInARow <= MaxFailuresInARow)
+            {
+                // A serde's dependency (the schema registry) is unavailable: the records are not bad, read them again later.
+                RecoverFrom(e.Message);
             }
         }
 
@@ -555,12 +558,19 @@ public sealed class JobWorker : IDisposable
             LastCommitLatency = _lastCommitLatency,
             MaxCommitLatency = _maxCommitLatency,
             RestoredRecords = RestoredRecords,
-            LastError = _lastError?.ToString(),
+            LastError = _lastError,
             Lag = lag,
             Watermark = watermarks.Count > 0 ? watermarks.Min() : null,
             Tasks = tasks,
         };
         _maxCommitLatency = TimeSpan.Zero;
+    }
+
+    private void RecoverFrom(string error)
+    {
+        _lastError = error;
+        Thread.Sleep(Math.Min(100 << Math.Min(_failuresInARow, 6), 5_000));
+        AbortAndRewind();
     }
 
     private void MaybeCheckpoint()

@@ -40,4 +40,23 @@ public class BadInputTests
         var error = Assert.Throws<BadInputException>(() => raw.Pipe("s1", Encoding.UTF8.GetBytes("{"), 7));
         Assert.Equal(("readings", 0, 0L), (error.Topic, error.Partition, error.Offset));
     }
+
+    /// <summary>A serde whose dependency is down: every read fails transiently.</summary>
+    private sealed class UnavailableSerde : ISerde<string>
+    {
+        public byte[] Serialize(string value) => Encoding.UTF8.GetBytes(value);
+
+        public string Deserialize(ReadOnlySpan<byte> data) => throw new TransientSerdeException("registry down");
+    }
+
+    [Fact]
+    public void A_transient_serde_failure_is_not_bad_input_it_propagates_instead_of_dead_lettering()
+    {
+        var job = new JobBuilder("t");
+        job.Source("in", Serdes.String, new UnavailableSerde()).To("out");
+        using var driver = new JobTestDriver(job.Build());
+        var raw = driver.Input<string, byte[]>("in", Serdes.String, Serdes.Bytes);
+        Assert.Throws<TransientSerdeException>(() => raw.Pipe("k", [1, 2], 1));
+        Assert.Empty(driver.DeadLetters);
+    }
 }

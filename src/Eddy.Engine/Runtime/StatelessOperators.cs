@@ -17,7 +17,7 @@ internal sealed class SourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde
             value = record.Value is null ? default! : valueSerde.Deserialize(record.Value);
             timestamp = timestampOf?.Invoke(key, value, record.Timestamp) ?? record.Timestamp;
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not TransientSerdeException)
         {
             timestamp = 0;
             error = e;
