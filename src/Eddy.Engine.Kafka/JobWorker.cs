@@ -1,128 +1,87 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Eddy.Engine.Plan;
-using Eddy.Engine.Records;
 using Eddy.Engine.RocksDb;
-using Eddy.Engine.Runtime;
 
 namespace Eddy.Engine.Kafka;
 
 /// <summary>
-/// Runs a <see cref="JobPlan"/> against a Kafka cluster. Workers of a job share one consumer group (the job's name):
-/// the worker thread's consumer subscribes to every stage's input topics (sources and repartition topics) with the
-/// range assignor, so the partitions a worker gets are co-partitioned; each assigned partition becomes a task
-/// (stage, partition) whose state is first restored from its changelog topics. Every commit interval the thread
-/// writes the tasks' outputs, watermark control records, changelog records and the consumed offsets in one
-/// transaction (EOS v2), or, at least once, flushes the outputs and then commits the offsets.
+/// Runs a <see cref="JobPlan"/> against a Kafka cluster: one worker process's share of the job. The worker's
+/// <see cref="JobWorkerOptions.Threads"/> stream threads each join the job's consumer group (the job's name) with their
+/// own consumer and transactional producer, so partitions, and the tasks and state that go with them, spread over the
+/// threads of every worker of the job; the worker's state lives in one RocksDB database in its state directory.
 /// </summary>
 public sealed class JobWorker : IDisposable
 {
     /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
     public const string KindHeader = OutputWriter.KindHeader;
 
-    private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
-
-    /// <summary>Kafka Streams' EOS choice: a dead worker's open transaction blocks its partitions' successors this long at most.</summary>
-    private const int TransactionTimeoutMs = 10_000;
-
-    private readonly JobPlan _plan;
+    private readonly JobTopology _topology;
     private readonly JobWorkerOptions _options;
-    private readonly bool _eos;
-    private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
-    private readonly int[] _stagePartitions;
-    private readonly Dictionary<string, List<StagePlan>> _readers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, StoreDeclaration> _stores = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _sourceTopics = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int Stage, int Partition), StageTask> _tasks = [];
-    private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = [];
-    private readonly Dictionary<TopicPartition, long> _positions = [];
-    private readonly CancellationTokenSource _stop = new();
+    private readonly List<StreamThread> _threads = [];
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Thread? _thread;
     private RocksDbStateBackend? _backend;
-    private ChangeLoggingBackend? _logging;
-    private IProducer<byte[]?, byte[]?>? _producer;
-    private IConsumer<byte[]?, byte[]?>? _consumer;
-    private IAdminClient? _admin;
-    private OutputWriter? _writer;
-    private ChangelogRestorer? _restorer;
-    private bool _fenced;
-    private volatile bool _crashing;
     private bool _disposed;
-    private long _lastCheckpoint;
 
     public JobWorker(JobPlan plan, JobWorkerOptions options)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
-        _plan = plan;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         _options = options;
-        _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
-        _stagePartitions = new int[plan.Stages.Count];
-        foreach (var stage in plan.Stages)
-        {
-            foreach (var input in stage.Inputs)
-            {
-                if (!_readers.TryGetValue(input.Topic, out var list))
-                {
-                    _readers[input.Topic] = list = [];
-                }
-
-                list.Add(stage);
-                if (!input.IsRepartition)
-                {
-                    _sourceTopics.Add(input.Topic);
-                }
-            }
-        }
-
-        foreach (var store in plan.Stores)
-        {
-            _stores[store.Name] = store;
-        }
+        _topology = new JobTopology(plan, options);
     }
 
-    /// <summary>Completes when the worker thread has stopped, with the reason.</summary>
+    /// <summary>
+    /// Completes when the worker has stopped, with the reason: every thread stopped (disposed), or the first thread
+    /// that ended otherwise (fenced, failed), after which the worker stops its other threads cleanly.
+    /// </summary>
     public Task<WorkerExit> Completion => _completion.Task;
 
     /// <summary>The error a failed worker stopped on.</summary>
     public Exception? Error { get; private set; }
 
-    /// <summary>Transactions (or offset commits, at least once) that succeeded.</summary>
-    public long Commits => Interlocked.Read(ref _commits);
-
-    private long _commits;
+    /// <summary>Transactions (or offset commits, at least once) that succeeded, over all threads.</summary>
+    public long Commits => _threads.Sum(t => t.Commits);
 
     /// <summary>Changelog records replayed into the state while restoring tasks.</summary>
-    public long RestoredRecords => _restorer?.RestoredRecords ?? 0;
+    public long RestoredRecords => _threads.Sum(t => t.RestoredRecords);
 
     /// <summary>The tasks the worker runs now (for diagnostics).</summary>
     internal string Tasks => string.Join(",", Status.Tasks.Select(t => $"{t.Stage}/{t.Partition}@{t.Watermark}"));
 
-    /// <summary>The worker's numbers as of its latest commit interval.</summary>
-    public WorkerStatus Status => _status;
+    /// <summary>The transactional ids of the worker's threads' producers: <c>{job}-{worker id}-{thread}</c>.</summary>
+    public IReadOnlyList<string> TransactionalIds => _threads.Select(t => t.TransactionalId).ToList();
 
-    private volatile WorkerStatus _status = WorkerStatus.Starting;
-    private long _recordsIn;
-    private long _aborts;
-    private TimeSpan _lastCommitLatency;
-    private TimeSpan _maxCommitLatency;
+    /// <summary>The worker's numbers as of its threads' latest commit intervals.</summary>
+    public WorkerStatus Status => WorkerStatus.Combine(_threads.Select(t => t.Status).ToList());
 
-    /// <summary>The transactional id of the worker thread's producer.</summary>
-    public string TransactionalId => $"{_plan.Name}-{_options.WorkerId}-0";
-
-    /// <summary>Creates the internal topics that are missing, then starts the worker thread.</summary>
+    /// <summary>Creates the internal topics that are missing, opens the state, then starts the threads.</summary>
     public async Task StartAsync()
     {
-        await CreateTopicsAsync().ConfigureAwait(false);
-        _thread = new Thread(Run) { Name = $"eddy-{TransactionalId}", IsBackground = true };
-        _thread.Start();
+        await _topology.CreateTopicsAsync().ConfigureAwait(false);
+        _backend = new RocksDbStateBackend(_options.StateDirectory);
+        for (var i = 0; i < _options.Threads; i++)
+        {
+            _threads.Add(new StreamThread(_topology, _options, _backend, i));
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread.Start();
+        }
+
+        _ = WatchAsync();
     }
 
-    /// <summary>Stops the worker: the open transaction is committed, the state checkpointed, the group left.</summary>
-    public void Dispose()
+    /// <summary>Stops the worker: each thread commits its open interval, checkpoints its state and leaves the group.</summary>
+    public void Dispose() => Stop(crash: false);
+
+    /// <summary>
+    /// For tests: stops the worker as a crash would, between two records: the open transactions are left open (the
+    /// next producers with the same transactional ids abort them), nothing is committed, checkpointed or revoked.
+    /// </summary>
+    internal void Crash() => Stop(crash: true);
+
+    private void Stop(bool crash)
     {
         if (_disposed)
         {
@@ -130,624 +89,40 @@ public sealed class JobWorker : IDisposable
         }
 
         _disposed = true;
-        _stop.Cancel();
-        _thread?.Join();
-        _stop.Dispose();
+        // In parallel: each thread's clean stop waits on its group's rebalance.
+        Parallel.ForEach(_threads, thread =>
+        {
+            if (crash)
+            {
+                thread.Crash();
+            }
+            else
+            {
+                thread.Stop();
+            }
+
+            thread.Dispose();
+        });
+        _backend?.Dispose();
+        _completion.TrySetResult(WorkerExit.Stopped);
     }
 
-    /// <summary>
-    /// For tests: stops the worker as a crash would, between two records: the open transaction is left open (the
-    /// next producer with the same transactional id aborts it), nothing is committed, checkpointed or revoked.
-    /// </summary>
-    internal void Crash()
+    /// <summary>The first thread that ends other than stopped ends the worker, which stops the others cleanly.</summary>
+    private async Task WatchAsync()
     {
-        _crashing = true;
-        Dispose();
-    }
-
-    private async Task CreateTopicsAsync()
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
-        var metadata = admin.GetMetadata(KafkaTimeout);
-        foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
+        var pending = _threads.Select(t => t.Completion).ToList();
+        while (pending.Count > 0)
         {
-            _partitions[topic.Topic] = topic.Partitions.Count;
-        }
-
-        var create = new List<TopicSpecification>();
-        void Need(string topic, int partitions, Dictionary<string, string>? configs = null)
-        {
-            if (_partitions.TryAdd(topic, partitions))
+            var done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            var exit = await done.ConfigureAwait(false);
+            if (exit != WorkerExit.Stopped)
             {
-                create.Add(new TopicSpecification
-                {
-                    Name = topic,
-                    NumPartitions = partitions,
-                    ReplicationFactor = _options.ReplicationFactor,
-                    Configs = configs,
-                });
-            }
-        }
-
-        foreach (var stage in _plan.Stages)
-        {
-            var first = stage.Inputs[0];
-            _stagePartitions[stage.Id] = first.UpstreamStage is { } upstream ? _stagePartitions[upstream]
-                : _partitions.TryGetValue(first.Topic, out var n) ? n
-                : throw new InvalidOperationException($"Job '{_plan.Name}' reads topic '{first.Topic}', which does not exist.");
-            foreach (var topic in stage.RepartitionTopics)
-            {
-                Need(topic, _stagePartitions[stage.Id]);
-            }
-
-            foreach (var store in stage.Stores)
-            {
-                Need(store.ChangelogTopic, _stagePartitions[stage.Id], new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
-            }
-
-            foreach (var sink in stage.Operators.Where(o => o.Kind == OperatorKind.Sink))
-            {
-                Need(sink.Topic!, _stagePartitions[stage.Id]);
-            }
-
-            foreach (var side in stage.Operators.SelectMany(o => o.SideOutputs))
-            {
-                Need(side, _stagePartitions[stage.Id]);
-            }
-        }
-
-        Need(_plan.DeadLetterTopic, 1);
-        if (create.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await admin.CreateTopicsAsync(create).ConfigureAwait(false);
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            // Another worker of the job created them first.
-        }
-    }
-
-    /// <summary>
-    /// A side output first seen while running (a process function's tag): its topic is created (or found) now, once;
-    /// rare enough to block the worker thread for the round trip.
-    /// </summary>
-    private int CreateSideOutputTopic(string topic, int partitions)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
-        try
-        {
-            admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = _options.ReplicationFactor }])
-                .GetAwaiter().GetResult();
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            partitions = admin.GetMetadata(topic, KafkaTimeout).Topics[0].Partitions.Count;
-        }
-
-        _partitions[topic] = partitions;
-        return partitions;
-    }
-
-    private void Run()
-    {
-        var exit = WorkerExit.Stopped;
-        try
-        {
-            using var backend = _backend = new RocksDbStateBackend(_options.StateDirectory);
-            _logging = new ChangeLoggingBackend(backend);
-            var producerConfig = new ProducerConfig
-            {
-                BootstrapServers = _options.BootstrapServers,
-                EnableIdempotence = true,
-                LingerMs = 5,
-                // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
-                QueueBufferingMaxMessages = 1_000_000,
-            };
-            if (_eos)
-            {
-                producerConfig.TransactionalId = TransactionalId;
-                producerConfig.TransactionTimeoutMs = TransactionTimeoutMs;
-                // A failed delivery fails the commit: records are produced without a handler, and the reports carry
-                // nothing to marshal.
-                producerConfig.DeliveryReportFields = "none";
-            }
-
-            using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
-            if (_eos)
-            {
-                producer.InitTransactions(KafkaTimeout);
-            }
-
-            using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
-            _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, PartitionsOf);
-            _restorer = new ChangelogRestorer(backend, _options.BootstrapServers, _plan.Name);
-
-            using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-            {
-                BootstrapServers = _options.BootstrapServers,
-                GroupId = _plan.Name,
-                EnableAutoCommit = false,
-                IsolationLevel = IsolationLevel.ReadCommitted,
-                AutoOffsetReset = AutoOffsetReset.Earliest,
-                PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-                SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
-            })
-                .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
-                .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
-                .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))
-                .Build();
-            consumer.Subscribe(_readers.Keys);
-            _lastCheckpoint = Environment.TickCount64;
-            exit = Loop();
-            if (exit == WorkerExit.Stopped && !_crashing)
-            {
-                // Revocation (in Close) commits the open interval and checkpoints the state.
-                consumer.Close();
-            }
-        }
-        catch (KafkaException e) when (IsFenced(e.Error))
-        {
-            exit = WorkerExit.Fenced;
-        }
-#pragma warning disable CA1031 // The worker thread reports any failure through Completion.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Error = e;
-            exit = WorkerExit.Failed;
-        }
-        finally
-        {
-            _tasks.Clear();
-            _completion.TrySetResult(exit);
-        }
-    }
-
-    /// <summary>Consecutive failed commit intervals after which the worker gives up (each backs off longer, up to 5 s).</summary>
-    private const int MaxFailuresInARow = 20;
-
-    private int _failuresInARow;
-    private string? _lastError;
-
-    /// <summary>
-    /// A call librdkafka allows to be repeated after a retriable error (commit, send offsets): repeated for up to a
-    /// minute, as the broker may be restarting.
-    /// </summary>
-    private static void Retrying(Action call)
-    {
-        var deadline = DateTime.UtcNow + (KafkaTimeout * 2);
-        while (true)
-        {
-            try
-            {
-                call();
+                Error = _threads.First(t => t.Completion == done).Error;
+                _completion.TrySetResult(exit);
+                _ = Task.Run(Dispose);
                 return;
             }
-            catch (KafkaRetriableException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(100);
-            }
         }
     }
-
-    private WorkerExit Loop()
-    {
-        var interval = (long)_options.CommitInterval.TotalMilliseconds;
-        while (!_stop.IsCancellationRequested)
-        {
-            var deadline = Environment.TickCount64 + interval;
-            try
-            {
-                while (_pending.Count < _options.MaxRecordsPerCommit && !_stop.IsCancellationRequested)
-                {
-                    var remaining = deadline - Environment.TickCount64;
-                    if (remaining <= 0)
-                    {
-                        break;
-                    }
-
-                    var record = _consumer!.Consume(TimeSpan.FromMilliseconds(remaining));
-                    if (_fenced)
-                    {
-                        return WorkerExit.Fenced;
-                    }
-
-                    if (_crashing)
-                    {
-                        return WorkerExit.Stopped;
-                    }
-
-                    if (record is not null && !record.IsPartitionEOF)
-                    {
-                        _pending.Add(record);
-                    }
-                }
-
-                if (_crashing)
-                {
-                    return WorkerExit.Stopped;
-                }
-
-                ProcessAndCommit();
-            }
-            catch (KafkaException e) when (IsFenced(e.Error) || _fenced)
-            {
-                _fenced = true;
-                return WorkerExit.Fenced;
-            }
-            catch (KafkaException e) when (!e.Error.IsFatal && ++_failuresInARow <= MaxFailuresInARow)
-            {
-                // Abortable (the transaction must go) or transient (the broker restarting, a timeout): what was not
-                // committed is thrown away and read again. A worker that keeps failing stops as Failed.
-                RecoverFrom(e.Error.ToString());
-            }
-            catch (TransientSerdeException e) when (++_failuresInARow <= MaxFailuresInARow)
-            {
-                // A serde's dependency (the schema registry) is unavailable: the records are not bad, read them again later.
-                RecoverFrom(e.Message);
-            }
-        }
-
-        return WorkerExit.Stopped;
-    }
-
-    /// <summary>Feeds the pending records to their tasks, writes every output and commits (the transaction, or the offsets).</summary>
-    private void ProcessAndCommit()
-    {
-        ProcessPending();
-        foreach (var task in _tasks.Values)
-        {
-            task.OnProcessingTime();
-            _writer!.Write(task);
-            task.SaveWatermarks();
-        }
-
-        _writer!.WriteChangelogs(_logging!, _stores);
-        Commit();
-    }
-
-    private void ProcessPending()
-    {
-        var byPartition = new Dictionary<TopicPartition, List<ConsumeResult<byte[]?, byte[]?>>>();
-        foreach (var record in _pending)
-        {
-            if (!byPartition.TryGetValue(record.TopicPartition, out var list))
-            {
-                byPartition[record.TopicPartition] = list = [];
-            }
-
-            list.Add(record);
-        }
-
-        _pending.Clear();
-        var batch = new List<InputRecord>();
-        foreach (var (tp, records) in byPartition)
-        {
-            var fed = false;
-            foreach (var stage in _readers[tp.Topic])
-            {
-                if (!_tasks.TryGetValue((stage.Id, tp.Partition.Value), out var task))
-                {
-                    continue;
-                }
-
-                fed = true;
-                batch.Clear();
-                foreach (var record in records)
-                {
-                    var headers = record.Message.Headers;
-                    if (headers is not null && headers.TryGetLastBytes(WatermarkControl.Header, out var control))
-                    {
-                        Feed(task, tp.Topic, batch);
-                        task.OnWatermarkControl(tp.Topic, WatermarkControl.Parse(control));
-                        continue;
-                    }
-
-                    var kind = headers is not null && headers.TryGetLastBytes(KindHeader, out var k) && k.Length == 1 ? (RowKind)k[0] : RowKind.Insert;
-                    batch.Add(new InputRecord(record.Message.Key, record.Message.Value, record.Message.Timestamp.UnixTimestampMs, record.Offset.Value, kind));
-                }
-
-                Feed(task, tp.Topic, batch);
-                _writer!.Write(task);
-            }
-
-            if (fed)
-            {
-                _positions[tp] = records[^1].Offset.Value + 1;
-                if (_sourceTopics.Contains(tp.Topic))
-                {
-                    _recordsIn += records.Count;
-                }
-            }
-        }
-    }
-
-    private static void Feed(StageTask task, string topic, List<InputRecord> batch)
-    {
-        if (batch.Count > 0)
-        {
-            task.ProcessBatch(topic, CollectionsMarshal.AsSpan(batch));
-            batch.Clear();
-        }
-    }
-
-    /// <summary>Partitions of a topic the job writes; a side output first seen while running gets its topic now.</summary>
-    private int PartitionsOf(string topic) =>
-        _partitions.TryGetValue(topic, out var partitions) ? partitions : CreateSideOutputTopic(topic, _stagePartitions.Max());
-
-    private void Commit()
-    {
-        if (_positions.Count == 0 && !_writer!.InTransaction)
-        {
-            PublishStatus();
-            MaybeCheckpoint();
-            return;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-
-        var offsets = _positions.Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
-        if (_eos)
-        {
-            if (!_writer!.InTransaction)
-            {
-                _producer!.BeginTransaction();
-            }
-
-            if (offsets.Count > 0)
-            {
-                Retrying(() => _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, KafkaTimeout));
-            }
-
-            Retrying(() => _producer!.CommitTransaction(KafkaTimeout));
-            _writer!.TransactionEnded();
-        }
-        else
-        {
-            _producer!.Flush(KafkaTimeout);
-            _writer!.ThrowOnDeliveryError();
-            if (offsets.Count > 0)
-            {
-                _consumer!.Commit(offsets);
-            }
-        }
-
-        _positions.Clear();
-
-        Interlocked.Increment(ref _commits);
-        _failuresInARow = 0;
-        _lastCommitLatency = Stopwatch.GetElapsedTime(started);
-        _maxCommitLatency = _lastCommitLatency > _maxCommitLatency ? _lastCommitLatency : _maxCommitLatency;
-        PublishStatus();
-        MaybeCheckpoint();
-    }
-
-    /// <summary>A snapshot of the numbers for readers on other threads (the live view); taken once per commit interval.</summary>
-    private void PublishStatus()
-    {
-        var consumer = _consumer!;
-        var lag = 0L;
-        foreach (var tp in consumer.Assignment)
-        {
-            var high = consumer.GetWatermarkOffsets(tp).High;
-            var position = consumer.Position(tp);
-            if (high != Offset.Unset && position != Offset.Unset && high.Value > position.Value)
-            {
-                lag += high.Value - position.Value;
-            }
-        }
-
-        var tasks = _tasks.Values
-            .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords))
-            .OrderBy(t => t.Stage).ThenBy(t => t.Partition)
-            .ToList();
-        var watermarks = tasks.Where(t => t.Watermark != long.MinValue).Select(t => t.Watermark).ToList();
-        _status = new WorkerStatus
-        {
-            RecordsIn = _recordsIn,
-            RecordsOut = _writer!.RecordsOut,
-            SideOutputRecords = _writer.SideOutputRecords,
-            DeadLetters = _writer.DeadLetters,
-            Commits = Commits,
-            Aborts = _aborts,
-            LastCommitLatency = _lastCommitLatency,
-            MaxCommitLatency = _maxCommitLatency,
-            RestoredRecords = RestoredRecords,
-            LastError = _lastError,
-            Lag = lag,
-            Watermark = watermarks.Count > 0 ? watermarks.Min() : null,
-            Tasks = tasks,
-        };
-        _maxCommitLatency = TimeSpan.Zero;
-    }
-
-    private void RecoverFrom(string error)
-    {
-        _lastError = error;
-        Thread.Sleep(Math.Min(100 << Math.Min(_failuresInARow, 6), 5_000));
-        AbortAndRewind();
-    }
-
-    private void MaybeCheckpoint()
-    {
-        if (Environment.TickCount64 - _lastCheckpoint >= (long)_options.CheckpointInterval.TotalMilliseconds)
-        {
-            CheckpointState(_tasks.Keys);
-        }
-    }
-
-    /// <summary>
-    /// Right after a commit (nothing written since): records, for each store partition of the given tasks, the
-    /// changelog's last stable offset as the position the local state reflects, then flushes RocksDB and writes the
-    /// checkpoint. The tasks' partitions have one writer, this worker, whose writes are all committed now; an offset
-    /// below that (another producer's transaction still open there) only makes a later restore replay records the
-    /// state already has, which leaves it the same.
-    /// </summary>
-    private void CheckpointState(IEnumerable<(int Stage, int Partition)> tasks)
-    {
-        var partitions = tasks
-            .SelectMany(t => _plan.Stages[t.Stage].Stores.Select(store => (store.Name, Target: new TopicPartition(store.ChangelogTopic, t.Partition))))
-            .ToList();
-        if (partitions.Count > 0)
-        {
-            var result = _admin!.ListOffsetsAsync(
-                    partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p.Target, OffsetSpec = OffsetSpec.Latest() }),
-                    new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted, RequestTimeout = KafkaTimeout })
-                .GetAwaiter().GetResult();
-            var ends = result.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
-            foreach (var (store, target) in partitions)
-            {
-                _backend!.SetChangelogOffset(store, target.Partition.Value, ends[target]);
-            }
-        }
-
-        _backend!.Checkpoint();
-        _lastCheckpoint = Environment.TickCount64;
-    }
-
-    /// <summary>
-    /// An abortable error: the transaction is aborted, the tasks' state (which holds its writes) wiped and restored
-    /// from the changelogs, and the consumer sent back to the committed offsets.
-    /// </summary>
-    private void AbortAndRewind()
-    {
-        _aborts++;
-        if (_eos && _writer!.InTransaction)
-        {
-            Retrying(() => _producer!.AbortTransaction(KafkaTimeout));
-            _writer.TransactionEnded();
-        }
-
-        _writer!.ClearDeliveryError();
-
-        _pending.Clear();
-        _positions.Clear();
-        _logging!.Clear();
-        var keys = _tasks.Keys.ToList();
-        foreach (var key in keys)
-        {
-            _tasks.Remove(key);
-            foreach (var store in _plan.Stages[key.Stage].Stores)
-            {
-                _logging.DropPartition(store.Name, key.Partition);
-            }
-        }
-
-        EnsureTasks(keys.Select(k => (_plan.Stages[k.Stage], k.Partition)));
-
-        var assignment = _consumer!.Assignment;
-        foreach (var committed in _consumer.Committed(assignment, KafkaTimeout))
-        {
-            _consumer.Seek(committed.Offset == Offset.Unset
-                ? new TopicPartitionOffset(committed.TopicPartition, Offset.Beginning)
-                : committed);
-        }
-    }
-
-    private void OnAssigned(IEnumerable<TopicPartition> partitions)
-    {
-        EnsureTasks(partitions.SelectMany(tp => _readers[tp.Topic].Select(stage => (stage, tp.Partition.Value))));
-    }
-
-    private void OnRevoked(IEnumerable<TopicPartition> partitions)
-    {
-        if (_fenced || _crashing)
-        {
-            return;
-        }
-
-        try
-        {
-            ProcessAndCommit();
-        }
-        catch (KafkaException e) when (IsFenced(e.Error))
-        {
-            _fenced = true;
-            return;
-        }
-        catch (KafkaException e) when (!IsFenced(e.Error))
-        {
-            // The partitions go to another owner: abort what was not committed and forget the state that holds it.
-            if (_eos && _writer!.InTransaction)
-            {
-                _producer!.AbortTransaction(KafkaTimeout);
-                _writer.TransactionEnded();
-            }
-
-            _writer!.ClearDeliveryError();
-
-            _pending.Clear();
-            _positions.Clear();
-            _logging!.Clear();
-            foreach (var key in _tasks.Keys.ToList())
-            {
-                _tasks.Remove(key);
-                foreach (var store in _plan.Stages[key.Stage].Stores)
-                {
-                    _logging.DropPartition(store.Name, key.Partition);
-                }
-            }
-        }
-
-        CheckpointState(_tasks.Keys);
-        CloseTasks(partitions);
-    }
-
-    private void OnLost(IEnumerable<TopicPartition> partitions)
-    {
-        if (_fenced || _crashing)
-        {
-            return;
-        }
-
-        // Another worker owns these partitions now: nothing of them may be committed from here. Their tasks go first
-        // (with their local state, which may hold uncommitted writes), then the open transaction is aborted and the
-        // remaining tasks rewound to their committed point.
-        var lost = partitions.ToList();
-        foreach (var tp in lost)
-        {
-            foreach (var stage in _readers[tp.Topic])
-            {
-                foreach (var store in stage.Stores)
-                {
-                    _logging!.DropPartition(store.Name, tp.Partition.Value);
-                }
-            }
-        }
-
-        CloseTasks(lost);
-        AbortAndRewind();
-    }
-
-    private void CloseTasks(IEnumerable<TopicPartition> partitions)
-    {
-        foreach (var tp in partitions)
-        {
-            foreach (var stage in _readers[tp.Topic])
-            {
-                _tasks.Remove((stage.Id, tp.Partition.Value));
-            }
-        }
-    }
-
-    /// <summary>Creates the tasks (stage, partition) not running yet, once their stores are restored from their changelogs.</summary>
-    private void EnsureTasks(IEnumerable<(StagePlan Stage, int Partition)> wanted)
-    {
-        var missing = wanted.Where(t => !_tasks.ContainsKey((t.Stage.Id, t.Partition))).Distinct().ToList();
-        _restorer!.Restore(missing.SelectMany(t => t.Stage.Stores.Select(store => (Store: store, t.Partition))).ToList());
-        foreach (var (stage, partition) in missing)
-        {
-            _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging!, TimeProvider.System,
-                topic => _stagePartitions[stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value], _plan.BadInput);
-        }
-    }
-
-    private static bool IsFenced(Error error) =>
-        error.IsFatal || error.Code is ErrorCode.ProducerFenced or ErrorCode.InvalidProducerEpoch or ErrorCode.Local_Fenced
-            or ErrorCode.TransactionalIdAuthorizationFailed;
 }

@@ -28,6 +28,12 @@ public sealed class JobWorkerOptions
 
     public ProcessingGuarantee Guarantee { get; init; } = ProcessingGuarantee.ExactlyOnce;
 
+    /// <summary>
+    /// Stream threads in this worker, each with its own consumer and transactional producer (as Kafka Streams'
+    /// num.stream.threads): partitions spread over all threads of all workers of the job.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How often the RocksDB state is flushed and its changelog offsets checkpointed.</summary>

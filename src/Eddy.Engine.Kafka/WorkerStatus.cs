@@ -48,6 +48,33 @@ public sealed record WorkerStatus
 
     /// <summary>The latest error the worker recovered from (aborting and replaying the interval), if any.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>A worker's status from its threads': counters summed, the lowest watermark, every task.</summary>
+    public static WorkerStatus Combine(IReadOnlyList<WorkerStatus> threads)
+    {
+        if (threads.Count == 1)
+        {
+            return threads[0];
+        }
+
+        return new WorkerStatus
+        {
+            At = threads.Count == 0 ? DateTimeOffset.UtcNow : threads.Max(t => t.At),
+            RecordsIn = threads.Sum(t => t.RecordsIn),
+            RecordsOut = threads.Sum(t => t.RecordsOut),
+            SideOutputRecords = threads.Sum(t => t.SideOutputRecords),
+            DeadLetters = threads.Sum(t => t.DeadLetters),
+            Commits = threads.Sum(t => t.Commits),
+            Aborts = threads.Sum(t => t.Aborts),
+            LastCommitLatency = threads.Count == 0 ? TimeSpan.Zero : threads.Max(t => t.LastCommitLatency),
+            MaxCommitLatency = threads.Count == 0 ? TimeSpan.Zero : threads.Max(t => t.MaxCommitLatency),
+            RestoredRecords = threads.Sum(t => t.RestoredRecords),
+            Lag = threads.Sum(t => t.Lag),
+            Watermark = threads.Where(t => t.Watermark is not null).Select(t => t.Watermark).Min(),
+            Tasks = [.. threads.SelectMany(t => t.Tasks).OrderBy(t => t.Stage).ThenBy(t => t.Partition)],
+            LastError = threads.Select(t => t.LastError).LastOrDefault(e => e is not null),
+        };
+    }
 }
 
 /// <summary>One task (stage, partition) of a worker.</summary>

@@ -233,4 +233,31 @@ public class JobWorkerTests
         Assert.Equal(0, status.Lag);
         Assert.Equal(5_100 - 1, status.Watermark);
     }
+
+    [Fact]
+    public async Task Two_threads_of_one_worker_share_the_partitions_each_with_its_own_transactional_producer()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 4);
+        var plan = KafkaJobs.WindowCount("threads");
+        var input = KafkaJobs.Words(300, partitions: 4);
+        var expected = KafkaJobs.Reference(plan, input, partitions: 4);
+        KafkaJobs.Produce(broker.BootstrapServers, "in", input);
+
+        using var worker = new JobWorker(plan, new JobWorkerOptions
+        {
+            BootstrapServers = broker.BootstrapServers, StateDirectory = state.Path, WorkerId = "w", Threads = 2,
+        });
+        await worker.StartAsync();
+        Assert.Equal(["threads-w-0", "threads-w-1"], worker.TransactionalIds);
+        var output = KafkaJobs.ReadCommitted(broker.BootstrapServers, "out", 4, expected.Count);
+        Assert.Equal(expected, KafkaJobs.Shown(output));
+
+        // Both threads run tasks: 4 partitions of each of the two stages, split between them.
+        var status = worker.Status;
+        Assert.Equal(8, status.Tasks.Count);
+        Assert.Equal(4 * 300, status.RecordsIn);
+        Assert.False(worker.Completion.IsCompleted, worker.Error?.ToString());
+    }
 }

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Eddy.Engine.Plan;
+
+namespace Eddy.Engine.Kafka;
+
+/// <summary>
+/// What a worker's threads share about the job and the cluster: which stages read a topic, the stores by name, the
+/// partition count of every topic the job reads or writes (its internal topics created when missing).
+/// </summary>
+internal sealed class JobTopology
+{
+    private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly JobWorkerOptions _options;
+    private readonly ConcurrentDictionary<string, int> _partitions = new(StringComparer.Ordinal);
+    private readonly int[] _stagePartitions;
+    private readonly Dictionary<string, List<StagePlan>> _readers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _sourceTopics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoreDeclaration> _stores = new(StringComparer.Ordinal);
+
+    public JobTopology(JobPlan plan, JobWorkerOptions options)
+    {
+        Plan = plan;
+        _options = options;
+        _stagePartitions = new int[plan.Stages.Count];
+        foreach (var stage in plan.Stages)
+        {
+            foreach (var input in stage.Inputs)
+            {
+                if (!_readers.TryGetValue(input.Topic, out var list))
+                {
+                    _readers[input.Topic] = list = [];
+                }
+
+                list.Add(stage);
+                if (!input.IsRepartition)
+                {
+                    _sourceTopics.Add(input.Topic);
+                }
+            }
+        }
+
+        foreach (var store in plan.Stores)
+        {
+            _stores[store.Name] = store;
+        }
+    }
+
+    public JobPlan Plan { get; }
+
+    /// <summary>Every topic a task reads: the consumers' subscription.</summary>
+    public IEnumerable<string> InputTopics => _readers.Keys;
+
+    public IReadOnlyDictionary<string, StoreDeclaration> Stores => _stores;
+
+    /// <summary>The stages with a task per partition of <paramref name="topic"/>.</summary>
+    public IReadOnlyList<StagePlan> StagesReading(string topic) => _readers[topic];
+
+    public bool IsSourceTopic(string topic) => _sourceTopics.Contains(topic);
+
+    /// <summary>How many tasks a stage has: the partitions of its inputs.</summary>
+    public int StagePartitions(int stage) => _stagePartitions[stage];
+
+    /// <summary>Partitions of a topic the job writes; a side output first seen while running gets its topic now.</summary>
+    public int PartitionsOf(string topic) =>
+        _partitions.TryGetValue(topic, out var partitions) ? partitions : CreateSideOutputTopic(topic, _stagePartitions.Max());
+
+    /// <summary>Learns the partition counts, then creates the internal topics that are missing.</summary>
+    public async Task CreateTopicsAsync()
+    {
+        var plan = Plan;
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+        var metadata = admin.GetMetadata(KafkaTimeout);
+        foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
+        {
+            _partitions[topic.Topic] = topic.Partitions.Count;
+        }
+
+        var create = new List<TopicSpecification>();
+        void Need(string topic, int partitions, Dictionary<string, string>? configs = null)
+        {
+            if (_partitions.TryAdd(topic, partitions))
+            {
+                create.Add(new TopicSpecification
+                {
+                    Name = topic,
+                    NumPartitions = partitions,
+                    ReplicationFactor = _options.ReplicationFactor,
+                    Configs = configs,
+                });
+            }
+        }
+
+        foreach (var stage in plan.Stages)
+        {
+            var first = stage.Inputs[0];
+            _stagePartitions[stage.Id] = first.UpstreamStage is { } upstream ? _stagePartitions[upstream]
+                : _partitions.TryGetValue(first.Topic, out var n) ? n
+                : throw new InvalidOperationException($"Job '{plan.Name}' reads topic '{first.Topic}', which does not exist.");
+            foreach (var topic in stage.RepartitionTopics)
+            {
+                Need(topic, _stagePartitions[stage.Id]);
+            }
+
+            foreach (var store in stage.Stores)
+            {
+                Need(store.ChangelogTopic, _stagePartitions[stage.Id], new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+            }
+
+            foreach (var sink in stage.Operators.Where(o => o.Kind == OperatorKind.Sink))
+            {
+                Need(sink.Topic!, _stagePartitions[stage.Id]);
+            }
+
+            foreach (var side in stage.Operators.SelectMany(o => o.SideOutputs))
+            {
+                Need(side, _stagePartitions[stage.Id]);
+            }
+        }
+
+        Need(plan.DeadLetterTopic, 1);
+        if (create.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await admin.CreateTopicsAsync(create).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another worker of the job created them first.
+        }
+    }
+
+    /// <summary>
+    /// A side output first seen while running (a process function's tag): its topic is created (or found) now, once;
+    /// rare enough to block the worker thread for the round trip.
+    /// </summary>
+    private int CreateSideOutputTopic(string topic, int partitions)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+        try
+        {
+            admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = _options.ReplicationFactor }])
+                .GetAwaiter().GetResult();
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            partitions = admin.GetMetadata(topic, KafkaTimeout).Topics[0].Partitions.Count;
+        }
+
+        _partitions[topic] = partitions;
+        return partitions;
+    }
+}
