@@ -59,4 +59,21 @@ public class WatermarkTests
         driver.Input<string, string>("views").Pipe("u2", "a", 12);
         Assert.Equal(["a[0,10)=1@9"], driver.Results());
     }
+
+    [Fact]
+    public void When_every_input_falls_idle_the_watermark_moves_to_the_highest_of_theirs_as_in_Flink()
+    {
+        // Partition 0 far ahead, partition 1 behind; both fall silent in the same instant: without the rule the
+        // slower one would hold the windows between them back for good.
+        using var driver = Jobs.WindowCount(Ten, idle: TimeSpan.FromSeconds(1), options: new JobTestDriverOptions { Partitions = 2 });
+        var input = driver.Input<string, string>("in");
+        input.Pipe("k", "a", 5, partition: 1);
+        input.Pipe("k", "b", 8, partition: 1);
+        input.Pipe("k", "a", 55, partition: 0);
+        Assert.Empty(driver.Results()); // the minimum is partition 1's 7
+
+        driver.AdvanceProcessingTime(TimeSpan.FromSeconds(1));
+        Assert.Equal(["a[0,10)=1@9", "b[0,10)=1@9"], driver.Results().Order(StringComparer.Ordinal));
+        Assert.Equal(54, driver.Watermark(stage: 1, partition: 0));
+    }
 }

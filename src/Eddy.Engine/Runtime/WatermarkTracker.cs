@@ -113,6 +113,25 @@ internal sealed class WatermarkTracker
         }
 
         IsIdle = active == 0 && _channels.Count > 0;
+        if (IsIdle)
+        {
+            // Flink's rule (StatusWatermarkValve): once every input is idle, the watermark moves to the highest of
+            // theirs. Otherwise inputs that fall silent at the same moment would hold each other back for good.
+            var max = long.MinValue;
+            foreach (var c in _channels)
+            {
+                max = Math.Max(max, c.Watermark);
+            }
+
+            if (max <= Current)
+            {
+                return false;
+            }
+
+            Current = max;
+            return true;
+        }
+
         if (active == 0 || min <= Current)
         {
             return false;
