@@ -40,12 +40,24 @@ internal sealed class RateMeter
         {
             _previous = status;
         }
-        _maxCommitLatency = TimeSpan.FromTicks(Math.Max(_maxCommitLatency.Ticks, status.MaxCommitLatency.Ticks));
+        // The latest commit counts too: the last one, on stop, lands after the final snapshot's interval maximum.
+        _maxCommitLatency = TimeSpan.FromTicks(Math.Max(_maxCommitLatency.Ticks, Math.Max(status.MaxCommitLatency.Ticks, status.LastCommitLatency.Ticks)));
+        var elapsed = now - _started;
+        if (state != "running" && elapsed > TimeSpan.Zero)
+        {
+            // The summary gives the averages over the whole run, not the rate of its last partial interval.
+            _inPerSecond = status.RecordsIn / elapsed.TotalSeconds;
+            _outPerSecond = status.RecordsOut / elapsed.TotalSeconds;
+        }
 
         double generatedPerSecond = 0;
         if (generated is { } count)
         {
-            if (_previousGenerated is { } g && now > g.At)
+            if (state != "running" && elapsed > TimeSpan.Zero)
+            {
+                generatedPerSecond = count / elapsed.TotalSeconds;
+            }
+            else if (_previousGenerated is { } g && now > g.At)
             {
                 generatedPerSecond = (count - g.Count) / (now - g.At).TotalSeconds;
             }
@@ -56,7 +68,7 @@ internal sealed class RateMeter
         {
             State = state,
             Now = now,
-            Elapsed = now - _started,
+            Elapsed = elapsed,
             Status = status,
             InPerSecond = _inPerSecond,
             OutPerSecond = _outPerSecond,
