@@ -93,7 +93,7 @@ public class RunCommandTests
     {
         var list = await CliHarness.RunAsync(["run", "--assembly", TestJobs, "--list"]);
         Assert.Equal(0, list.ExitCode);
-        Assert.Equal("uppercase     upper-cases words-in into words-out\nword-lengths  (no description)\n", list.Out);
+        Assert.Equal("order-totals  revenue per customer per minute\nuppercase     upper-cases words-in into words-out\nword-lengths  (no description)\n", list.Out);
 
         var plan = await CliHarness.RunAsync(["run", "--assembly", TestJobs, "uppercase", "--plan"]);
         Assert.Equal(0, plan.ExitCode);
@@ -101,7 +101,7 @@ public class RunCommandTests
 
         var unnamed = await CliHarness.RunAsync(["run", "--assembly", TestJobs, "--plan"]);
         Assert.Equal(ExitCodes.Usage, unnamed.ExitCode);
-        Assert.Contains("has 2 jobs; name one: uppercase, word-lengths", unnamed.Error);
+        Assert.Contains("has 3 jobs; name one: order-totals, uppercase, word-lengths", unnamed.Error);
     }
 
     [Fact]
