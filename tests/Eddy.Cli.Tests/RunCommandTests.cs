@@ -167,6 +167,48 @@ public class RunCommandTests
         Assert.Equal(TimeSpan.FromSeconds(10), pageViews.GetProperty("windowEnd").GetDateTimeOffset() - start);
     }
 
+    [Fact]
+    public async Task Without_bootstrap_the_embedded_broker_starts_and_stops_with_the_job()
+    {
+        using var data = new TempDirectory("eddy-run-data");
+        using var state = new TempDirectory("eddy-run-state");
+
+        var run = await CliHarness.RunAsync(["run", "checkouts", "--port", "0", "--data-dir", data.Path, "--state-dir", state.Path,
+            "--duration", "8s", "--output", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("Embedded Eddy broker listening on 127.0.0.1:", run.Error);
+        var last = JsonDocument.Parse(run.Out.TrimEnd('\n').Split('\n')[^1]).RootElement;
+        Assert.Equal("checkouts", last.GetProperty("job").GetString());
+        Assert.True(last.GetProperty("recordsIn").GetInt64() > 0, run.Out);
+        Assert.True(Directory.Exists(Path.Combine(data.Path, "clicks-0")));
+    }
+
+    [Fact]
+    public async Task A_worker_fenced_by_another_with_the_same_id_exits_with_the_reason()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var stateA = new TempDirectory("eddy-run-state");
+        using var stateB = new TempDirectory("eddy-run-state");
+        var b = broker.BootstrapServers;
+        var first = CliHarness.RunAsync(["run", "checkouts", "-b", b, "--state-dir", stateA.Path, "--duration", "60s", "--output", "json"]);
+        // Let the first worker commit before its twin starts.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (broker.Broker.Topics.Find("checkouts") is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        await Task.Delay(3000);
+
+        var twin = CliHarness.RunAsync(["run", "checkouts", "-b", b, "--state-dir", stateB.Path, "--no-generator", "--duration", "5s", "--output", "json"]);
+        var fenced = await first.WaitAsync(TimeSpan.FromSeconds(60));
+        await twin;
+
+        Assert.Equal(ExitCodes.Failure, fenced.ExitCode);
+        Assert.Contains("error: worker 0 of checkouts was fenced: another worker with the same --worker-id (transactional id checkouts-0-0) took over", fenced.Error);
+        Assert.Contains("\"state\":\"stopped\"", fenced.Out);
+    }
+
     private static async Task CreateTopicAsync(string bootstrap, string topic, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();

@@ -78,6 +78,17 @@ public class RunViewTests
     }
 
     [Fact]
+    public async Task The_terminal_view_cuts_lines_to_the_terminal_width_so_the_redraw_stays_in_place()
+    {
+        var frame = new RateMeter(Template, Start).Next(Status(1, 100, 1), null, Start.AddSeconds(1));
+        var output = new StringWriter();
+
+        await new TerminalView(output, () => 40).ShowAsync(frame, CancellationToken.None);
+
+        Assert.All(output.ToString().Split('\n')[..^1], line => Assert.True(line.Replace("\e[K", "").Length <= 39, line));
+    }
+
+    [Fact]
     public void The_json_view_writes_one_object_per_frame()
     {
         var frame = new RateMeter(Template, Start).Next(Status(1, 100, 1, Start.ToUnixTimeMilliseconds()), null, Start.AddSeconds(1), "stopped");

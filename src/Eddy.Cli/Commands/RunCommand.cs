@@ -108,7 +108,7 @@ public static class RunCommand
                 return ExitCodes.Success;
             }
             IRunView view = options.Output == OutputFormat.Json ? new JsonView(console.Out)
-                : console.OutputIsTerminal ? new TerminalView(console.Out)
+                : console.OutputIsTerminal ? new TerminalView(console.Out, TerminalWidth)
                 : new LineView(console.Out);
             if (options.Bootstrap is { } bootstrap)
             {
@@ -120,6 +120,18 @@ public static class RunCommand
             return await new JobHost(hosted, plan, options, broker.BootstrapServers, $"embedded broker {broker.BootstrapServers}", view, console.Error)
                 .RunAsync(cancellationToken);
         }, cancellationToken);
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return int.MaxValue;
+        }
     }
 
     private static void Validate(RunOptions options)

@@ -50,12 +50,21 @@ internal sealed class ClickGenerator : IDataGenerator
                 for (; sent < due && !cancellationToken.IsCancellationRequested; sent++)
                 {
                     var click = Next();
-                    producer.Produce(Topic, new Message<string, byte[]>
+                    try
                     {
-                        Key = click.User,
-                        Value = _serde.Serialize(click),
-                        Timestamp = new Timestamp(click.Timestamp, TimestampType.CreateTime),
-                    }, OnDelivery);
+                        producer.Produce(Topic, new Message<string, byte[]>
+                        {
+                            Key = click.User,
+                            Value = _serde.Serialize(click),
+                            Timestamp = new Timestamp(click.Timestamp, TimestampType.CreateTime),
+                        }, OnDelivery);
+                    }
+                    catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        // Asked for more than the cluster takes: wait for deliveries and produce what is due then.
+                        producer.Poll(TimeSpan.FromMilliseconds(100));
+                        break;
+                    }
                 }
                 await Task.Delay(20, cancellationToken);
             }

@@ -6,7 +6,8 @@ namespace Eddy.Cli.Run.View;
 /// The live view on a terminal: one block of lines redrawn in place every interval (plain ANSI: cursor up, clear
 /// line), like <c>top</c>, so the numbers change under the reader's eyes instead of scrolling away.
 /// </summary>
-internal sealed class TerminalView(TextWriter output) : IRunView
+/// <param name="width">The terminal's width: longer lines are cut, since a wrapped line would throw the redraw off.</param>
+internal sealed class TerminalView(TextWriter output, Func<int>? width = null) : IRunView
 {
     private int _drawnLines;
 
@@ -18,9 +19,10 @@ internal sealed class TerminalView(TextWriter output) : IRunView
         {
             text.Append("\e[").Append(_drawnLines).Append('F');
         }
+        var columns = width?.Invoke() ?? int.MaxValue;
         foreach (var line in lines)
         {
-            text.Append(line).Append("\e[K\n");
+            text.Append(columns > 1 && line.Length >= columns ? line[..(columns - 1)] : line).Append("\e[K\n");
         }
         // Clear what a longer previous frame left below.
         text.Append("\e[J");
