@@ -171,6 +171,12 @@ public static class RunCommand
         {
             throw new CliException($"job {hosted.Name} ({hosted.Origin}) cannot run: {e.Message}");
         }
+#pragma warning disable CA1031 // Define is the user's code: any failure of it is the job's error, not eddy's.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            throw new CliException($"job {hosted.Name} ({hosted.Origin}) failed while defining itself: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     private static Option<TimeSpan?> DurationOption(string name, string description, string? defaultText) => new(name)

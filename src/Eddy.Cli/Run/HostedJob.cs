@@ -7,5 +7,10 @@ namespace Eddy.Cli.Run;
 /// <param name="Generator">Makes the generator that feeds its input; null for jobs that read existing topics.</param>
 internal sealed record HostedJob(IJob Job, string Origin, Func<IDataGenerator>? Generator = null)
 {
+    /// <summary>The <see cref="Origin"/> of the samples shipped with eddy.</summary>
+    public const string BuiltIn = "built-in";
+
     public string Name => Job.Name;
+
+    public bool IsSample => Origin == BuiltIn;
 }

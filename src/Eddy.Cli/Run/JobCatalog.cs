@@ -24,7 +24,7 @@ internal static class JobCatalog
     {
         if (name is null)
         {
-            if (jobs.FirstOrDefault(j => j.Origin == "built-in" && j.Name == SampleJobs.Main) is { } main)
+            if (jobs.FirstOrDefault(j => j.IsSample && j.Name == SampleJobs.Main) is { } main)
             {
                 return main;
             }
@@ -40,6 +40,6 @@ internal static class JobCatalog
         var width = jobs.Max(j => j.Name.Length) + 2;
         return string.Concat(jobs.Select(j =>
             j.Name.PadRight(width) + (j.Job.Description.Length > 0 ? j.Job.Description : "(no description)")
-            + (j.Origin == "built-in" && j.Name == SampleJobs.Main ? " [default]" : "") + "\n"));
+            + (j.IsSample && j.Name == SampleJobs.Main ? " [default]" : "") + "\n"));
     }
 }

@@ -8,8 +8,8 @@ internal static class SampleJobs
 
     public static IReadOnlyList<HostedJob> All { get; } =
     [
-        new(new PageViewsJob(), "built-in", () => new ClickGenerator()),
-        new(new CheckoutsJob(), "built-in", () => new ClickGenerator()),
-        new(new ClicksPerUserJob(), "built-in", () => new ClickGenerator()),
+        new(new PageViewsJob(), HostedJob.BuiltIn, () => new ClickGenerator()),
+        new(new CheckoutsJob(), HostedJob.BuiltIn, () => new ClickGenerator()),
+        new(new ClicksPerUserJob(), HostedJob.BuiltIn, () => new ClickGenerator()),
     ];
 }
