@@ -185,6 +185,32 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task Two_workers_of_the_same_job_share_its_partitions()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var stateA = new TempDirectory("eddy-run-state");
+        using var stateB = new TempDirectory("eddy-run-state");
+        var b = broker.BootstrapServers;
+        var first = CliHarness.RunAsync(["run", "pageviews", "-b", b, "--state-dir", stateA.Path, "--duration", "28s", "--output", "json"]);
+        await Task.Delay(6000);
+
+        var second = await CliHarness.RunAsync(["run", "pageviews", "-b", b, "--worker-id", "1", "--state-dir", stateB.Path, "--no-generator",
+            "--duration", "14s", "--output", "json"]);
+        var firstResult = await first;
+
+        Assert.True(firstResult.ExitCode == 0, firstResult.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        var a = firstResult.Out.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var w1 = second.Out.TrimEnd('\n').Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(a, l => l.GetProperty("tasks").GetInt32() == 8);
+        // While both ran, each had part of the job's 8 tasks (2 stages of 4 partitions) and read records.
+        Assert.Contains(a, l => l.GetProperty("tasks").GetInt32() is > 0 and < 8);
+        Assert.Contains(w1, l => l.GetProperty("tasks").GetInt32() is > 0 and < 8);
+        Assert.True(w1[^1].GetProperty("recordsIn").GetInt64() > 0, second.Out);
+        Assert.Equal("1", w1[^1].GetProperty("worker").GetString());
+    }
+
+    [Fact]
     public async Task A_worker_fenced_by_another_with_the_same_id_exits_with_the_reason()
     {
         await using var broker = await BrokerFixture.StartAsync();
