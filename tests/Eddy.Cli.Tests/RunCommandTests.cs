@@ -104,8 +104,10 @@ public class RunCommandTests
         Assert.Contains("has 3 jobs; name one: order-totals, uppercase, word-lengths", unnamed.Error);
     }
 
-    [Fact]
-    public async Task A_user_job_from_an_assembly_runs_against_the_cluster_and_writes_exactly_its_output()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_user_job_from_an_assembly_runs_against_the_cluster_and_writes_exactly_its_output(bool atLeastOnce)
     {
         await using var broker = await BrokerFixture.StartAsync();
         using var state = new TempDirectory("eddy-run-state");
@@ -121,8 +123,9 @@ public class RunCommandTests
             producer.Flush(TimeSpan.FromSeconds(30));
         }
 
+        string[] guarantee = atLeastOnce ? ["--at-least-once"] : [];
         var run = await CliHarness.RunAsync(["run", "uppercase", "--assembly", TestJobs, "--bootstrap", b, "--state-dir", state.Path,
-            "--duration", "10s", "--output", "json"]);
+            "--duration", "12s", "--output", "json", .. guarantee]);
 
         Assert.True(run.ExitCode == 0, run.Error);
         var expected = words.Where(w => w.Value.Length > 0).Select(w => $"{w.Key}={w.Value.ToUpperInvariant()}").Order(StringComparer.Ordinal);
