@@ -51,8 +51,10 @@ public static class CliApp
         root.Add(GroupsCommand.Create(console, environment));
         root.Add(TransactionsCommand.Create(console, environment));
         root.Add(RegistryCommand.Create(console, environment));
+        var run = RunCommand.Create(console, environment);
+        root.Add(run);
         root.Add(BenchCommand.Create(console));
-        EpilogHelpAction.Install(root, new Dictionary<Command, Func<string>> { [up] = UpCommand.HelpEpilog });
+        EpilogHelpAction.Install(root, new Dictionary<Command, Func<string>> { [up] = UpCommand.HelpEpilog, [run] = RunCommand.HelpEpilog });
         return root;
     }
 

@@ -9,7 +9,11 @@ using var shutdown = new ShutdownSignal();
 await using var stdout = new StreamWriter(OpenStandardOutput(), utf8, bufferSize: 1 << 16) { AutoFlush = false };
 await using var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { AutoFlush = true };
 using var stdin = new StreamReader(Console.OpenStandardInput(), utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-var console = new CliConsole(stdin, stdout, TextWriter.Synchronized(stderr));
+var console = new CliConsole(stdin, stdout, TextWriter.Synchronized(stderr))
+{
+    // A dumb terminal cannot move the cursor: it gets the line-per-interval view like a file or a pipe.
+    OutputIsTerminal = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not "dumb",
+};
 try
 {
     return await CliApp.RunAsync(args, console, cancellationToken: shutdown.Token);

@@ -1,0 +1,48 @@
+using Eddy.Cli.Commands;
+using Eddy.Cli.Run;
+using Eddy.Engine;
+
+namespace Eddy.Cli.Tests;
+
+public class RunPlanTests
+{
+    [Fact]
+    public void A_job_that_cannot_run_is_one_error_naming_it_and_the_problem()
+    {
+        var hosted = new HostedJob(new UnkeyedWindowJob(), "/jobs/Broken.dll");
+
+        var error = Assert.Throws<CliException>(() => RunCommand.BuildPlan(hosted));
+
+        Assert.Equal(ExitCodes.Failure, error.ExitCode);
+        Assert.StartsWith("job unkeyed (/jobs/Broken.dll) cannot run: ", error.Message);
+        Assert.Contains("KeyBy", error.Message);
+    }
+
+    [Fact]
+    public void A_job_whose_definition_throws_is_reported_as_the_jobs_error()
+    {
+        var hosted = new HostedJob(new ThrowingJob(), "/jobs/Broken.dll");
+
+        var error = Assert.Throws<CliException>(() => RunCommand.BuildPlan(hosted));
+
+        Assert.Equal("job throwing (/jobs/Broken.dll) failed while defining itself: NullReferenceException: no topic", error.Message);
+    }
+
+    private sealed class UnkeyedWindowJob : IJob
+    {
+        public string Name => "unkeyed";
+
+        public void Define(JobBuilder job) =>
+            job.Source("in", Serdes.String, Serdes.String)
+                .Window(Eddy.Engine.Windows.Tumbling(TimeSpan.FromSeconds(1)))
+                .Count()
+                .To("out");
+    }
+
+    private sealed class ThrowingJob : IJob
+    {
+        public string Name => "throwing";
+
+        public void Define(JobBuilder job) => throw new NullReferenceException("no topic");
+    }
+}
