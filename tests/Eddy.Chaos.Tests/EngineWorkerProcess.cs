@@ -84,6 +84,43 @@ internal sealed class EngineWorkerProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Where the worker's threads are, for the log when a watchdog gives up on it: the Eddy and Confluent.Kafka frames
+    /// reported by dotnet-stack, when that tool is installed (<c>dotnet tool install -g dotnet-stack</c>), else null.
+    /// </summary>
+    public string? Stacks()
+    {
+        var tool = new[] { Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-stack") }
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "dotnet-stack")))
+            .FirstOrDefault(File.Exists);
+        if (tool is null || _process.HasExited)
+        {
+            return null;
+        }
+
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("report");
+        info.ArgumentList.Add("-p");
+        info.ArgumentList.Add(_process.Id.ToString(CultureInfo.InvariantCulture));
+        using var report = Process.Start(info);
+        if (report is null)
+        {
+            return null;
+        }
+
+        var text = report.StandardOutput.ReadToEndAsync();
+        if (!report.WaitForExit(20_000))
+        {
+            report.Kill();
+            return "dotnet-stack timed out";
+        }
+
+        // The worker thread's frames: the engine's and the librdkafka call it is in (not the producer's poll thread).
+        return string.Join("\n", text.Result.Split('\n').Select(l => l.Trim())
+            .Where(l => l.Contains("Eddy.Engine.Kafka!", StringComparison.Ordinal)
+                || (l.Contains("SafeKafkaHandle.", StringComparison.Ordinal) && !l.Contains("SafeKafkaHandle.Poll(", StringComparison.Ordinal))));
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
