@@ -188,15 +188,16 @@ public class EngineEosKillTests(ITestOutputHelper output)
             await stopReading.CancelAsync();
             await reader;
 
-            // Stop the workers as a service manager would; the open transactions commit.
+            // Stop the workers as a service manager would; the open transactions commit. A worker restoring a task
+            // finishes the restore first (up to a minute), so the grace period is generous.
             var problems = new List<string>();
-            var exitCodes = await Task.WhenAll(workers.Select(w => Task.Run(() => w.Terminate(TimeSpan.FromSeconds(30)))));
+            var exitCodes = await Task.WhenAll(workers.Select(w => Task.Run(() => w.Terminate(TimeSpan.FromSeconds(90)))));
             for (var i = 0; i < workers.Length; i++)
             {
                 Log($"w{i} stopped with {exitCodes[i]}: {workers[i].LastProgress}");
                 if (exitCodes[i] != 0)
                 {
-                    problems.Add($"w{i} did not stop cleanly on SIGTERM (exit code {exitCodes[i]}, -1: still running after 30 s)");
+                    problems.Add($"w{i} did not stop cleanly on SIGTERM (exit code {exitCodes[i]}, -1: still running after 90 s)");
                 }
             }
 
