@@ -118,6 +118,7 @@ internal sealed class EngineWorkerProcess : IDisposable
         // The worker thread's frames: the engine's and the librdkafka call it is in (not the producer's poll thread).
         return string.Join("\n", text.Result.Split('\n').Select(l => l.Trim())
             .Where(l => l.Contains("Eddy.Engine.Kafka!", StringComparison.Ordinal)
+                || l.Contains("Confluent.Kafka!Confluent.Kafka.Consumer`2", StringComparison.Ordinal)
                 || (l.Contains("SafeKafkaHandle.", StringComparison.Ordinal) && !l.Contains("SafeKafkaHandle.Poll(", StringComparison.Ordinal))));
     }
 
