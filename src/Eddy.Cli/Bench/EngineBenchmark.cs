@@ -26,6 +26,9 @@ internal sealed record EngineBenchOptions
 
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The Eddy worker's cap on records per transaction (null: the worker's default).</summary>
+    public int? MaxRecordsPerCommit { get; init; }
+
     /// <summary>Which runs: stateless, window, streamiz.</summary>
     public IReadOnlySet<string> Jobs { get; init; } = new HashSet<string>(["stateless", "window", "streamiz"], StringComparer.Ordinal);
 
@@ -222,6 +225,7 @@ internal static class EngineBenchmark
                 WorkerId = "bench",
                 Guarantee = ProcessingGuarantee.ExactlyOnce,
                 CommitInterval = options.CommitInterval,
+                MaxRecordsPerCommit = options.MaxRecordsPerCommit ?? new JobWorkerOptions { BootstrapServers = "", StateDirectory = "" }.MaxRecordsPerCommit,
             });
             await worker.StartAsync();
             using var progressWatch = new CommittedOffsets(bootstrap, plan.Name, input, options.Records);

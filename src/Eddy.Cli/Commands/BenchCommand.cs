@@ -73,10 +73,11 @@ public static class BenchCommand
         var streamiz = new Option<string>("--streamiz") { Description = "Path of Eddy.Bench.Streamiz.dll. Default: the build in this repository's bench/Eddy.Bench.Streamiz.", HelpName = "path" };
         var store = new Option<string>("--streamiz-store") { Description = "Streamiz's window store: rocksdb (as Eddy) or memory. Default: rocksdb.", HelpName = "rocksdb|memory", DefaultValueFactory = _ => "rocksdb" };
         store.AcceptOnlyFromAmong("rocksdb", "memory");
+        var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
         var command = new Command("engine",
             "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, one worker thread), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
         {
-            bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store,
+            bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store, maxRecords,
         };
         command.SetAction((parseResult, ct) =>
         {
@@ -91,12 +92,14 @@ public static class BenchCommand
                 Jobs = parseResult.GetValue(jobs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
                 StreamizPath = parseResult.GetValue(streamiz),
                 StreamizStore = parseResult.GetValue(store)!,
+                MaxRecordsPerCommit = parseResult.GetValue(maxRecords),
             };
             var error = options.Records <= 0 ? "--records must be positive"
                 : options.RecordSize < 20 ? "--record-size must be at least 20"
                 : options.Partitions <= 0 ? "--partitions must be positive"
                 : options.Keys <= 0 || options.Keys > 999_999 ? "--keys must be between 1 and 999999"
                 : options.EventRate <= 0 ? "--event-rate must be positive"
+                : options.MaxRecordsPerCommit <= 0 ? "--max-records-per-commit must be positive"
                 : options.Jobs.Count == 0 || options.Jobs.Any(j => j is not ("stateless" or "window" or "streamiz")) ? "--jobs takes stateless, window and streamiz"
                 : null;
             return CommandRunner.RunAsync(console.Error, () => error is not null

@@ -106,13 +106,19 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
                 return;
             }
 
+            var forget = timestamp == window.MaxTimestamp + definition.AllowedLateness;
             if (timestamp == window.MaxTimestamp && !fired)
             {
                 EmitResult(definition.KeySerde.Deserialize(StateKeys.Key(payload)), window, default, false, accumulator);
-                Write(payload, fired: true, accumulator);
+                if (!forget)
+                {
+                    // Without lateness the window is deleted right below: marking it fired would be a write (and a
+                    // changelog record) for nothing.
+                    Write(payload, fired: true, accumulator);
+                }
             }
 
-            if (timestamp == window.MaxTimestamp + definition.AllowedLateness)
+            if (forget)
             {
                 _windows.Delete(payload);
             }
@@ -200,14 +206,21 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     {
         var payload = WindowKey(keyBytes, window);
         _timers.Register(TimeDomain.EventTime, window.MaxTimestamp, payload);
-        _timers.Register(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+        // Without lateness both timers are one (the same key): registering it twice would write it twice.
+        if (definition.AllowedLateness != 0)
+        {
+            _timers.Register(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+        }
     }
 
     private void DeleteTimers(byte[] keyBytes, TimeWindow window)
     {
         var payload = StateKeys.Window(keyBytes, window);
         _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp, payload);
-        _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+        if (definition.AllowedLateness != 0)
+        {
+            _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+        }
     }
 
     private ReadOnlySpan<byte> WindowKey(ReadOnlySpan<byte> keyBytes, TimeWindow window)
