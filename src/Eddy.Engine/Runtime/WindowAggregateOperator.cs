@@ -34,12 +34,23 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private readonly ArrayBufferWriter<byte> _stateKey = new();
     private readonly ArrayBufferWriter<byte> _value = new();
     private IKeyValueStore _windows = null!;
-    private TimerService _timers = null!;
+    private readonly WindowTimers _timers = new();
 
     protected override void Open()
     {
         _windows = Store(WindowsState);
-        _timers = new TimerService(Store(TimersState));
+        // The timers follow from the windows (see WindowTimers). The "timers" store stays declared for the plan's
+        // layout but is no longer written.
+        foreach (var (stateKey, bytes) in _windows.Range([], null))
+        {
+            var window = StateKeys.ReadWindow(stateKey);
+            if (bytes[0] == 0)
+            {
+                _timers.Register(window.MaxTimestamp, stateKey);
+            }
+
+            _timers.Register(window.MaxTimestamp + definition.AllowedLateness, stateKey);
+        }
     }
 
     public override void Process(in Element element)
@@ -97,7 +108,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     }
 
     public override void OnWatermark(long watermark) =>
-        _timers.FireDue(TimeDomain.EventTime, watermark, (timestamp, payload) =>
+        _timers.FireDue(watermark, (timestamp, payload) =>
         {
             var window = StateKeys.ReadWindow(payload);
             var (found, fired, accumulator) = Read(payload);
@@ -173,7 +184,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
             Emit(new Element(new Windowed<TKey>(key, merged.Start, merged.End), accumulator, merged.MaxTimestamp,
                 anyFired ? RowKind.UpdateAfter : RowKind.Insert));
             Write(mergedKey, fired: true, accumulator);
-            _timers.Register(TimeDomain.EventTime, merged.MaxTimestamp + definition.AllowedLateness, mergedKey);
+            _timers.Register(merged.MaxTimestamp + definition.AllowedLateness, mergedKey);
         }
         else
         {
@@ -205,22 +216,18 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private void RegisterTimers(ReadOnlySpan<byte> keyBytes, TimeWindow window)
     {
         var payload = WindowKey(keyBytes, window);
-        _timers.Register(TimeDomain.EventTime, window.MaxTimestamp, payload);
-        // Without lateness both timers are one (the same key): registering it twice would write it twice.
+        _timers.Register(window.MaxTimestamp, payload);
         if (definition.AllowedLateness != 0)
         {
-            _timers.Register(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+            _timers.Register(window.MaxTimestamp + definition.AllowedLateness, payload);
         }
     }
 
     private void DeleteTimers(byte[] keyBytes, TimeWindow window)
     {
         var payload = StateKeys.Window(keyBytes, window);
-        _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp, payload);
-        if (definition.AllowedLateness != 0)
-        {
-            _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
-        }
+        _timers.Delete(window.MaxTimestamp, payload);
+        _timers.Delete(window.MaxTimestamp + definition.AllowedLateness, payload);
     }
 
     private ReadOnlySpan<byte> WindowKey(ReadOnlySpan<byte> keyBytes, TimeWindow window)
