@@ -36,9 +36,16 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private IKeyValueStore _windows = null!;
     private readonly WindowTimers _timers = new();
 
+    // The windows this task has read or written, as written: the operator is the store's only writer (a task that
+    // starts over, after an abort or a move, is a new operator), so a hit is what a store read would return, without
+    // the read. Entries go with their windows.
+    private readonly Dictionary<byte[], (bool Fired, TAcc Accumulator)> _cache = new(ByteArrayComparer.Instance);
+    private Dictionary<byte[], (bool Fired, TAcc Accumulator)>.AlternateLookup<ReadOnlySpan<byte>> _cached;
+
     protected override void Open()
     {
         _windows = Store(WindowsState);
+        _cached = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
         // The timers follow from the windows (see WindowTimers). The "timers" store stays declared for the plan's
         // layout but is no longer written.
         foreach (var (stateKey, bytes) in _windows.Range([], null))
@@ -132,6 +139,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
             if (forget)
             {
                 _windows.Delete(payload);
+                _cache.Remove(payload);
             }
         });
 
@@ -164,6 +172,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
             merged = merged.Cover(window);
             accumulator = definition.Merger!(key, old, accumulator);
             _windows.Delete(stateKey);
+            _cache.Remove(stateKey);
             DeleteTimers(keyBytes, window);
         }
 
@@ -241,8 +250,20 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
 
     private (bool Found, bool Fired, TAcc Accumulator) Read(ReadOnlySpan<byte> stateKey)
     {
+        if (_cached.TryGetValue(stateKey, out var cached))
+        {
+            return (true, cached.Fired, cached.Accumulator);
+        }
+
         var bytes = _windows.Get(stateKey);
-        return bytes is null ? (false, false, default!) : (true, bytes[0] == 1, definition.AccumulatorSerde.Deserialize(bytes.AsSpan(1)));
+        if (bytes is null)
+        {
+            return (false, false, default!);
+        }
+
+        var accumulator = definition.AccumulatorSerde.Deserialize(bytes.AsSpan(1));
+        _cached[stateKey] = (bytes[0] == 1, accumulator);
+        return (true, bytes[0] == 1, accumulator);
     }
 
     private void Write(ReadOnlySpan<byte> stateKey, bool fired, TAcc accumulator)
@@ -252,5 +273,27 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
         _value.Advance(1);
         definition.AccumulatorSerde.Serialize(accumulator, _value);
         _windows.Put(stateKey, _value.WrittenSpan);
+        _cached[stateKey] = (fired, accumulator);
     }
+}
+
+/// <summary>Byte arrays compared by content, looked up by span (no key array per lookup).</summary>
+internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+{
+    public static ByteArrayComparer Instance { get; } = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+    public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+    public int GetHashCode(ReadOnlySpan<byte> alternate)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(alternate);
+        return hash.ToHashCode();
+    }
+
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }
