@@ -19,6 +19,7 @@ public static class BenchCommand
         bench.Add(Verb("compaction", "The log cleaner alone: N updates of S bytes over (P x 1250) keys written to a log, then compacted once; reports MB/s and records/s.", console, CompactionBenchmark.RunAsync));
         bench.Add(Verb("transactions", "Exactly-once: a transactional consume-transform-produce copier (commit every 100 ms) copying N records of S bytes while they are produced, in MB/s; and the commit latency of a 4-partition transaction.", console, TransactionBenchmarks.RunAsync));
         bench.Add(Verb("registry", "Schema registry over HTTP: registrations/s (new schemas, compatibility-checked, acknowledged after the log applies them), then schema-by-id reads/s with 32 concurrent clients. With --bootstrap, pass -X registry.url=http://host:port.", console, RegistryBenchmarks.RunAsync));
+        bench.Add(EngineVerb(console));
         bench.Add(Verb("groups", "Consumer groups: rebalance time of 3 members over 12 partitions after the last one joins, and offset commits/s from one client.", console, GroupBenchmarks.RunAsync));
         return bench;
     }
@@ -56,6 +57,54 @@ public static class BenchCommand
             return CommandRunner.RunAsync(console.Error, () => Validate(options) is { } error
                 ? throw CliException.Usage(error)
                 : run(options, console.Out, console.Error, ct), ct);
+        });
+        return command;
+    }
+
+    private static Command EngineVerb(CliConsole console)
+    {
+        var bootstrap = new Option<string>("--bootstrap", "-b") { Description = "Benchmark against an existing cluster. Default: start a fresh `eddy up` process.", HelpName = "host:port" };
+        var records = new Option<long>("--records", "-n") { Description = "Input records, loaded first. Default: 2000000.", HelpName = "n", DefaultValueFactory = _ => 2_000_000 };
+        var size = new Option<int>("--record-size", "-s") { Description = "Key + value size in bytes. Default: 100.", HelpName = "bytes", DefaultValueFactory = _ => 100 };
+        var partitions = new Option<int>("--partitions", "-p") { Description = "Partitions of the input (and of the internal topics). Default: 8.", HelpName = "n", DefaultValueFactory = _ => 8 };
+        var keys = new Option<int>("--keys") { Description = "Distinct keys of the window count. Default: 100000.", HelpName = "n", DefaultValueFactory = _ => 100_000 };
+        var eventRate = new Option<long>("--event-rate") { Description = "Input records per second of event time (how fast the timestamps advance). Default: 500000.", HelpName = "records/s", DefaultValueFactory = _ => 500_000 };
+        var jobs = new Option<string>("--jobs") { Description = "Comma-separated runs among stateless, window, streamiz. Default: all three.", HelpName = "list", DefaultValueFactory = _ => "stateless,window,streamiz" };
+        var streamiz = new Option<string>("--streamiz") { Description = "Path of Eddy.Bench.Streamiz.dll. Default: the build in this repository's bench/Eddy.Bench.Streamiz.", HelpName = "path" };
+        var store = new Option<string>("--streamiz-store") { Description = "Streamiz's window store: rocksdb (as Eddy) or memory. Default: rocksdb.", HelpName = "rocksdb|memory", DefaultValueFactory = _ => "rocksdb" };
+        store.AcceptOnlyFromAmong("rocksdb", "memory");
+        var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
+        var command = new Command("engine",
+            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, one worker thread), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
+        {
+            bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store, maxRecords,
+        };
+        command.SetAction((parseResult, ct) =>
+        {
+            var options = new EngineBenchOptions
+            {
+                Bootstrap = parseResult.GetValue(bootstrap),
+                Records = parseResult.GetValue(records),
+                RecordSize = parseResult.GetValue(size),
+                Partitions = parseResult.GetValue(partitions),
+                Keys = parseResult.GetValue(keys),
+                EventRate = parseResult.GetValue(eventRate),
+                Jobs = parseResult.GetValue(jobs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
+                StreamizPath = parseResult.GetValue(streamiz),
+                StreamizStore = parseResult.GetValue(store)!,
+                MaxRecordsPerCommit = parseResult.GetValue(maxRecords),
+            };
+            var error = options.Records <= 0 ? "--records must be positive"
+                : options.RecordSize < 20 ? "--record-size must be at least 20"
+                : options.Partitions <= 0 ? "--partitions must be positive"
+                : options.Keys <= 0 || options.Keys > 999_999 ? "--keys must be between 1 and 999999"
+                : options.EventRate <= 0 ? "--event-rate must be positive"
+                : options.MaxRecordsPerCommit <= 0 ? "--max-records-per-commit must be positive"
+                : options.Jobs.Count == 0 || options.Jobs.Any(j => j is not ("stateless" or "window" or "streamiz")) ? "--jobs takes stateless, window and streamiz"
+                : null;
+            return CommandRunner.RunAsync(console.Error, () => error is not null
+                ? throw CliException.Usage(error)
+                : EngineBenchmark.RunAsync(options, console.Out, console.Error, ct), ct);
         });
         return command;
     }

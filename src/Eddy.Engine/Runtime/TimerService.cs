@@ -11,28 +11,66 @@ internal sealed class TimerService(IKeyValueStore store)
 {
     private readonly ArrayBufferWriter<byte> _scratch = new();
 
-    public void Register(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload) => store.Put(Compose(domain, timestamp, payload), []);
+    // Per domain, a time before which the store holds no timer: every due scan starts there instead of at the
+    // domain's start. Fired timers are deleted, and in an LSM store (RocksDB) a scan from the start would step over
+    // all their tombstones on every watermark advance until compaction drops them. Only this service writes the
+    // store, so lowering the bound on every registration before it keeps it exact; a new instance (a restored task)
+    // starts from the beginning once.
+    private readonly long[] _noTimerBefore = [long.MinValue, long.MinValue];
+
+    // A timer registered while firing at or before the time being fired: the scan has to run again.
+    private long _firingUpTo = long.MinValue;
+    private bool _registeredDue;
+
+    public void Register(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload)
+    {
+        ref var bound = ref _noTimerBefore[(int)domain];
+        bound = Math.Min(bound, timestamp);
+        if (timestamp <= _firingUpTo)
+        {
+            _registeredDue = true;
+        }
+
+        store.Put(Compose(domain, timestamp, payload), []);
+    }
 
     public void Delete(TimeDomain domain, long timestamp, ReadOnlySpan<byte> payload) => store.Delete(Compose(domain, timestamp, payload));
 
     /// <summary>Fires, in time order, every timer at or before <paramref name="upTo"/>, including ones registered while firing.</summary>
     public void FireDue(TimeDomain domain, long upTo, Action<long, byte[]> onTimer)
     {
-        var from = Key(domain, long.MinValue, []);
-        var to = upTo == long.MaxValue ? new[] { (byte)((int)domain + 1) } : Key(domain, upTo + 1, []);
-        while (true)
+        ref var bound = ref _noTimerBefore[(int)domain];
+        if (upTo < bound)
         {
-            var due = store.Range(from, to).ToList();
-            if (due.Count == 0)
-            {
-                return;
-            }
+            return;
+        }
 
-            foreach (var (key, _) in due)
+        var to = upTo == long.MaxValue ? new[] { (byte)((int)domain + 1) } : Key(domain, upTo + 1, []);
+        var previous = _firingUpTo;
+        _firingUpTo = upTo;
+        try
+        {
+            while (true)
             {
-                store.Delete(key);
-                onTimer(StateKeys.ReadTime(key.AsSpan(1)), key.AsSpan(9).ToArray());
+                _registeredDue = false;
+                var due = store.Range(Key(domain, bound, []), to).ToList();
+                foreach (var (key, _) in due)
+                {
+                    store.Delete(key);
+                    onTimer(StateKeys.ReadTime(key.AsSpan(1)), key.AsSpan(9).ToArray());
+                }
+
+                // Everything up to upTo is fired unless a callback registered a timer there (which lowered the bound).
+                if (!_registeredDue)
+                {
+                    bound = Math.Max(bound, upTo == long.MaxValue ? long.MaxValue : upTo + 1);
+                    return;
+                }
             }
+        }
+        finally
+        {
+            _firingUpTo = previous;
         }
     }
 

@@ -36,12 +36,30 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private readonly ArrayBufferWriter<byte> _stateKey = new();
     private readonly ArrayBufferWriter<byte> _value = new();
     private IKeyValueStore _windows = null!;
-    private TimerService _timers = null!;
+    private readonly WindowTimers _timers = new();
+
+    // The windows this task has read or written, as written: the operator is the store's only writer (a task that
+    // starts over, after an abort or a move, is a new operator), so a hit is what a store read would return, without
+    // the read. Entries go with their windows.
+    private readonly Dictionary<byte[], (bool Fired, TAcc Accumulator)> _cache = new(ByteArrayComparer.Instance);
+    private Dictionary<byte[], (bool Fired, TAcc Accumulator)>.AlternateLookup<ReadOnlySpan<byte>> _cached;
 
     protected override void Open()
     {
         _windows = Store(WindowsState);
-        _timers = new TimerService(Store(TimersState));
+        _cached = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
+        // The timers follow from the windows (see WindowTimers). The "timers" store stays declared for the plan's
+        // layout but is no longer written.
+        foreach (var (stateKey, bytes) in _windows.Range([], null))
+        {
+            var window = StateKeys.ReadWindow(stateKey);
+            if (bytes[0] == 0)
+            {
+                _timers.Register(window.MaxTimestamp, stateKey);
+            }
+
+            _timers.Register(window.MaxTimestamp + definition.AllowedLateness, stateKey);
+        }
     }
 
     public override void Process(in Element element)
@@ -99,7 +117,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     }
 
     public override void OnWatermark(long watermark) =>
-        _timers.FireDue(TimeDomain.EventTime, watermark, (timestamp, payload) =>
+        _timers.FireDue(watermark, (timestamp, payload) =>
         {
             var window = StateKeys.ReadWindow(payload);
             var (found, fired, accumulator) = Read(payload);
@@ -108,15 +126,22 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
                 return;
             }
 
+            var forget = timestamp == window.MaxTimestamp + definition.AllowedLateness;
             if (timestamp == window.MaxTimestamp && !fired)
             {
                 EmitResult(definition.KeySerde.Deserialize(StateKeys.Key(payload)), window, default, false, accumulator);
-                Write(payload, fired: true, accumulator);
+                if (!forget)
+                {
+                    // Without lateness the window is deleted right below: marking it fired would be a write (and a
+                    // changelog record) for nothing.
+                    Write(payload, fired: true, accumulator);
+                }
             }
 
-            if (timestamp == window.MaxTimestamp + definition.AllowedLateness)
+            if (forget)
             {
                 _windows.Delete(payload);
+                _cache.Remove(payload);
             }
         });
 
@@ -149,6 +174,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
             merged = merged.Cover(window);
             accumulator = definition.Merger!(key, old, accumulator);
             _windows.Delete(stateKey);
+            _cache.Remove(stateKey);
             DeleteTimers(keyBytes, window);
         }
 
@@ -169,7 +195,7 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
             Emit(new Element(new Windowed<TKey>(key, merged.Start, merged.End), accumulator, merged.MaxTimestamp,
                 anyFired ? RowKind.UpdateAfter : RowKind.Insert));
             Write(mergedKey, fired: true, accumulator);
-            _timers.Register(TimeDomain.EventTime, merged.MaxTimestamp + definition.AllowedLateness, mergedKey);
+            _timers.Register(merged.MaxTimestamp + definition.AllowedLateness, mergedKey);
         }
         else
         {
@@ -205,15 +231,18 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
     private void RegisterTimers(ReadOnlySpan<byte> keyBytes, TimeWindow window)
     {
         var payload = WindowKey(keyBytes, window);
-        _timers.Register(TimeDomain.EventTime, window.MaxTimestamp, payload);
-        _timers.Register(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+        _timers.Register(window.MaxTimestamp, payload);
+        if (definition.AllowedLateness != 0)
+        {
+            _timers.Register(window.MaxTimestamp + definition.AllowedLateness, payload);
+        }
     }
 
     private void DeleteTimers(byte[] keyBytes, TimeWindow window)
     {
         var payload = StateKeys.Window(keyBytes, window);
-        _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp, payload);
-        _timers.Delete(TimeDomain.EventTime, window.MaxTimestamp + definition.AllowedLateness, payload);
+        _timers.Delete(window.MaxTimestamp, payload);
+        _timers.Delete(window.MaxTimestamp + definition.AllowedLateness, payload);
     }
 
     private ReadOnlySpan<byte> WindowKey(ReadOnlySpan<byte> keyBytes, TimeWindow window)
@@ -227,8 +256,20 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
 
     private (bool Found, bool Fired, TAcc Accumulator) Read(ReadOnlySpan<byte> stateKey)
     {
+        if (_cached.TryGetValue(stateKey, out var cached))
+        {
+            return (true, cached.Fired, cached.Accumulator);
+        }
+
         var bytes = _windows.Get(stateKey);
-        return bytes is null ? (false, false, default!) : (true, bytes[0] == 1, definition.AccumulatorSerde.Deserialize(bytes.AsSpan(1)));
+        if (bytes is null)
+        {
+            return (false, false, default!);
+        }
+
+        var accumulator = definition.AccumulatorSerde.Deserialize(bytes.AsSpan(1));
+        _cached[stateKey] = (bytes[0] == 1, accumulator);
+        return (true, bytes[0] == 1, accumulator);
     }
 
     private void Write(ReadOnlySpan<byte> stateKey, bool fired, TAcc accumulator)
@@ -238,5 +279,27 @@ internal sealed class WindowAggregateOperator<TKey, TValue, TAcc>(WindowAggregat
         _value.Advance(1);
         definition.AccumulatorSerde.Serialize(accumulator, _value);
         _windows.Put(stateKey, _value.WrittenSpan);
+        _cached[stateKey] = (fired, accumulator);
     }
+}
+
+/// <summary>Byte arrays compared by content, looked up by span (no key array per lookup).</summary>
+internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+{
+    public static ByteArrayComparer Instance { get; } = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+    public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+    public int GetHashCode(ReadOnlySpan<byte> alternate)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(alternate);
+        return hash.ToHashCode();
+    }
+
+    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }
