@@ -41,7 +41,7 @@ var worker = new JobWorker(EosJob.Build(), new JobWorkerOptions
 try
 {
     await worker.StartAsync();
-    Console.WriteLine($"started {worker.TransactionalId}");
+    Console.WriteLine($"started {string.Join(", ", worker.TransactionalIds)}");
     using var progress = new Timer(_ => Console.WriteLine(
         $"commits {worker.Commits.ToString(CultureInfo.InvariantCulture)} restored {worker.RestoredRecords.ToString(CultureInfo.InvariantCulture)}"),
         null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));

@@ -68,7 +68,7 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
         return exit switch
         {
             WorkerExit.Fenced => throw new CliException(
-                $"worker {options.WorkerId} of {job.Name} was fenced: another worker with the same --worker-id (transactional id {worker.TransactionalId}) took over; each worker of a job needs its own id"),
+                $"worker {options.WorkerId} of {job.Name} was fenced: another worker with the same --worker-id (transactional id {string.Join(", ", worker.TransactionalIds)}) took over; each worker of a job needs its own id"),
             WorkerExit.Failed => throw new CliException($"worker {options.WorkerId} of {job.Name} failed: {worker.Error?.Message ?? "unknown error"}"),
             _ => ExitCodes.Success,
         };
