@@ -5,7 +5,10 @@ using Eddy.Engine.RocksDb;
 namespace Eddy.Engine.Kafka;
 
 /// <summary>Brings a worker's local state for newly assigned tasks up to their committed changelogs.</summary>
-internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string bootstrapServers, string jobName)
+/// <param name="progress">Called as the restore goes on, so a long restore is not taken for a hung thread.</param>
+/// <param name="stopping">Ends a restore early when the worker stops (OperationCanceledException).</param>
+internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string bootstrapServers, string jobName, Action progress,
+    CancellationToken stopping)
 {
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
 
@@ -81,6 +84,8 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
                     throw new TimeoutException($"Changelog {tp} has a transaction open past {stable} (log end {high}): its state cannot be restored yet.");
                 }
 
+                progress();
+                stopping.ThrowIfCancellationRequested();
                 Thread.Sleep(50);
             }
         }
@@ -109,6 +114,8 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
                 throw new TimeoutException($"Restoring {string.Join(", ", remaining)} did not reach the changelog end in time.");
             }
 
+            progress();
+            stopping.ThrowIfCancellationRequested();
             var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (record is null)
             {

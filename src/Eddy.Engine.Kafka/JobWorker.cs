@@ -19,6 +19,7 @@ public sealed class JobWorker : IDisposable
     private readonly List<StreamThread> _threads = [];
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RocksDbStateBackend? _backend;
+    private volatile StreamThread? _stuck;
     private bool _disposed;
 
     public JobWorker(JobPlan plan, JobWorkerOptions options)
@@ -70,6 +71,7 @@ public sealed class JobWorker : IDisposable
         }
 
         _ = WatchAsync();
+        _ = WatchLivenessAsync();
     }
 
     /// <summary>Stops the worker: each thread commits its open interval, checkpoints its state and leaves the group.</summary>
@@ -89,22 +91,63 @@ public sealed class JobWorker : IDisposable
         }
 
         _disposed = true;
-        // In parallel: each thread's clean stop waits on its group's rebalance.
-        Parallel.ForEach(_threads, thread =>
+        // In parallel: each thread's clean stop waits on its group's rebalance. A stuck thread is abandoned (it is a
+        // background thread), and with it the state it may still touch: the process is expected to exit.
+        var live = _threads.Where(t => t != _stuck).ToList();
+        foreach (var thread in live)
         {
-            if (crash)
+            thread.RequestStop(crash);
+        }
+
+        var abandoned = _stuck is not null;
+        foreach (var thread in live)
+        {
+            if (thread.Join(_options.StallTimeout))
             {
-                thread.Crash();
+                thread.Dispose();
             }
             else
             {
-                thread.Stop();
+                abandoned = true;
+                var (stalled, phase) = thread.Stalled;
+                Error ??= new TimeoutException($"Stream thread {thread.TransactionalId} did not stop: {phase} for {stalled.TotalSeconds:0} s.");
+                _completion.TrySetResult(WorkerExit.Failed);
             }
+        }
 
-            thread.Dispose();
-        });
-        _backend?.Dispose();
+        if (!abandoned)
+        {
+            _backend?.Dispose();
+        }
+
         _completion.TrySetResult(WorkerExit.Stopped);
+    }
+
+    /// <summary>
+    /// A thread stuck in one step longer than <see cref="JobWorkerOptions.StallTimeout"/> (librdkafka calls can wait
+    /// past their own timeouts, e.g. sending offsets after a broker restart) fails the worker: it stops its other
+    /// threads and reports Failed, so its host exits and a supervisor restarts it — the stuck thread cannot be
+    /// interrupted, only abandoned.
+    /// </summary>
+    private async Task WatchLivenessAsync()
+    {
+        while (!_completion.Task.IsCompleted)
+        {
+            await Task.WhenAny(_completion.Task, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            foreach (var thread in _threads)
+            {
+                var (stalled, phase) = thread.Stalled;
+                if (stalled > _options.StallTimeout && !thread.Completion.IsCompleted && !_completion.Task.IsCompleted)
+                {
+                    Error = new TimeoutException(
+                        $"Stream thread {thread.TransactionalId} has been {phase} for {stalled.TotalSeconds:0} s without coming back; the worker stops so that it can be restarted.");
+                    _stuck = thread;
+                    _completion.TrySetResult(WorkerExit.Failed);
+                    _ = Task.Run(Dispose);
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>The first thread that ends other than stopped ends the worker, which stops the others cleanly.</summary>

@@ -45,6 +45,12 @@ public sealed class JobWorkerOptions
     /// <summary>The replication factor of the internal topics the worker creates.</summary>
     public short ReplicationFactor { get; init; } = 1;
 
+    /// <summary>
+    /// A stream thread stuck in one step (a Kafka call, a restore that stopped advancing) this long fails the worker,
+    /// for its host to restart it.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The consumer group session timeout: how soon a dead worker's partitions move.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

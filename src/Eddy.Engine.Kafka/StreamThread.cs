@@ -50,6 +50,8 @@ internal sealed class StreamThread : IDisposable
     private long _aborts;
     private TimeSpan _lastCommitLatency;
     private TimeSpan _maxCommitLatency;
+    private long _lastProgress = Environment.TickCount64;
+    private volatile string _phase = "starting";
 
     public StreamThread(JobTopology topology, JobWorkerOptions options, RocksDbStateBackend backend, int index)
     {
@@ -59,7 +61,7 @@ internal sealed class StreamThread : IDisposable
         _backend = backend;
         _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
         _logging = new ChangeLoggingBackend(backend);
-        _restorer = new ChangelogRestorer(backend, options.BootstrapServers, _plan.Name);
+        _restorer = new ChangelogRestorer(backend, options.BootstrapServers, _plan.Name, () => Progress("restoring state"), _stop.Token);
         TransactionalId = $"{_plan.Name}-{options.WorkerId}-{index}";
     }
 
@@ -78,6 +80,18 @@ internal sealed class StreamThread : IDisposable
     /// <summary>The thread's numbers as of its latest commit interval.</summary>
     public WorkerStatus Status => _status;
 
+    /// <summary>
+    /// How long the thread has been in its current step without coming back (a librdkafka call that ignores its
+    /// timeout, as SendOffsetsToTransaction can after a broker restart), and which step that is.
+    /// </summary>
+    public (TimeSpan For, string Phase) Stalled => (TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastProgress)), _phase);
+
+    private void Progress(string phase)
+    {
+        Interlocked.Exchange(ref _lastProgress, Environment.TickCount64);
+        _phase = phase;
+    }
+
     public void Start()
     {
         _thread = new Thread(Run) { Name = $"eddy-{TransactionalId}", IsBackground = true };
@@ -88,7 +102,31 @@ internal sealed class StreamThread : IDisposable
     public void Stop()
     {
         _stop.Cancel();
-        _thread?.Join();
+        Join();
+    }
+
+    /// <summary>
+    /// Waits for the thread to end, unless it stays stuck in one step past <paramref name="stallTimeout"/>: then it is
+    /// abandoned (a background thread) and false returned.
+    /// </summary>
+    public bool Join(TimeSpan? stallTimeout = null)
+    {
+        while (_thread is { } thread && !thread.Join(TimeSpan.FromMilliseconds(200)))
+        {
+            if (stallTimeout is { } limit && Stalled.For > limit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Asks the thread to stop at its next step.</summary>
+    public void RequestStop(bool crash)
+    {
+        _crashing |= crash;
+        _stop.Cancel();
     }
 
     /// <summary>Stops as a crash would, between two records: nothing committed, checkpointed or revoked.</summary>
@@ -145,6 +183,10 @@ internal sealed class StreamThread : IDisposable
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
                 SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+                // Larger fetches than librdkafka's defaults: the thread reads many small records per interval.
+                FetchMaxBytes = 64 * 1024 * 1024,
+                MaxPartitionFetchBytes = 8 * 1024 * 1024,
+                QueuedMaxMessagesKbytes = 256 * 1024,
             })
                 .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
@@ -162,6 +204,11 @@ internal sealed class StreamThread : IDisposable
         catch (KafkaException e) when (IsFenced(e.Error))
         {
             exit = WorkerExit.Fenced;
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopped while restoring: nothing of the interval was committed; the next owner restores again.
+            exit = WorkerExit.Stopped;
         }
 #pragma warning disable CA1031 // The worker thread reports any failure through Completion.
         catch (Exception e)
@@ -187,7 +234,7 @@ internal sealed class StreamThread : IDisposable
     /// A call librdkafka allows to be repeated after a retriable error (commit, send offsets): repeated for up to a
     /// minute, as the broker may be restarting.
     /// </summary>
-    private static void Retrying(Action call)
+    private void Retrying(Action call)
     {
         var deadline = DateTime.UtcNow + (KafkaTimeout * 2);
         while (true)
@@ -199,6 +246,8 @@ internal sealed class StreamThread : IDisposable
             }
             catch (KafkaRetriableException) when (DateTime.UtcNow < deadline)
             {
+                // The call came back: the thread is alive, whatever the broker's state.
+                Progress(_phase);
                 Thread.Sleep(100);
             }
         }
@@ -220,6 +269,7 @@ internal sealed class StreamThread : IDisposable
                         break;
                     }
 
+                    Progress("reading input");
                     var record = _consumer!.Consume(TimeSpan.FromMilliseconds(remaining));
                     if (_fenced)
                     {
@@ -366,9 +416,11 @@ internal sealed class StreamThread : IDisposable
 
             if (offsets.Count > 0)
             {
+                Progress("sending offsets to the transaction");
                 Retrying(() => _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, KafkaTimeout));
             }
 
+            Progress("committing the transaction");
             Retrying(() => _producer!.CommitTransaction(KafkaTimeout));
             _writer!.TransactionEnded();
         }
@@ -484,6 +536,7 @@ internal sealed class StreamThread : IDisposable
         _aborts++;
         if (_eos && _writer!.InTransaction)
         {
+            Progress("aborting the transaction");
             Retrying(() => _producer!.AbortTransaction(KafkaTimeout));
             _writer.TransactionEnded();
         }

@@ -197,7 +197,7 @@ public class EngineEosKillTests(ITestOutputHelper output)
                 Log($"w{i} stopped with {exitCodes[i]}: {workers[i].LastProgress}");
                 if (exitCodes[i] != 0)
                 {
-                    problems.Add($"w{i} did not stop cleanly on SIGTERM (exit code {exitCodes[i]}, -1: still running after 90 s)");
+                    problems.Add($"w{i} did not stop cleanly on SIGTERM (exit code {exitCodes[i]}, -1: still running after 90 s) {workers[i].StuckOnStop}");
                 }
             }
 

@@ -61,6 +61,9 @@ internal sealed class EngineWorkerProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>Where a worker that did not stop on SIGTERM was (dotnet-stack), if known.</summary>
+    public string? StuckOnStop { get; private set; }
+
     /// <summary>SIGTERM: the worker commits, checkpoints and leaves the group; returns its exit code (-1 on timeout).</summary>
     public int Terminate(TimeSpan timeout)
     {
@@ -76,6 +79,7 @@ internal sealed class EngineWorkerProcess : IDisposable
 
         if (!_process.WaitForExit(timeout))
         {
+            StuckOnStop = Stacks();
             return -1;
         }
 

@@ -260,4 +260,27 @@ public class JobWorkerTests
         Assert.Equal(4 * 300, status.RecordsIn);
         Assert.False(worker.Completion.IsCompleted, worker.Error?.ToString());
     }
+
+    [Fact]
+    public async Task A_thread_stuck_in_one_step_past_the_stall_timeout_fails_the_worker_for_its_host_to_restart()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 1);
+        var job = new JobBuilder("stuck");
+        // Stands in for a call that does not come back (librdkafka can wait past its own timeouts).
+        job.Source("in", Serdes.String, Serdes.String).MapValues(v => { Thread.Sleep(TimeSpan.FromSeconds(20)); return v; }, Serdes.String).To("out");
+        KafkaJobs.Produce(broker.BootstrapServers, "in", [("k", "v", 1L, 0)]);
+
+        var worker = new JobWorker(job.Build(), new JobWorkerOptions
+        {
+            BootstrapServers = broker.BootstrapServers, StateDirectory = state.Path, WorkerId = "s", StallTimeout = TimeSpan.FromSeconds(2),
+        });
+        await worker.StartAsync();
+        Assert.Equal(WorkerExit.Failed, await worker.Completion.WaitAsync(TimeSpan.FromSeconds(60)));
+        var error = Assert.IsType<TimeoutException>(worker.Error);
+        Assert.Contains("stuck-s-0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("without coming back", error.Message, StringComparison.Ordinal);
+        worker.Dispose(); // does not wait for the stuck thread
+    }
 }
