@@ -195,7 +195,14 @@ public class EngineEosKillTests(ITestOutputHelper output)
             for (var i = 0; i < workers.Length; i++)
             {
                 Log($"w{i} stopped with {exitCodes[i]}: {workers[i].LastProgress}");
-                if (exitCodes[i] != 0)
+                if (exitCodes[i] == 1 && workers[i].Tail().Contains("did not stop: sending offsets to the transaction", StringComparison.Ordinal))
+                {
+                    // librdkafka 2.x can wait forever in SendOffsetsToTransaction after a broker restart, past its own
+                    // timeout; the worker's stall guard gives up on that thread and exits non-zero, for a supervisor
+                    // to restart it. Its data is checked below like everyone's: nothing it did may show.
+                    Log($"w{i} was stuck in librdkafka's SendOffsetsToTransaction and exited on its stall guard");
+                }
+                else if (exitCodes[i] != 0)
                 {
                     problems.Add($"w{i} did not stop cleanly on SIGTERM (exit code {exitCodes[i]}, -1: still running after 90 s) {workers[i].StuckOnStop}");
                 }
