@@ -1,3 +1,4 @@
+using Eddy.Engine.Runtime;
 using Eddy.Engine.State;
 
 namespace Eddy.Engine.Kafka;
@@ -98,25 +99,4 @@ internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
 
         public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] fromInclusive, byte[]? toExclusive) => inner.Range(fromInclusive, toExclusive);
     }
-}
-
-/// <summary>Byte arrays by content, with span lookups so a key is copied only when it is first recorded.</summary>
-internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-{
-    public static readonly ByteArrayComparer Instance = new();
-
-    public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
-
-    public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
-
-    public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-    public int GetHashCode(ReadOnlySpan<byte> alternate)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(alternate);
-        return hash.ToHashCode();
-    }
-
-    public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
 }
