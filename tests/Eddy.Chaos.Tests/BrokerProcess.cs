@@ -32,12 +32,7 @@ internal sealed class BrokerProcess : IDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Eddy.Testing.FreePort.Next();
 
     public static BrokerProcess Start(string dataDirectory, int port, params string[] extraArgs)
     {

@@ -143,6 +143,103 @@ public class ConsumerGroupTests
         resumed.Close();
     }
 
+    /// <summary>
+    /// Kafka keeps a group's members, generation and assignment in its group metadata record, so a coordinator restart
+    /// costs the members nothing: they heartbeat on, commit with their generation (plainly or inside a transaction,
+    /// KIP-447's check), and nobody rebalances.
+    /// </summary>
+    [Fact]
+    public async Task A_broker_restart_keeps_the_group_so_its_member_goes_on_without_a_rebalance()
+    {
+        // A fixed port: the clients of before the restart must find the broker again.
+        await using var broker = await BrokerFixture.StartAsync(new Dictionary<string, string>(NoInitialDelay)
+        {
+            ["listeners"] = $"PLAINTEXT://127.0.0.1:{FreePort.Next()}",
+        });
+        const string topic = "kept";
+        const string group = "keepers";
+        await CreateTopic(broker.BootstrapServers, topic, 2);
+        Produce(broker.BootstrapServers, topic, 2, 20);
+        var assigned = 0;
+        var revoked = 0;
+        using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+        {
+            BootstrapServers = broker.BootstrapServers,
+            GroupId = group,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            SessionTimeoutMs = 6000,
+            HeartbeatIntervalMs = 300,
+        }).SetPartitionsAssignedHandler((_, _) => Interlocked.Increment(ref assigned))
+          .SetPartitionsRevokedHandler((_, _) => Interlocked.Increment(ref revoked))
+          .SetPartitionsLostHandler((_, _) => Interlocked.Increment(ref revoked))
+          .Build();
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, TransactionalId = "keeper-txn" }).Build();
+        producer.InitTransactions(TimeSpan.FromSeconds(10));
+        consumer.Subscribe(topic);
+        Assert.Equal(20, ConsumeValues(consumer, 20).Count);
+        var before = broker.Broker.Groups.Describe(group)!;
+        Assert.Equal(Eddy.Broker.Groups.GroupState.Stable, before.State);
+
+        await broker.RestartAsync();
+
+        var after = broker.Broker.Groups.Describe(group)!;
+        Assert.Equal(Eddy.Broker.Groups.GroupState.Stable, after.State);
+        Assert.Equal(before.Generation, after.Generation);
+        Assert.Equal(before.Members.Select(m => m.MemberId), after.Members.Select(m => m.MemberId));
+        Assert.Equal(before.Members.Select(m => Convert.ToHexString(m.Assignment)), after.Members.Select(m => Convert.ToHexString(m.Assignment)));
+
+        // Several heartbeats after the restart, then new records, read on from where the member was.
+        await Task.Delay(2000);
+        Produce(broker.BootstrapServers, topic, 2, 10, start: 20);
+        var values = ConsumeValues(consumer, 10);
+        Assert.Equal(Enumerable.Range(20, 10).Select(i => $"r{i}").Order(), values.Order());
+
+        // A transactional commit with the consumer's group metadata: accepted, the generation being the same.
+        producer.BeginTransaction();
+        producer.Produce(topic, new Message<Null, string> { Value = "txn" });
+        var positions = consumer.Assignment.Select(tp => new TopicPartitionOffset(tp, consumer.Position(tp))).ToList();
+        producer.SendOffsetsToTransaction(positions, consumer.ConsumerGroupMetadata, TimeSpan.FromSeconds(10));
+        producer.CommitTransaction(TimeSpan.FromSeconds(10));
+        var committed = consumer.Committed(consumer.Assignment, TimeSpan.FromSeconds(10));
+        Assert.Equal(30, committed.Sum(c => c.Offset.Value));
+
+        Assert.Equal(1, assigned);
+        Assert.Equal(0, revoked);
+        Assert.Equal(before.Generation, broker.Broker.Groups.Describe(group)!.Generation);
+
+        // Emptied, it comes back empty (not with a ghost member to wait for); deleted, it does not come back.
+        consumer.Close();
+        var emptied = broker.Broker.Groups.Describe(group)!;
+        Assert.Equal(Eddy.Broker.Groups.GroupState.Empty, emptied.State);
+        await broker.RestartAsync();
+        var reloaded = broker.Broker.Groups.Describe(group)!;
+        Assert.Equal(Eddy.Broker.Groups.GroupState.Empty, reloaded.State);
+        Assert.Equal(emptied.Generation, reloaded.Generation);
+        Assert.Empty(reloaded.Members);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.DeleteGroupsAsync([group]);
+        }
+        await broker.RestartAsync();
+        Assert.Null(broker.Broker.Groups.Describe(group));
+    }
+
+    private static List<string> ConsumeValues(IConsumer<Null, string> consumer, int count)
+    {
+        var values = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (values.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message: { } message })
+            {
+                values.Add(message.Value);
+            }
+        }
+        return values;
+    }
+
     [Fact]
     public async Task Auto_commit_stores_the_consumed_position()
     {

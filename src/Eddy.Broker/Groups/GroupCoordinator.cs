@@ -33,6 +33,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         _offsetsRetentionMs = offsetsRetentionMs;
         _time = time;
         _logger = logger;
+        LoadStoredGroups();
         _ticker = TickAsync();
     }
 
@@ -75,6 +76,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                     Update(existing, request);
                     if (group.State == GroupState.Stable && SameProtocols(existing, request.Protocols))
                     {
+                        StoreGroup(group);
                         return Outcome(group, existing, ErrorCode.None);
                     }
                     member = existing;
@@ -167,6 +169,8 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                         m.Assignment = assignment;
                     }
                 }
+                // Kafka's order: the assignment is made durable before anyone learns it.
+                StoreGroup(group);
                 group.State = GroupState.Stable;
                 LogStable(group.Id, group.Generation, group.Members.Count);
                 foreach (var m in group.Members.Values)
@@ -358,6 +362,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             return ErrorCode.GroupIdNotFound;
         }
         Offsets.Delete(groupId);
+        Offsets.DeleteGroup(groupId);
         return ErrorCode.None;
     }
 
@@ -456,6 +461,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             group.EmptySince = Now;
             group.Leader = null;
             group.Protocol = null;
+            StoreGroup(group);
             return;
         }
         group.Protocol = SelectProtocol(group);
@@ -498,10 +504,52 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             group.EmptySince = Now;
             group.Generation++;
             group.Protocol = null;
+            StoreGroup(group);
             return;
         }
         PrepareRebalance(group, 0);
         TryCompleteJoin(group);
+    }
+
+    /// <summary>Writes the group's metadata record: members, generation, protocol, leader and assignments.</summary>
+    private void StoreGroup(Group group) => Offsets.StoreGroup(group.Id, new StoredGroup(
+        group.ProtocolType ?? "", group.Generation, group.Protocol, group.Leader, Now,
+        [.. group.Members.Values.Select(m => new StoredMember(m.MemberId, m.InstanceId, m.ClientId, m.ClientHost, m.RebalanceTimeoutMs,
+            m.SessionTimeoutMs, group.Protocol is { } p && m.Protocols.Any(x => x.Name == p) ? m.MetadataFor(p) : [], m.Assignment))]));
+
+    /// <summary>
+    /// Reloads the groups of the metadata records, as Kafka's coordinator does when it takes over the offsets
+    /// partition: a group with members is Stable at its stored generation and its members' sessions start afresh,
+    /// so clients that keep heartbeating go on without a rebalance.
+    /// </summary>
+    private void LoadStoredGroups()
+    {
+        var now = Now;
+        foreach (var (id, stored) in Offsets.StoredGroups)
+        {
+            var group = new Group(id)
+            {
+                State = stored.Members.Count > 0 ? GroupState.Stable : GroupState.Empty,
+                Generation = stored.Generation,
+                ProtocolType = stored.ProtocolType.Length > 0 ? stored.ProtocolType : null,
+                Protocol = stored.Protocol,
+                Leader = stored.Leader,
+                EmptySince = Math.Max(0, stored.StateTimestamp),
+            };
+            foreach (var m in stored.Members)
+            {
+                group.Members[m.MemberId] = new GroupMember(m.MemberId, m.InstanceId, m.ClientId, m.ClientHost)
+                {
+                    SessionTimeoutMs = m.SessionTimeoutMs,
+                    RebalanceTimeoutMs = m.RebalanceTimeoutMs,
+                    ProtocolType = stored.ProtocolType,
+                    Protocols = stored.Protocol is { } protocol ? [(protocol, m.Subscription)] : [],
+                    Assignment = m.Assignment,
+                    LastHeartbeat = now,
+                };
+            }
+            _groups[id] = group;
+        }
     }
 
     // Kafka's supportsProtocols: some protocol of the joiner is supported by every other member.

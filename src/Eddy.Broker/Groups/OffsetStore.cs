@@ -27,6 +27,9 @@ public sealed class OffsetStore : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Topic, int Partition), CommittedOffset>> _groups = new(StringComparer.Ordinal);
     private readonly Lock _appendLock = new();
 
+    // Group metadata records (key version 2) as last written: what a restarted coordinator reloads its groups from.
+    private readonly ConcurrentDictionary<string, StoredGroup> _storedGroups = new(StringComparer.Ordinal);
+
     // Transactional commits (TxnOffsetCommit) by producer id, invisible until their transaction's COMMIT marker.
     private readonly Dictionary<long, List<(string Group, string Topic, int Partition, CommittedOffset Offset)>> _pending = [];
 
@@ -45,6 +48,24 @@ public sealed class OffsetStore : IDisposable
 
     public CommittedOffset? Get(string group, string topic, int partition) =>
         _groups.TryGetValue(group, out var offsets) && offsets.TryGetValue((topic, partition), out var committed) ? committed : null;
+
+    /// <summary>Groups as their metadata records left them (read at start-up to reload the coordinator's groups).</summary>
+    public IReadOnlyDictionary<string, StoredGroup> StoredGroups => _storedGroups;
+
+    /// <summary>Writes a group's metadata record; returns once it is in the log.</summary>
+    public void StoreGroup(string group, StoredGroup metadata) =>
+        Append([Record.Create(_time.GetUtcNow().ToUnixTimeMilliseconds(), GroupMetadataRecord.EncodeKey(group), GroupMetadataRecord.EncodeValue(metadata))],
+            () => _storedGroups[group] = metadata);
+
+    /// <summary>Writes a tombstone for a deleted group's metadata record.</summary>
+    public void DeleteGroup(string group)
+    {
+        if (_storedGroups.ContainsKey(group))
+        {
+            Append([Record.Create(_time.GetUtcNow().ToUnixTimeMilliseconds(), GroupMetadataRecord.EncodeKey(group), null)],
+                () => _storedGroups.TryRemove(group, out _));
+        }
+    }
 
     /// <summary>Writes the commits as one batch, then applies them. Returns only once they are in the log.</summary>
     public void Commit(string group, IReadOnlyList<(string Topic, int Partition, CommittedOffset Offset)> commits)
@@ -198,6 +219,18 @@ public sealed class OffsetStore : IDisposable
 
     private void Apply(Record record)
     {
+        if (record.Key is { } key && GroupMetadataRecord.DecodeKey(key) is { } group)
+        {
+            if (record.Value is { } value)
+            {
+                _storedGroups[group] = GroupMetadataRecord.DecodeValue(value);
+            }
+            else
+            {
+                _storedGroups.TryRemove(group, out _);
+            }
+            return;
+        }
         if (Decode(record) is not { } commit)
         {
             return;
