@@ -24,6 +24,13 @@ internal sealed class StreamThread : IDisposable
     /// <summary>Kafka Streams' EOS choice: a dead worker's open transaction blocks its partitions' successors this long at most.</summary>
     private const int TransactionTimeoutMs = 10_000;
 
+    /// <summary>
+    /// No KIP-1102 re-bootstrap when every broker is down (as when a single broker restarts): librdkafka 2.16 then
+    /// decommissions the broker it cached as group coordinator and SendOffsetsToTransaction waits for it forever
+    /// (librdkafka issue #5511). Without re-bootstrap the client reconnects to the brokers it knows.
+    /// </summary>
+    internal const MetadataRecoveryStrategy NoRebootstrap = MetadataRecoveryStrategy.None;
+
     private readonly JobTopology _topology;
     private readonly JobPlan _plan;
     private readonly JobWorkerOptions _options;
@@ -155,6 +162,7 @@ internal sealed class StreamThread : IDisposable
                 LingerMs = 5,
                 // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
                 QueueBufferingMaxMessages = 1_000_000,
+                MetadataRecoveryStrategy = NoRebootstrap,
             };
             if (_eos)
             {
@@ -187,6 +195,7 @@ internal sealed class StreamThread : IDisposable
                 FetchMaxBytes = 64 * 1024 * 1024,
                 MaxPartitionFetchBytes = 8 * 1024 * 1024,
                 QueuedMaxMessagesKbytes = 256 * 1024,
+                MetadataRecoveryStrategy = NoRebootstrap,
             })
                 .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
