@@ -7,7 +7,7 @@ namespace Eddy.Engine.Kafka;
 /// <summary>Brings a worker's local state for newly assigned tasks up to their committed changelogs.</summary>
 /// <param name="progress">Called as the restore goes on, so a long restore is not taken for a hung thread.</param>
 /// <param name="stopping">Ends a restore early when the worker stops (OperationCanceledException).</param>
-internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string bootstrapServers, string jobName, Action progress,
+internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string bootstrapServers, IReadOnlyDictionary<string, string> clientConfig, string jobName, Action progress,
     CancellationToken stopping)
 {
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
@@ -48,7 +48,7 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
             targets[new TopicPartition(store.ChangelogTopic, partition)] = (store.Name, partition, from);
         }
 
-        ConsumerConfig Config(IsolationLevel isolation) => new()
+        ConsumerConfig Config(IsolationLevel isolation) => new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
             GroupId = $"{jobName}-restore",
@@ -57,7 +57,7 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
             EnablePartitionEof = true,
             // Restores end on an empty fetch at the log end: do not let the broker hold it for long.
             FetchWaitMaxMs = 20,
-        };
+        }.Overlay(clientConfig);
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadCommitted)).Build();
         using var logEnd = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadUncommitted)).Build();

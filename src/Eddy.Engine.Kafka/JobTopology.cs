@@ -71,7 +71,7 @@ internal sealed class JobTopology
     public async Task CreateTopicsAsync()
     {
         var plan = Plan;
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }.Overlay(_options.ClientConfig)).Build();
         var metadata = admin.GetMetadata(KafkaTimeout);
         foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
         {
@@ -142,7 +142,7 @@ internal sealed class JobTopology
     /// </summary>
     private int CreateSideOutputTopic(string topic, int partitions)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }.Overlay(_options.ClientConfig)).Build();
         try
         {
             admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = _options.ReplicationFactor }])

@@ -15,6 +15,13 @@ public sealed class JobWorkerOptions
 {
     public required string BootstrapServers { get; init; }
 
+    /// <summary>
+    /// librdkafka properties for every client of the worker (its consumers, producers and admin clients): security
+    /// (<c>security.protocol</c>, <c>sasl.*</c>, <c>ssl.*</c>), <c>client.id</c>, tuning. The settings exactly-once and
+    /// the task layout depend on are the worker's and cannot be overridden (see <see cref="ClientSettings.Reserved"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The worker's RocksDB directory.</summary>
     public required string StateDirectory { get; init; }
 

@@ -68,7 +68,7 @@ internal sealed class StreamThread : IDisposable
         _backend = backend;
         _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
         _logging = new ChangeLoggingBackend(backend);
-        _restorer = new ChangelogRestorer(backend, options.BootstrapServers, _plan.Name, () => Progress("restoring state"), _stop.Token);
+        _restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
         TransactionalId = $"{_plan.Name}-{options.WorkerId}-{index}";
     }
 
@@ -163,7 +163,7 @@ internal sealed class StreamThread : IDisposable
                 // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
                 QueueBufferingMaxMessages = 1_000_000,
                 MetadataRecoveryStrategy = NoRebootstrap,
-            };
+            }.Overlay(_options.ClientConfig);
             if (_eos)
             {
                 producerConfig.TransactionalId = TransactionalId;
@@ -196,7 +196,7 @@ internal sealed class StreamThread : IDisposable
                 MaxPartitionFetchBytes = 8 * 1024 * 1024,
                 QueuedMaxMessagesKbytes = 256 * 1024,
                 MetadataRecoveryStrategy = NoRebootstrap,
-            })
+            }.Overlay(_options.ClientConfig))
                 .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))

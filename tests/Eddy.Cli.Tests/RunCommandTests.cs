@@ -51,7 +51,7 @@ public class RunCommandTests
 
         Assert.Equal(0, exitCode);
         foreach (var option in new[] { "--bootstrap", "--assembly", "--project", "--list", "--plan", "--worker-id", "--state-dir", "--at-least-once",
-                     "--commit-interval", "--rate", "--no-generator", "--duration", "--output" })
+                     "--commit-interval", "--rate", "--no-generator", "--duration", "--output", "--command-config", "-X" })
         {
             Assert.Contains(option, output);
         }
@@ -66,6 +66,8 @@ public class RunCommandTests
     [InlineData("run --rate 0", "--rate must be a positive number")]
     [InlineData("run --duration soon", "Invalid duration 'soon' for --duration")]
     [InlineData("run --project /no/such/project", "no such project file or directory: /no/such/project")]
+    [InlineData("run --command-config /no/such/client.properties", "cannot read /no/such/client.properties")]
+    [InlineData("run -X linger.ms", "-X")]
     public async Task Bad_arguments_are_one_precise_error_line_and_exit_code_2(string commandLine, string message)
     {
         var (exitCode, output, error) = await CliHarness.RunAsync(commandLine.Split(' '));
@@ -185,6 +187,35 @@ public class RunCommandTests
         Assert.Equal("checkouts", last.GetProperty("job").GetString());
         Assert.True(last.GetProperty("recordsIn").GetInt64() > 0, run.Out);
         Assert.True(Directory.Exists(Path.Combine(data.Path, "clicks-0")));
+    }
+
+    /// <summary>-X and --command-config reach the worker's clients (what a secured cluster needs), while the settings exactly-once depends on stay the worker's.</summary>
+    [Fact]
+    public async Task Client_properties_reach_the_workers_clients_but_not_its_exactly_once_settings()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-run-state");
+        var properties = Path.Combine(state.Path, "client.properties");
+        await File.WriteAllTextAsync(properties, "# as kafka-console-consumer.sh --consumer.config takes\nclient.id=from-the-file\nisolation.level=read_uncommitted\n");
+        var b = broker.BootstrapServers;
+        var run = CliHarness.RunAsync(["run", "pageviews", "-b", b, "--state-dir", Path.Combine(state.Path, "rocksdb"), "--duration", "12s",
+            "--output", "json", "--command-config", properties, "-X", "client.id=eddy-run-client", "-X", "group.id=not-the-jobs"]);
+
+        // The job's consumer group (its name, not -X group.id) with the member -X named (over the file).
+        List<string> clientIds = [];
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (clientIds.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            clientIds = broker.Broker.Groups.Describe("pageviews")?.Members.Select(m => m.ClientId).ToList() ?? [];
+        }
+        var result = await run;
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(["eddy-run-client"], clientIds);
+        Assert.Null(broker.Broker.Groups.Describe("not-the-jobs"));
+        var last = JsonDocument.Parse(result.Out.TrimEnd('\n').Split('\n')[^1]).RootElement;
+        Assert.True(last.GetProperty("commits").GetInt64() > 0, result.Out);
     }
 
     [Fact]

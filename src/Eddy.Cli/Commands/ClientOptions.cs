@@ -24,13 +24,19 @@ internal sealed class ClientOptions
         HelpName = "host:port",
     };
 
-    public Option<string> CommandConfig { get; } = new("--command-config")
+    public Option<string> CommandConfig { get; } = NewCommandConfigOption();
+
+    public Option<string[]> Properties { get; } = NewPropertiesOption();
+
+    /// <summary>--command-config, for commands that take it without -b's meaning (eddy run).</summary>
+    public static Option<string> NewCommandConfigOption() => new("--command-config")
     {
         Description = "A client properties file (key=value lines, as kafka-topics.sh --command-config takes) with extra client settings such as security.protocol.",
         HelpName = "file",
     };
 
-    public Option<string[]> Properties { get; } = new("-X")
+    /// <summary>-X, for commands that take it without -b's meaning (eddy run).</summary>
+    public static Option<string[]> NewPropertiesOption() => new("-X")
     {
         Description = "A librdkafka client property, key=value (repeatable), e.g. -X security.protocol=SSL -X debug=broker.",
         HelpName = "key=value",

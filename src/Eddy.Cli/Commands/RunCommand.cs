@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Eddy.Cli.Kafka;
 using Eddy.Cli.Run;
 using Eddy.Cli.Run.View;
 using Eddy.Engine;
@@ -20,6 +21,10 @@ public static class RunCommand
         var list = new Option<bool>("--list") { Description = "List the jobs available (built-in samples, or those of --assembly/--project) and exit." };
         var plan = new Option<bool>("--plan", "--explain") { Description = "Print the job's plan (stages, operators, state stores, topics) and exit." };
         var bootstrap = new Option<string>("--bootstrap", "-b") { Description = "Run against an existing Kafka cluster, host:port[,host:port...]. Default: start the embedded broker in this process.", HelpName = "host:port" };
+        var commandConfig = ClientOptions.NewCommandConfigOption();
+        commandConfig.Description = "A client properties file (key=value lines) for every client of the run — the worker's consumers, producers and admin client, the generator: security.protocol, sasl.*, ssl.*, tuning. The worker keeps the settings exactly-once depends on.";
+        var clientProperties = ClientOptions.NewPropertiesOption();
+        clientProperties.Description = "A librdkafka client property for every client of the run, key=value (repeatable, over --command-config), e.g. -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN.";
         var dataDir = new Option<string>("--data-dir", "-d") { Description = "The embedded broker's data directory (as 'eddy up'). Default: ./eddy-data.", HelpName = "dir" };
         var port = new Option<int?>("--port") { Description = "The embedded broker's port (0 picks a free one). Default: 9092.", HelpName = "n" };
         var assembly = new Option<string>("--assembly") { Description = "A built class library whose public IJob classes are the jobs.", HelpName = "path.dll" };
@@ -37,7 +42,7 @@ public static class RunCommand
 
         var command = new Command("run", "Run a stream job on a worker with a live view of records in/out per second, watermark, lag and commit latency; Ctrl-C stops it cleanly. Without --bootstrap an embedded broker starts and a generator feeds the sample job's input.")
         {
-            job, list, plan, bootstrap, dataDir, port, assembly, project, workerId, stateDir, atLeastOnce, commitInterval, rate, noGenerator, duration,
+            job, list, plan, bootstrap, commandConfig, clientProperties, dataDir, port, assembly, project, workerId, stateDir, atLeastOnce, commitInterval, rate, noGenerator, duration,
             partitions, output, logLevel,
         };
         command.SetAction((parseResult, ct) => RunAsync(
@@ -47,6 +52,8 @@ public static class RunCommand
                 List = parseResult.GetValue(list),
                 Plan = parseResult.GetValue(plan),
                 Bootstrap = parseResult.GetValue(bootstrap),
+                CommandConfigFile = parseResult.GetValue(commandConfig),
+                ClientProperties = parseResult.GetValue(clientProperties) ?? [],
                 DataDir = parseResult.GetValue(dataDir),
                 Port = parseResult.GetValue(port),
                 Assembly = parseResult.GetValue(assembly),
@@ -92,6 +99,11 @@ public static class RunCommand
         return CommandRunner.RunAsync(console.Error, async () =>
         {
             Validate(options);
+            if (options.CommandConfigFile is not null || options.ClientProperties.Count > 0)
+            {
+                // A missing file or a malformed -X fails now, before an embedded broker starts.
+                _ = KafkaClientFactory.BuildConfig(new ClientSettings { CommandConfigFile = options.CommandConfigFile, Properties = options.ClientProperties });
+            }
             var jobs = await JobCatalog.LoadAsync(options, console.Error, cancellationToken);
             if (options.List)
             {

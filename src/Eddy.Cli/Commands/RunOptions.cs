@@ -17,6 +17,12 @@ public sealed record RunOptions
     /// <summary>--bootstrap: an existing cluster; null starts the embedded broker.</summary>
     public string? Bootstrap { get; init; }
 
+    /// <summary>--command-config: a client properties file for every client of the run (worker, generator, admin).</summary>
+    public string? CommandConfigFile { get; init; }
+
+    /// <summary>-X key=value client properties, over the --command-config file's.</summary>
+    public IReadOnlyList<string> ClientProperties { get; init; } = [];
+
     /// <summary>--data-dir of the embedded broker (log.dirs).</summary>
     public string? DataDir { get; init; }
 

@@ -15,5 +15,6 @@ internal interface IDataGenerator
     string? LastError { get; }
 
     /// <summary>Produces <paramref name="recordsPerSecond"/> until cancelled, then flushes.</summary>
-    Task RunAsync(string bootstrapServers, double recordsPerSecond, CancellationToken cancellationToken);
+    /// <param name="clientConfig">The run's client properties, bootstrap.servers included.</param>
+    Task RunAsync(IReadOnlyDictionary<string, string> clientConfig, double recordsPerSecond, CancellationToken cancellationToken);
 }

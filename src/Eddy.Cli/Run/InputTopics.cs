@@ -13,9 +13,9 @@ internal static class InputTopics
     public static IReadOnlyList<string> Of(JobPlan plan) =>
         [.. plan.Stages.SelectMany(s => s.Inputs).Where(i => !i.IsRepartition).Select(i => i.Topic).Distinct(StringComparer.Ordinal)];
 
-    public static async Task EnsureAsync(string bootstrapServers, IReadOnlyList<string> topics, int partitions, TextWriter progress)
+    public static async Task EnsureAsync(IReadOnlyDictionary<string, string> clientConfig, IReadOnlyList<string> topics, int partitions, TextWriter progress)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(clientConfig).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(15));
         var existing = metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
         var missing = topics.Where(t => !existing.Contains(t)).ToList();

@@ -1,4 +1,5 @@
 using Eddy.Cli.Commands;
+using Eddy.Cli.Kafka;
 using Eddy.Cli.Run.View;
 using Eddy.Engine.Kafka;
 using Eddy.Engine.Plan;
@@ -18,12 +19,18 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
     {
         var generator = options.NoGenerator ? null : job.Generator?.Invoke();
         IReadOnlyList<string> topics = generator is null ? InputTopics.Of(plan) : [.. InputTopics.Of(plan).Append(generator.Topic).Distinct(StringComparer.Ordinal)];
-        await InputTopics.EnsureAsync(bootstrapServers, topics, options.Partitions, progress);
+        var clientConfig = KafkaClientFactory.BuildConfig(new ClientSettings
+        {
+            Bootstrap = bootstrapServers,
+            CommandConfigFile = options.CommandConfigFile,
+            Properties = options.ClientProperties,
+        });
+        await InputTopics.EnsureAsync(clientConfig, topics, options.Partitions, progress);
 
         var stateDirectory = Path.GetFullPath(options.StateDir ?? Path.Combine("eddy-state", job.Name, options.WorkerId));
         var guarantee = options.AtLeastOnce ? ProcessingGuarantee.AtLeastOnce : ProcessingGuarantee.ExactlyOnce;
         using var stopGenerator = new CancellationTokenSource();
-        var generating = generator is null ? Task.CompletedTask : Task.Run(() => generator.RunAsync(bootstrapServers, options.Rate, stopGenerator.Token), CancellationToken.None);
+        var generating = generator is null ? Task.CompletedTask : Task.Run(() => generator.RunAsync(clientConfig, options.Rate, stopGenerator.Token), CancellationToken.None);
         if (generator is not null)
         {
             await progress.WriteAsync($"Generating {options.Rate:0.##} records/s into {generator.Topic} (--rate; --no-generator to stop it).\n");
@@ -32,6 +39,7 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
         var worker = new JobWorker(plan, new JobWorkerOptions
         {
             BootstrapServers = bootstrapServers,
+            ClientConfig = clientConfig,
             StateDirectory = stateDirectory,
             WorkerId = options.WorkerId,
             Guarantee = guarantee,

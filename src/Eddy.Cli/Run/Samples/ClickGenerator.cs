@@ -31,11 +31,10 @@ internal sealed class ClickGenerator : IDataGenerator
 
     public string? LastError => Volatile.Read(ref _lastError);
 
-    public async Task RunAsync(string bootstrapServers, double recordsPerSecond, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyDictionary<string, string> clientConfig, double recordsPerSecond, CancellationToken cancellationToken)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig(clientConfig.ToDictionary())
         {
-            BootstrapServers = bootstrapServers,
             LingerMs = 5,
             EnableIdempotence = true,
         }).Build();
