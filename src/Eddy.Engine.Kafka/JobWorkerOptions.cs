@@ -18,7 +18,7 @@ public sealed class JobWorkerOptions
     /// <summary>
     /// librdkafka properties for every client of the worker (its consumers, producers and admin clients): security
     /// (<c>security.protocol</c>, <c>sasl.*</c>, <c>ssl.*</c>), <c>client.id</c>, tuning. The settings exactly-once and
-    /// the task layout depend on are the worker's and cannot be overridden (see <see cref="ClientSettings.Reserved"/>).
+    /// the task layout depend on are the worker's and cannot be overridden (see <c>WorkerClientConfig.Reserved</c>: bootstrap, group, transactional id, idempotence, isolation level, offsets and assignment).
     /// </summary>
     public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
 

@@ -3,7 +3,7 @@ using Confluent.Kafka;
 namespace Eddy.Engine.Kafka;
 
 /// <summary>Lays a user's client properties (<see cref="JobWorkerOptions.ClientConfig"/>) over the worker's own client configurations.</summary>
-internal static class ClientSettings
+internal static class WorkerClientConfig
 {
     /// <summary>
     /// What the worker decides itself: where and as whom it connects to the job's group and transactions, how it reads
