@@ -35,6 +35,21 @@ internal sealed class CleanerTransactions
     public static CleanerTransactions None { get; } = new([], []);
 
     /// <summary>
+    /// Base offsets of the markers whose transaction has no batch left in the log (all of its data compacted or
+    /// aborted away in earlier passes): Kafka's cleaner removes such a marker once its delete horizon has passed.
+    /// </summary>
+    public IReadOnlySet<long> EmptyTransactionMarkers { get; private init; } = new HashSet<long>();
+
+    public CleanerTransactions WithEmptyTransactionMarkers(IReadOnlySet<long> markers) => markers.Count == 0 ? this : new CleanerTransactions(this, markers);
+
+    private CleanerTransactions(CleanerTransactions other, IReadOnlySet<long> markers)
+    {
+        _aborted = other._aborted;
+        _lastBatchOffsets = other._lastBatchOffsets;
+        EmptyTransactionMarkers = markers;
+    }
+
+    /// <summary>
     /// True for a transactional data batch of an aborted transaction: a producer has one transaction open at a time,
     /// so its transactional batches between an aborted transaction's first offset and its marker are that transaction's.
     /// </summary>

@@ -131,6 +131,10 @@ internal sealed class SegmentBatchReader : IDisposable
 /// records all go. Tombstones follow KIP-534: the first time the cleaner keeps one, its batch gets the
 /// delete-horizon flag (attribute bit 6) and baseTimestamp = now + delete.retention.ms (record timestamp deltas are
 /// rebased so every record keeps its timestamp); a later pass at or after that horizon drops the tombstone.
+/// Markers go the same way once their transaction is empty (Kafka's cleaner, KIP-534): a marker with no batch of its
+/// transaction left before it in the log gets a delete horizon, and a pass past the horizon removes it (and, for an
+/// abort, its aborted-transaction index entry), unless it is its producer's last batch. The horizon gives a consumer
+/// that read the transaction's data before it was cleaned delete.retention.ms to read the marker too.
 /// </summary>
 internal sealed class LogCleaner
 {
@@ -147,6 +151,10 @@ internal sealed class LogCleaner
     private readonly ArrayBufferWriter<byte> _output = new(FlushThreshold + (FlushThreshold / 4));
     private readonly ArrayBufferWriter<byte> _records = new(64 * 1024);
     private readonly List<RecordSpan> _kept = [];
+    private readonly HashSet<long> _removedMarkers = [];
+
+    // Set by Filter for a marker of an empty transaction that gets its delete horizon in this pass.
+    private bool _markerGetsHorizon;
 
     public LogCleaner(OffsetMap map, long now, LogConfig config, CleanerTransactions transactions)
     {
@@ -210,6 +218,38 @@ internal sealed class LogCleaner
     }
 
     /// <summary>
+    /// The markers (base offsets) of the segments, in offset order from the log start, that no transactional batch of
+    /// their producer precedes since its previous marker: their transaction has nothing left in the log.
+    /// </summary>
+    public static HashSet<long> FindEmptyTransactionMarkers(IReadOnlyList<LogSegment> segments)
+    {
+        var markers = new HashSet<long>();
+        var hasData = new Dictionary<long, bool>();
+        foreach (var segment in segments)
+        {
+            segment.ScanBatches(segment.BaseOffset, (in BatchHeader header, ReadOnlySpan<byte> _) =>
+            {
+                if (header.ProducerId < 0 || !header.IsTransactional)
+                {
+                    return;
+                }
+                if (!header.IsControl)
+                {
+                    // Any batch of the transaction, even one emptied to a header: a rebuild would see it begin.
+                    hasData[header.ProducerId] = true;
+                    return;
+                }
+                if (!hasData.GetValueOrDefault(header.ProducerId))
+                {
+                    markers.Add(header.BaseOffset);
+                }
+                hasData[header.ProducerId] = false;
+            });
+        }
+        return markers;
+    }
+
+    /// <summary>
     /// True when cleaning the segment would change it (a dry run that stops at the first change), so that segments
     /// of the clean section that nothing supersedes are not rewritten.
     /// </summary>
@@ -268,7 +308,7 @@ internal sealed class LogCleaner
                         default:
                             if (_transactions.IsLastBatchOfProducer(header))
                             {
-                                WriteEmpty(batch[..RecordBatch.HeaderSize]);
+                                WriteEmpty(batch[..RecordBatch.HeaderSize], keepProducer: true);
                                 lastEmptied = null;
                                 lastWrittenEnd = header.LastOffset + 1;
                             }
@@ -288,7 +328,7 @@ internal sealed class LogCleaner
             if (lastWrittenEnd != end && lastEmptied is not null)
             {
                 // The last batch emptied: keep its header so the segment still ends where the next one starts.
-                WriteEmpty(lastEmptied);
+                WriteEmpty(lastEmptied, keepProducer: false);
                 lastWrittenEnd = end;
             }
             FlushOutput(cleaned);
@@ -326,12 +366,12 @@ internal sealed class LogCleaner
     /// The cleaned segment answers for the aborted transactions whose markers were in the segments it replaces,
     /// whether or not their data is still there (markers stay, so the entries do too).
     /// </summary>
-    private static void CarryAbortedTransactions(IReadOnlyList<LogSegment> group, LogSegment cleaned)
+    private void CarryAbortedTransactions(IReadOnlyList<LogSegment> group, LogSegment cleaned)
     {
         var entries = new List<AbortedTxn>();
         foreach (var segment in group)
         {
-            entries.AddRange(segment.Transactions.Entries);
+            entries.AddRange(segment.Transactions.Entries.Where(e => !_removedMarkers.Contains(e.LastOffset)));
         }
         if (entries.Count > 0)
         {
@@ -376,6 +416,12 @@ internal sealed class LogCleaner
     private Outcome Filter(ReadOnlySpan<byte> batch, out byte[]? decompressed, bool count)
     {
         var header = new BatchHeader(batch);
+        _markerGetsHorizon = false;
+        if (header.IsControl)
+        {
+            decompressed = null;
+            return FilterMarker(batch, header, count);
+        }
         if (_transactions.IsAborted(header) && header.RecordsCount > 0)
         {
             // Aborted data goes whole, without looking at its records: no consumer may ever see them.
@@ -451,13 +497,44 @@ internal sealed class LogCleaner
         return _kept.Count == 0 ? Outcome.Emptied : Outcome.Rewritten;
     }
 
+    /// <summary>A marker stays unless its transaction is empty: then it gets a delete horizon, and past it goes.</summary>
+    private Outcome FilterMarker(ReadOnlySpan<byte> batch, in BatchHeader header, bool count)
+    {
+        if (!_transactions.EmptyTransactionMarkers.Contains(header.BaseOffset) || _transactions.IsLastBatchOfProducer(header)
+            || header.RecordsCount != 1 || !RecordBatch.IsCrcValid(batch))
+        {
+            return Outcome.Unchanged;
+        }
+        if ((header.Attributes & DeleteHorizonMask) != 0)
+        {
+            if (_now < header.BaseTimestamp)
+            {
+                return Outcome.Unchanged;
+            }
+            if (count)
+            {
+                _removedMarkers.Add(header.BaseOffset);
+            }
+            return Outcome.Emptied;
+        }
+        _kept.Clear();
+        var position = 0;
+        if (!RecordSpan.TryRead(batch[RecordBatch.HeaderSize..], ref position, out var record))
+        {
+            return Outcome.Unchanged;
+        }
+        _kept.Add(record);
+        _markerGetsHorizon = true;
+        return Outcome.Rewritten;
+    }
+
     /// <summary>Writes a batch holding the records in <see cref="_kept"/>, with the original header fields.</summary>
     private void WriteRebuilt(ReadOnlySpan<byte> original, in BatchHeader header, ReadOnlySpan<byte> records)
     {
         var attributes = header.Attributes;
         var baseTimestamp = header.BaseTimestamp;
         var rebase = false;
-        if ((attributes & DeleteHorizonMask) == 0 && HasTombstone())
+        if ((attributes & DeleteHorizonMask) == 0 && (_markerGetsHorizon || HasTombstone()))
         {
             attributes |= DeleteHorizonMask;
             baseTimestamp = _deleteRetentionMs >= long.MaxValue - _now ? long.MaxValue : _now + _deleteRetentionMs;
@@ -513,12 +590,26 @@ internal sealed class LogCleaner
         }
     }
 
-    /// <summary>A batch with no records covering the same offsets as <paramref name="header"/> (uncompressed: nothing to decompress).</summary>
-    private void WriteEmpty(ReadOnlySpan<byte> header)
+    /// <summary>
+    /// A batch with no records covering the same offsets as <paramref name="header"/> (uncompressed: nothing to
+    /// decompress). The producer's last batch keeps its producer fields (its sequence and epoch outlive its records);
+    /// a header kept only to end a segment becomes a plain batch of no producer, as Kafka (which leaves gaps) has
+    /// nothing there: a transaction it belonged to is not reopened by it on a rebuild, nor kept from being emptied,
+    /// and a removed marker does not become a control batch without its control record.
+    /// </summary>
+    private void WriteEmpty(ReadOnlySpan<byte> header, bool keepProducer)
     {
         var batch = _output.GetSpan(RecordBatch.HeaderSize)[..RecordBatch.HeaderSize];
         header.CopyTo(batch);
-        var attributes = (short)(RecordBatch.Attributes(header) & ~(RecordBatch.CompressionMask | DeleteHorizonMask));
+        var cleared = RecordBatch.CompressionMask | DeleteHorizonMask;
+        if (!keepProducer)
+        {
+            cleared |= RecordBatch.ControlMask | RecordBatch.TransactionalMask;
+            BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatch.ProducerIdOffset..], -1);
+            BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatch.ProducerEpochOffset..], -1);
+            BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatch.BaseSequenceOffset..], -1);
+        }
+        var attributes = (short)(RecordBatch.Attributes(header) & ~cleared);
         BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatch.BatchLengthOffset..], RecordBatch.HeaderSize - RecordBatch.LogOverhead);
         BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatch.AttributesOffset..], attributes);
         BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatch.BaseTimestampOffset..], RecordBatch.MaxTimestamp(header));

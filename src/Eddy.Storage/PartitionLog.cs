@@ -702,6 +702,7 @@ public sealed class PartitionLog : IDisposable
     {
         var cleanableEnd = cleanable[^1].NextOffset;
         var firstDirty = Math.Max(Volatile.Read(ref _firstDirtyOffset), cleanable[0].BaseOffset);
+        transactions = transactions.WithEmptyTransactionMarkers(LogCleaner.FindEmptyTransactionMarkers(cleanable));
         var map = new OffsetMap();
         long mapBytes = 0;
         foreach (var segment in cleanable)

@@ -253,6 +253,73 @@ public sealed class CompactionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(RecordBatch.TransactionalMask | RecordBatch.ControlMask, batches[1].Attributes);
     }
 
+    /// <summary>
+    /// Kafka's cleaner removes a transaction's marker once nothing of the transaction is left before it: first a delete
+    /// horizon (delete.retention.ms), then, past it, the marker (and an abort's index entry). Without this a compacted
+    /// transactional topic (a changelog, __consumer_offsets) would keep a marker per transaction for ever.
+    /// </summary>
+    [Fact]
+    public void Markers_of_emptied_transactions_get_a_delete_horizon_then_go_and_the_last_of_a_producer_stays()
+    {
+        var config = new LogConfig { Compact = true, Delete = false, SegmentBytes = 1, DeleteRetentionMs = 1_000 };
+        using (var log = PartitionLog.Open(_directory.Path, config))
+        {
+            AppendTransactional(log, sequence: 0, ("k", "a", 1));
+            log.AppendEndTransactionMarker(7, 0, commit: true, coordinatorEpoch: 0, now: 2);
+            AppendTransactional(log, sequence: 1, ("k", "b", 3));
+            log.AppendEndTransactionMarker(7, 0, commit: false, coordinatorEpoch: 0, now: 4);
+            AppendTransactional(log, sequence: 2, ("j", "c", 5));
+            log.AppendEndTransactionMarker(7, 0, commit: true, coordinatorEpoch: 0, now: 6);
+            Append(log, ("k", "z", 7));
+            Append(log, ("j", "y", 8));
+            Append(log, ("tail", "x", 9));
+            Assert.Single(log.CollectAbortedTransactions(0, log.LogEndOffset));
+
+            // First pass: the data goes (superseded or aborted); the markers still have it before them, so they stay.
+            log.Compact(now: 100);
+            Assert.Equal([1, 3, 5], Markers(log));
+
+            // Second pass: the first two transactions are empty now, so their markers get their delete horizon.
+            log.Compact(now: 200);
+            Assert.Equal([1, 3, 5], Markers(log));
+            Assert.All(AllBatches(log).Where(b => b.BaseOffset is 1 or 3), b => Assert.NotEqual(0, b.Attributes & LogCleaner.DeleteHorizonMask));
+            log.Compact(now: 1_100);
+            Assert.Equal([1, 3, 5], Markers(log));
+
+            // Past the horizon they go, the abort's index entry with its marker. The marker after producer 7's last
+            // batch (kept as an empty header for its sequence) stays.
+            log.Compact(now: 1_300);
+            Assert.Equal([5], Markers(log));
+            Assert.Empty(log.CollectAbortedTransactions(0, log.LogEndOffset));
+            Assert.Equal(log.LogEndOffset, log.LastStableOffset);
+            Assert.Equal(["k=z", "j=y", "tail=x"], TestLogs.ReadAll(log).Where(r => r.Offset != 5).Select(r => $"{r.Key}={r.Value}"));
+        }
+        // A rebuild from the log finds no transaction left open by what the cleaner removed.
+        using var reopened = PartitionLog.Open(_directory.Path, config);
+        Assert.Equal(9, reopened.LogEndOffset);
+        Assert.Equal(9, reopened.LastStableOffset);
+        Assert.Equal([5], Markers(reopened));
+        Assert.Equal(["k=z", "j=y", "tail=x"], TestLogs.ReadAll(reopened).Where(r => r.Offset != 5).Select(r => $"{r.Key}={r.Value}"));
+
+        static void AppendTransactional(PartitionLog log, int sequence, (string Key, string Value, long Timestamp) record) => log.Append(
+            RecordBatchBuilder.Build([Eddy.Protocol.Record.Create(record.Timestamp, System.Text.Encoding.UTF8.GetBytes(record.Key), System.Text.Encoding.UTF8.GetBytes(record.Value))],
+                producerId: 7, producerEpoch: 0, baseSequence: sequence, transactional: true),
+            TimestampType.CreateTime, 0);
+
+        static List<long> Markers(PartitionLog log) =>
+            [.. AllBatches(log).Where(b => (b.Attributes & RecordBatch.ControlMask) != 0 && b.RecordCount == 1).Select(b => b.BaseOffset)];
+    }
+
+    private static List<StoredBatch> AllBatches(PartitionLog log)
+    {
+        var batches = new List<StoredBatch>();
+        for (var offset = 0L; offset < log.LogEndOffset; offset = batches[^1].LastOffset + 1)
+        {
+            batches.AddRange(TestBatches.ReadBatches(TestBatches.CopyOut(log.Read(offset, int.MaxValue).Records)));
+        }
+        return batches;
+    }
+
     [Fact]
     public void A_crash_at_any_step_of_the_swap_leaves_a_complete_log_that_a_later_compaction_finishes()
     {
