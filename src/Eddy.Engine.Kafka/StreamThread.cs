@@ -357,6 +357,8 @@ internal sealed class StreamThread : IDisposable
         var tp = _pending[0].TopicPartition;
         var fed = false;
         var batch = _batch;
+        // The run's state writes go to RocksDB as one write, not one per record.
+        using var writes = _backend.BeginBatch();
         foreach (var stage in _topology.StagesReading(tp.Topic))
         {
             if (!_tasks.TryGetValue((stage.Id, tp.Partition.Value), out var task))
@@ -384,6 +386,7 @@ internal sealed class StreamThread : IDisposable
             _writer!.Write(task);
         }
 
+        writes.Commit();
         if (fed)
         {
             _positions[tp] = _pending[^1].Offset.Value + 1;
