@@ -152,7 +152,9 @@ internal sealed class StreamThread : IDisposable
             {
                 BootstrapServers = _options.BootstrapServers,
                 EnableIdempotence = true,
-                LingerMs = 5,
+                // Batches of 20 ms rather than 5: a quarter of the produce requests for the same records (less CPU in the client
+                // and the broker per record), while the commit every 100 ms still has little left to flush.
+                LingerMs = 20,
                 // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
                 QueueBufferingMaxMessages = 1_000_000,
             };
