@@ -185,6 +185,9 @@ internal sealed class StreamThread : IDisposable
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
                 SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+                // A member learns that the group is rebalancing from its next heartbeat: librdkafka's 3 s default left
+                // a worker's first thread owning every partition for up to 3 s while its other threads waited to join.
+                HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 20),
                 // Larger fetches than librdkafka's defaults: the thread reads many small records per interval.
                 FetchMaxBytes = 32 * 1024 * 1024,
                 MaxPartitionFetchBytes = 8 * 1024 * 1024,
