@@ -30,7 +30,7 @@ internal sealed record EngineBenchOptions
     public int? MaxRecordsPerCommit { get; init; }
 
     /// <summary>Stream threads of the Eddy worker and of Streamiz (num.stream.threads): the same for both.</summary>
-    public int Threads { get; init; } = 1;
+    public int Threads { get; init; } = 2;
 
     /// <summary>Which runs: stateless, window, streamiz.</summary>
     public IReadOnlySet<string> Jobs { get; init; } = new HashSet<string>(["stateless", "window", "streamiz"], StringComparer.Ordinal);
@@ -44,7 +44,7 @@ internal sealed record EngineBenchOptions
 
 /// <summary>
 /// `eddy bench engine`: pre-loads N records of about S bytes (K keys, timestamps advancing at R records per event-time
-/// second), then runs over them, each with EOS and a 100 ms commit interval, one worker thread (--threads), broker on the same
+/// second), then runs over them, each with EOS and a 100 ms commit interval, two stream threads (--threads), broker on the same
 /// machine: (a) a stateless filter + map job, (b) a keyed 1 s tumbling-window count, (c) the same count with
 /// Streamiz.Kafka.Net as the reference (a child process). A run is timed from the worker's start until the job's consumer
 /// group has committed the whole input and everything it wrote to its repartition topic.

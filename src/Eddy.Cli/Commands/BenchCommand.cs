@@ -74,9 +74,9 @@ public static class BenchCommand
         var store = new Option<string>("--streamiz-store") { Description = "Streamiz's window store: rocksdb (as Eddy) or memory. Default: rocksdb.", HelpName = "rocksdb|memory", DefaultValueFactory = _ => "rocksdb" };
         store.AcceptOnlyFromAmong("rocksdb", "memory");
         var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
-        var threads = new Option<int>("--threads") { Description = "Stream threads of the Eddy worker and of Streamiz (the same for both). Default: 1.", HelpName = "n", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Stream threads of the Eddy worker and of Streamiz (the same for both; num.stream.threads one per core of the 2-core benchmark machine). Default: 2.", HelpName = "n", DefaultValueFactory = _ => 2 };
         var command = new Command("engine",
-            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, one stream thread unless --threads), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
+            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, two stream threads unless --threads), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
         {
             bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store, maxRecords, threads,
         };
