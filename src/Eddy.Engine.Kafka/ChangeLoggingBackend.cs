@@ -19,26 +19,39 @@ internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
     /// <summary>Writes not yet drained.</summary>
     public int PendingCount { get; private set; }
 
-    /// <summary>The writes since the last call, the last per key; forgets them.</summary>
+    private readonly List<ChangelogRecord> _drained = [];
+
+    /// <summary>
+    /// The writes since the last call, the last per key; forgets them. The list is reused: it is valid until the next
+    /// call.
+    /// </summary>
     public List<ChangelogRecord> Drain()
     {
-        var records = new List<ChangelogRecord>(PendingCount);
+        _drained.Clear();
         foreach (var ((store, partition), writes) in _pending)
         {
             foreach (var (key, value) in writes)
             {
-                records.Add(new ChangelogRecord(store, partition, key, value));
+                _drained.Add(new ChangelogRecord(store, partition, key, value));
             }
         }
 
         Clear();
-        return records;
+        return _drained;
     }
 
-    /// <summary>Forgets the writes not yet drained (their transaction was aborted).</summary>
+    /// <summary>
+    /// Forgets the writes not yet drained (their transaction was aborted). The per-partition dictionaries are emptied,
+    /// not dropped: sized for an interval's keys, they would otherwise be grown again (and, past 85 KB, allocated on
+    /// the large object heap) every commit interval.
+    /// </summary>
     public void Clear()
     {
-        _pending.Clear();
+        foreach (var writes in _pending.Values)
+        {
+            writes.Clear();
+        }
+
         PendingCount = 0;
     }
 

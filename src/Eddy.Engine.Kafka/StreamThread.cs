@@ -159,7 +159,9 @@ internal sealed class StreamThread : IDisposable
             {
                 BootstrapServers = _options.BootstrapServers,
                 EnableIdempotence = true,
-                LingerMs = 5,
+                // Batches of 20 ms rather than 5: a quarter of the produce requests for the same records (less CPU in the client
+                // and the broker per record), while the commit every 100 ms still has little left to flush.
+                LingerMs = 20,
                 // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
                 QueueBufferingMaxMessages = 1_000_000,
                 MetadataRecoveryStrategy = NoRebootstrap,
@@ -191,10 +193,13 @@ internal sealed class StreamThread : IDisposable
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
                 SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+                // A member learns that the group is rebalancing from its next heartbeat: librdkafka's 3 s default left
+                // a worker's first thread owning every partition for up to 3 s while its other threads waited to join.
+                HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 20),
                 // Larger fetches than librdkafka's defaults: the thread reads many small records per interval.
-                FetchMaxBytes = 64 * 1024 * 1024,
+                FetchMaxBytes = 32 * 1024 * 1024,
                 MaxPartitionFetchBytes = 8 * 1024 * 1024,
-                QueuedMaxMessagesKbytes = 256 * 1024,
+                QueuedMaxMessagesKbytes = 64 * 1024,
                 MetadataRecoveryStrategy = NoRebootstrap,
             }.Overlay(_options.ClientConfig))
                 .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
@@ -268,9 +273,10 @@ internal sealed class StreamThread : IDisposable
         while (!_stop.IsCancellationRequested)
         {
             var deadline = Environment.TickCount64 + interval;
+            var read = 0;
             try
             {
-                while (_pending.Count < _options.MaxRecordsPerCommit && !_stop.IsCancellationRequested)
+                while (read < _options.MaxRecordsPerCommit && !_stop.IsCancellationRequested)
                 {
                     var remaining = deadline - Environment.TickCount64;
                     if (remaining <= 0)
@@ -292,7 +298,17 @@ internal sealed class StreamThread : IDisposable
 
                     if (record is not null && !record.IsPartitionEOF)
                     {
+                        // Records are processed (and their outputs produced) as they arrive, a run of one partition at
+                        // a time, not held until the interval ends: they die young instead of surviving collections,
+                        // and the producer sends during the interval rather than all of it at commit.
+                        if (_pending.Count >= RunLength
+                            || (_pending.Count > 0 && (_pending[0].Partition.Value != record.Partition.Value || !string.Equals(_pending[0].Topic, record.Topic, StringComparison.Ordinal))))
+                        {
+                            ProcessPending();
+                        }
+
                         _pending.Add(record);
+                        read++;
                     }
                 }
 
@@ -339,60 +355,62 @@ internal sealed class StreamThread : IDisposable
         Commit();
     }
 
+    /// <summary>Records of one partition processed together: long enough to amortise the per-batch work, short enough to stay in gen0.</summary>
+    private const int RunLength = 1_000;
+
+    private readonly List<InputRecord> _batch = [];
+
+    /// <summary>Feeds the pending run (records of one partition, in order) to the tasks reading it and writes their outputs.</summary>
     private void ProcessPending()
     {
-        var byPartition = new Dictionary<TopicPartition, List<ConsumeResult<byte[]?, byte[]?>>>();
-        foreach (var record in _pending)
+        if (_pending.Count == 0)
         {
-            if (!byPartition.TryGetValue(record.TopicPartition, out var list))
-            {
-                byPartition[record.TopicPartition] = list = [];
-            }
-
-            list.Add(record);
+            return;
         }
 
-        _pending.Clear();
-        var batch = new List<InputRecord>();
-        foreach (var (tp, records) in byPartition)
+        var tp = _pending[0].TopicPartition;
+        var fed = false;
+        var batch = _batch;
+        // The run's state writes go to RocksDB as one write, not one per record.
+        using var writes = _backend.BeginBatch();
+        foreach (var stage in _topology.StagesReading(tp.Topic))
         {
-            var fed = false;
-            foreach (var stage in _topology.StagesReading(tp.Topic))
+            if (!_tasks.TryGetValue((stage.Id, tp.Partition.Value), out var task))
             {
-                if (!_tasks.TryGetValue((stage.Id, tp.Partition.Value), out var task))
+                continue;
+            }
+
+            fed = true;
+            batch.Clear();
+            foreach (var record in _pending)
+            {
+                var headers = record.Message.Headers;
+                if (headers is not null && headers.TryGetLastBytes(WatermarkControl.Header, out var control))
                 {
+                    Feed(task, tp.Topic, batch);
+                    task.OnWatermarkControl(tp.Topic, WatermarkControl.Parse(control));
                     continue;
                 }
 
-                fed = true;
-                batch.Clear();
-                foreach (var record in records)
-                {
-                    var headers = record.Message.Headers;
-                    if (headers is not null && headers.TryGetLastBytes(WatermarkControl.Header, out var control))
-                    {
-                        Feed(task, tp.Topic, batch);
-                        task.OnWatermarkControl(tp.Topic, WatermarkControl.Parse(control));
-                        continue;
-                    }
-
-                    var kind = headers is not null && headers.TryGetLastBytes(OutputWriter.KindHeader, out var k) && k.Length == 1 ? (RowKind)k[0] : RowKind.Insert;
-                    batch.Add(new InputRecord(record.Message.Key, record.Message.Value, record.Message.Timestamp.UnixTimestampMs, record.Offset.Value, kind));
-                }
-
-                Feed(task, tp.Topic, batch);
-                _writer!.Write(task);
+                var kind = headers is not null && headers.TryGetLastBytes(OutputWriter.KindHeader, out var k) && k.Length == 1 ? (RowKind)k[0] : RowKind.Insert;
+                batch.Add(new InputRecord(record.Message.Key, record.Message.Value, record.Message.Timestamp.UnixTimestampMs, record.Offset.Value, kind));
             }
 
-            if (fed)
+            Feed(task, tp.Topic, batch);
+            _writer!.Write(task);
+        }
+
+        writes.Commit();
+        if (fed)
+        {
+            _positions[tp] = _pending[^1].Offset.Value + 1;
+            if (_topology.IsSourceTopic(tp.Topic))
             {
-                _positions[tp] = records[^1].Offset.Value + 1;
-                if (_topology.IsSourceTopic(tp.Topic))
-                {
-                    _recordsIn += records.Count;
-                }
+                _recordsIn += _pending.Count;
             }
         }
+
+        _pending.Clear();
     }
 
     private static void Feed(StageTask task, string topic, List<InputRecord> batch)

@@ -29,6 +29,9 @@ internal sealed record EngineBenchOptions
     /// <summary>The Eddy worker's cap on records per transaction (null: the worker's default).</summary>
     public int? MaxRecordsPerCommit { get; init; }
 
+    /// <summary>Stream threads of the Eddy worker and of Streamiz (num.stream.threads): the same for both.</summary>
+    public int Threads { get; init; } = 2;
+
     /// <summary>Which runs: stateless, window, streamiz.</summary>
     public IReadOnlySet<string> Jobs { get; init; } = new HashSet<string>(["stateless", "window", "streamiz"], StringComparer.Ordinal);
 
@@ -41,7 +44,7 @@ internal sealed record EngineBenchOptions
 
 /// <summary>
 /// `eddy bench engine`: pre-loads N records of about S bytes (K keys, timestamps advancing at R records per event-time
-/// second), then runs over them, each with EOS and a 100 ms commit interval, one worker thread, broker on the same
+/// second), then runs over them, each with EOS and a 100 ms commit interval, two stream threads (--threads), broker on the same
 /// machine: (a) a stateless filter + map job, (b) a keyed 1 s tumbling-window count, (c) the same count with
 /// Streamiz.Kafka.Net as the reference (a child process). A run is timed from the worker's start until the job's consumer
 /// group has committed the whole input and everything it wrote to its repartition topic.
@@ -75,7 +78,7 @@ internal static class EngineBenchmark
         var input = $"engine-in-{run}";
         await CreateTopicAsync(bootstrap, input, options.Partitions);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"engine: {options.Records:N0} records of ~{options.RecordSize} B in {input} ({options.Partitions} partitions), {options.Keys:N0} keys, {options.EventRate:N0} records per event-time second; EOS, commit every {options.CommitInterval.TotalMilliseconds:F0} ms, one worker thread, broker={bootstrap}"));
+            $"engine: {options.Records:N0} records of ~{options.RecordSize} B in {input} ({options.Partitions} partitions), {options.Keys:N0} keys, {options.EventRate:N0} records per event-time second; EOS, commit every {options.CommitInterval.TotalMilliseconds:F0} ms, {options.Threads} stream thread(s), broker={bootstrap}"));
         var loaded = Load(bootstrap, input, options, progress, cancellationToken);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  loaded {options.Records:N0} records in {loaded.TotalSeconds:F1} s ({options.Records / loaded.TotalSeconds:N0} records/s)"));
@@ -228,6 +231,7 @@ internal static class EngineBenchmark
                 Guarantee = ProcessingGuarantee.ExactlyOnce,
                 CommitInterval = options.CommitInterval,
                 MaxRecordsPerCommit = options.MaxRecordsPerCommit ?? new JobWorkerOptions { BootstrapServers = "", StateDirectory = "" }.MaxRecordsPerCommit,
+                Threads = options.Threads,
             });
             await worker.StartAsync();
             using var progressWatch = new CommittedOffsets(bootstrap, plan.Name, input, options.Records);
@@ -300,7 +304,7 @@ internal static class EngineBenchmark
             ["state-dir"] = state,
             ["store"] = options.StreamizStore,
             ["commit-interval-ms"] = ((long)options.CommitInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-            ["threads"] = "1",
+            ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
             ["window-ms"] = "1000",
         })
         {

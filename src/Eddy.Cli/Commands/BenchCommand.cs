@@ -74,10 +74,11 @@ public static class BenchCommand
         var store = new Option<string>("--streamiz-store") { Description = "Streamiz's window store: rocksdb (as Eddy) or memory. Default: rocksdb.", HelpName = "rocksdb|memory", DefaultValueFactory = _ => "rocksdb" };
         store.AcceptOnlyFromAmong("rocksdb", "memory");
         var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
+        var threads = new Option<int>("--threads") { Description = "Stream threads of the Eddy worker and of Streamiz (the same for both; num.stream.threads one per core of the 2-core benchmark machine). Default: 2.", HelpName = "n", DefaultValueFactory = _ => 2 };
         var command = new Command("engine",
-            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, one worker thread), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
+            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, two stream threads unless --threads), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
         {
-            bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store, maxRecords,
+            bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store, maxRecords, threads,
         };
         command.SetAction((parseResult, ct) =>
         {
@@ -93,6 +94,7 @@ public static class BenchCommand
                 StreamizPath = parseResult.GetValue(streamiz),
                 StreamizStore = parseResult.GetValue(store)!,
                 MaxRecordsPerCommit = parseResult.GetValue(maxRecords),
+                Threads = parseResult.GetValue(threads),
             };
             var error = options.Records <= 0 ? "--records must be positive"
                 : options.RecordSize < 20 ? "--record-size must be at least 20"
@@ -100,6 +102,7 @@ public static class BenchCommand
                 : options.Keys <= 0 || options.Keys > 999_999 ? "--keys must be between 1 and 999999"
                 : options.EventRate <= 0 ? "--event-rate must be positive"
                 : options.MaxRecordsPerCommit <= 0 ? "--max-records-per-commit must be positive"
+                : options.Threads <= 0 ? "--threads must be positive"
                 : options.Jobs.Count == 0 || options.Jobs.Any(j => j is not ("stateless" or "window" or "streamiz")) ? "--jobs takes stateless, window and streamiz"
                 : null;
             return CommandRunner.RunAsync(console.Error, () => error is not null
