@@ -423,13 +423,19 @@ internal static class EngineBenchmark
 
     /// <summary>
     /// Watches a group's committed offsets: done when the input is committed to its end and every other partition the
-    /// group commits (its repartition topics) is committed up to its log end, less the transaction marker that ends it.
+    /// group commits (its repartition topics) is committed up to its log end, less the transaction markers that end it
+    /// (usually one; more when a transaction that wrote nothing there, or whose records were aborted, ended last).
     /// </summary>
     private sealed class CommittedOffsets : IDisposable
     {
         private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+        // Past this many offsets short of the end, records surely remain; within it, a read tells markers from records.
+        private const int MarkerSlack = 16;
+
         private readonly IAdminClient _admin;
         private readonly IConsumer<Ignore, Ignore> _consumer;
+        private readonly IConsumer<Ignore, Ignore> _reader;
         private readonly string _group;
         private readonly string _input;
         private readonly long _records;
@@ -439,6 +445,15 @@ internal static class EngineBenchmark
         {
             _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
             _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group + "-watch" }).Build();
+            _reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+            {
+                BootstrapServers = bootstrap,
+                GroupId = group + "-watch",
+                IsolationLevel = IsolationLevel.ReadCommitted,
+                EnablePartitionEof = true,
+                EnableAutoCommit = false,
+                FetchWaitMaxMs = 20,
+            }).Build();
             _group = group;
             _input = input;
             _records = records;
@@ -461,7 +476,8 @@ internal static class EngineBenchmark
                 {
                     var tp = new TopicPartition(topic, p);
                     var end = _consumer.QueryWatermarkOffsets(tp, Timeout).High.Value;
-                    if (end > 0 && committed.GetValueOrDefault(tp, 0) < end - 1)
+                    var at = committed.GetValueOrDefault(tp, 0);
+                    if (end > 0 && at < end - 1 && (at < end - MarkerSlack || HasRecordsFrom(tp, at)))
                     {
                         return (input, false);
                     }
@@ -469,6 +485,28 @@ internal static class EngineBenchmark
             }
 
             return (input, true);
+        }
+
+        /// <summary>True when a committed record lies at or after <paramref name="offset"/> (not only markers).</summary>
+        private bool HasRecordsFrom(TopicPartition tp, long offset)
+        {
+            _reader.Assign(new TopicPartitionOffset(tp, offset));
+            try
+            {
+                var deadline = DateTime.UtcNow + Timeout;
+                while (DateTime.UtcNow < deadline)
+                {
+                    if (_reader.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
+                    {
+                        return !result.IsPartitionEOF;
+                    }
+                }
+                return true;
+            }
+            finally
+            {
+                _reader.Unassign();
+            }
         }
 
         private int PartitionsOf(string topic)
@@ -485,6 +523,7 @@ internal static class EngineBenchmark
         public void Dispose()
         {
             _consumer.Dispose();
+            _reader.Dispose();
             _admin.Dispose();
         }
     }
