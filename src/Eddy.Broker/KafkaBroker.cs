@@ -46,9 +46,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             var identity = new BrokerIdentity(options, _dataDirectory.ClusterId, options.AdvertisedPort == 0 ? LocalEndPoint.Port : options.AdvertisedPort);
             BootstrapServers = $"{identity.Host}:{identity.Port}";
             var waiters = new AppendWaiters(_topics);
-            _offsets = new OffsetStore(options.DataDirectory, time);
+            _offsets = new OffsetStore(_topics.InternalLog(TopicNames.ConsumerOffsets), time);
             _groups = new GroupCoordinator(_offsets, options.GroupInitialRebalanceDelayMs, options.OffsetsRetentionMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
-            _transactionLog = new TransactionLog(options.DataDirectory, time);
+            _transactionLog = new TransactionLog(_topics.InternalLog(TopicNames.TransactionState), time);
             _transactions = new TransactionCoordinator(
                 _transactionLog,
                 new ProducerIdManager(options.DataDirectory),
@@ -97,7 +97,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             if (options.LogCleanerEnable)
             {
                 _cleaner = new LogCleanerService(
-                    () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)).Append(("__consumer_offsets-0", _offsets.Log)).Append(("__transaction_state-0", _transactionLog.Log)),
+                    () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)),
                     TimeSpan.FromMilliseconds(options.LogCleanerBackoffMs), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
             _listener.Start(dispatcher);
@@ -108,9 +108,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _cleaner?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             _transactions?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _transactionLog?.Dispose();
             _groups?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _offsets?.Dispose();
             _topics?.Dispose();
             _dataDirectory.Dispose();
             throw;
@@ -193,9 +191,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             await _cleaner.DisposeAsync();
         }
         await _transactions.DisposeAsync();
-        _transactionLog.Dispose();
         await _groups.DisposeAsync();
-        _offsets.Dispose();
         _topics.Dispose();
         _dataDirectory.Dispose();
         _stopping.Dispose();

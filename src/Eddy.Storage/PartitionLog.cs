@@ -126,23 +126,32 @@ public sealed class PartitionLog : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(config);
         logger ??= NullLogger.Instance;
-        var fullPath = Path.GetFullPath(directory);
-        var (segments, logStartOffset) = LogLoader.Load(fullPath, config, logger);
-        ProducerStateManager producers;
+        var fullPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        OpenDirectories.Claim(fullPath);
         try
         {
-            producers = ProducerStateLoader.Load(fullPath, segments, logger);
+            var (segments, logStartOffset) = LogLoader.Load(fullPath, config, logger);
+            ProducerStateManager producers;
+            try
+            {
+                producers = ProducerStateLoader.Load(fullPath, segments, logger);
+            }
+            catch
+            {
+                foreach (var segment in segments)
+                {
+                    segment.Close();
+                }
+                throw;
+            }
+            StorageLog.Loaded(logger, fullPath, segments.Length, logStartOffset, segments[^1].NextOffset);
+            return new PartitionLog(fullPath, config, time ?? TimeProvider.System, logger, segments, logStartOffset, producers);
         }
         catch
         {
-            foreach (var segment in segments)
-            {
-                segment.Close();
-            }
+            OpenDirectories.Release(fullPath);
             throw;
         }
-        StorageLog.Loaded(logger, fullPath, segments.Length, logStartOffset, segments[^1].NextOffset);
-        return new PartitionLog(fullPath, config, time ?? TimeProvider.System, logger, segments, logStartOffset, producers);
     }
 
     /// <summary>
@@ -658,6 +667,7 @@ public sealed class PartitionLog : IDisposable
             finally
             {
                 CloseAll();
+                OpenDirectories.Release(Directory);
             }
         }
     }
@@ -674,9 +684,16 @@ public sealed class PartitionLog : IDisposable
                 CloseAll();
             }
         }
-        if (System.IO.Directory.Exists(Directory))
+        try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            if (System.IO.Directory.Exists(Directory))
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+        }
+        finally
+        {
+            OpenDirectories.Release(Directory);
         }
     }
 

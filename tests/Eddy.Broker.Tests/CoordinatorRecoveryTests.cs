@@ -1,6 +1,7 @@
 using Eddy.Broker.Transactions;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
+using Eddy.Storage;
 using Eddy.Testing;
 using TxnState = Eddy.Broker.Transactions.TransactionState;
 
@@ -23,13 +24,13 @@ public class CoordinatorRecoveryTests
         await using var broker = await BrokerFixture.StartAsync();
         var (producerId, epoch) = OpenTransaction(broker, "decided", timeoutMs: 60_000, records: 3);
         var group = "decided-group";
-        broker.Broker.Groups.Offsets.CommitTransactional(group, producerId, epoch, [(Topic, 0, new Groups.CommittedOffset(7, -1, "txn", 1))]);
+        broker.Broker.Groups.Offsets.CommitTransactional(group, producerId, epoch, [(Topic, 0, new Groups.CommittedOffset(7, -1, "txn", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))]);
         await broker.Broker.DisposeAsync();
 
         // What a crash between the decision and the markers leaves: the Prepare record, no marker anywhere.
-        using (var log = new TransactionLog(broker.DataDirectory, TimeProvider.System))
+        using (var partition = PartitionLog.Open(Path.Combine(broker.DataDirectory, "__transaction_state-0"), new LogConfig { Compact = true, Delete = false }))
         {
-            log.Write("decided", new TransactionRecord(producerId, epoch, 60_000, commit ? TxnState.PrepareCommit : TxnState.PrepareAbort,
+            new TransactionLog(partition, TimeProvider.System).Write("decided", new TransactionRecord(producerId, epoch, 60_000, commit ? TxnState.PrepareCommit : TxnState.PrepareAbort,
                 [(Topic, 0), (Topic, 1), TransactionMarkerWriter.OffsetsPartition], 1, 1));
         }
         await broker.RestartAsync();

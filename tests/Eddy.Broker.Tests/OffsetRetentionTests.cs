@@ -1,6 +1,7 @@
 using Eddy.Broker.Groups;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
+using Eddy.Storage;
 using Eddy.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,12 +19,16 @@ internal sealed class MovableClock(DateTimeOffset start) : TimeProvider
 
 public class OffsetRetentionTests
 {
+    private static PartitionLog OpenOffsetsLog(string dataDirectory, TimeProvider time) =>
+        PartitionLog.Open(Path.Combine(dataDirectory, "__consumer_offsets-0"), new LogConfig { Compact = true, Delete = false }, time);
+
     [Fact]
     public async Task Offsets_of_an_empty_group_expire_after_the_retention_and_survive_before_it()
     {
         using var data = new TempDirectory();
         var clock = new MovableClock(DateTimeOffset.UtcNow);
-        using var offsets = new OffsetStore(data.Path, clock);
+        using var log = OpenOffsetsLog(data.Path, clock);
+        var offsets = new OffsetStore(log, clock);
         await using var groups = new GroupCoordinator(offsets, 0, offsetsRetentionMs: 60_000, clock, NullLogger<GroupCoordinator>.Instance);
         offsets.Commit("idle", [("t", 0, new CommittedOffset(42, -1, "m", clock.GetUtcNow().ToUnixTimeMilliseconds()))]);
 
@@ -44,13 +49,15 @@ public class OffsetRetentionTests
     public async Task Committed_offsets_are_replayed_from_the_log_after_a_restart()
     {
         using var data = new TempDirectory();
-        using (var offsets = new OffsetStore(data.Path, TimeProvider.System))
+        using (var log = OpenOffsetsLog(data.Path, TimeProvider.System))
         {
+            var offsets = new OffsetStore(log, TimeProvider.System);
             offsets.Commit("g", [("a", 0, new CommittedOffset(10, 3, "meta", 1)), ("a", 1, new CommittedOffset(20, -1, null, 2))]);
             offsets.Commit("g", [("a", 0, new CommittedOffset(11, 3, "later", 3))]);
             offsets.Delete("g", [("a", 1)]);
         }
-        using var reopened = new OffsetStore(data.Path, TimeProvider.System);
+        using var reopenedLog = OpenOffsetsLog(data.Path, TimeProvider.System);
+        var reopened = new OffsetStore(reopenedLog, TimeProvider.System);
         Assert.Equal(new CommittedOffset(11, 3, "later", 3), reopened.Get("g", "a", 0));
         Assert.Null(reopened.Get("g", "a", 1));
     }

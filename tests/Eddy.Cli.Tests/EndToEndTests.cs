@@ -33,8 +33,11 @@ public class EndToEndTests
         Assert.Contains("compact", json.Out, StringComparison.Ordinal);
         Assert.Equal(5, broker.Broker.Topics.Find("orders")!.Partitions.Count);
 
+        // As kafka-topics.sh --list: the internal topics too, unless --exclude-internal.
         var list = await CliHarness.RunAsync(["topics", "list", "-b", b]);
-        Assert.Equal("orders\n", list.Out);
+        Assert.Equal("__consumer_offsets\n__transaction_state\norders\n", list.Out);
+        var userTopics = await CliHarness.RunAsync(["topics", "list", "--exclude-internal", "-b", b]);
+        Assert.Equal("orders\n", userTopics.Out);
 
         Assert.Equal(0, (await CliHarness.RunAsync(["topics", "delete", "orders", "-b", b])).ExitCode);
         Assert.Null(broker.Broker.Topics.Find("orders"));

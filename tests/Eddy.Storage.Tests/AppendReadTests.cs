@@ -9,6 +9,33 @@ public sealed class AppendReadTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    public void A_directory_open_by_one_log_cannot_be_opened_by_a_second_until_the_first_closes()
+    {
+        var log = PartitionLog.Open(_directory.Path, new LogConfig());
+        log.Append(TestBatches.Create(3, "first"), TimestampType.CreateTime, now: 0);
+
+        // Also through another spelling of the same path.
+        var second = Assert.Throws<IOException>(() => PartitionLog.Open(_directory.Path + "/./", new LogConfig()));
+        Assert.Contains("already open", second.Message, StringComparison.Ordinal);
+        Assert.Equal(3, log.LogEndOffset);
+        log.Append(TestBatches.Create(2, "still-mine"), TimestampType.CreateTime, now: 0);
+
+        log.Dispose();
+        using var reopened = PartitionLog.Open(_directory.Path, new LogConfig());
+        Assert.Equal(5, reopened.LogEndOffset);
+    }
+
+    [Fact]
+    public void A_deleted_log_frees_its_directory_for_a_new_log()
+    {
+        var log = PartitionLog.Open(_directory.Path, new LogConfig());
+        log.Append(TestBatches.Create(3, "gone"), TimestampType.CreateTime, now: 0);
+        log.DeleteLog();
+        using var recreated = PartitionLog.Open(_directory.Path, new LogConfig());
+        Assert.Equal(0, recreated.LogEndOffset);
+    }
+
+    [Fact]
     public void Appends_over_many_segments_read_back_record_by_record()
     {
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { SegmentBytes = 2048, IndexIntervalBytes = 256 });

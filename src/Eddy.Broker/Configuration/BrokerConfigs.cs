@@ -30,6 +30,9 @@ public static class BrokerConfigs
     public const string LogFlushIntervalMs = "log.flush.interval.ms";
     public const string LogIndexIntervalBytes = "log.index.interval.bytes";
     public const string LogMessageTimestampType = "log.message.timestamp.type";
+    public const string LogMessageTimestampBeforeMaxMs = "log.message.timestamp.before.max.ms";
+    public const string LogMessageTimestampAfterMaxMs = "log.message.timestamp.after.max.ms";
+    public const string LogMessageTimestampDifferenceMaxMs = "log.message.timestamp.difference.max.ms";
     public const string LogCleanupPolicy = "log.cleanup.policy";
     public const string ClusterId = "cluster.id";
     public const string GroupInitialRebalanceDelayMs = "group.initial.rebalance.delay.ms";
@@ -66,6 +69,9 @@ public static class BrokerConfigs
         new(LogFlushIntervalMs, ConfigType.Long, null, "fsync a partition when its oldest unflushed data is this old.", Minimum: 0),
         new(LogIndexIntervalBytes, ConfigType.Int, "4096", "Bytes of log between two offset-index entries.", Minimum: 0),
         new(LogMessageTimestampType, ConfigType.String, "CreateTime", "Whether batches keep the producer's timestamp or get the broker's.", ValidValues: ["CreateTime", "LogAppendTime"]),
+        new(LogMessageTimestampBeforeMaxMs, ConfigType.Long, "9223372036854775807", "How far in the past a CreateTime record's timestamp may be; older records are refused with INVALID_TIMESTAMP.", Minimum: 0),
+        new(LogMessageTimestampAfterMaxMs, ConfigType.Long, "9223372036854775807", "How far in the future a CreateTime record's timestamp may be; later records are refused with INVALID_TIMESTAMP.", Minimum: 0),
+        new(LogMessageTimestampDifferenceMaxMs, ConfigType.Long, "9223372036854775807", "Deprecated: both limits at once, used where log.message.timestamp.before/after.max.ms are not set.", Minimum: 0),
         new(LogCleanupPolicy, ConfigType.List, "delete", "Default cleanup policy of topics.", ValidValues: ["delete", "compact"]),
         new(GroupInitialRebalanceDelayMs, ConfigType.Int, "3000", "How long the first rebalance of an empty group waits for more members to join.", Minimum: 0),
         new(LogCleanerEnable, ConfigType.Boolean, "true", "Run the log cleaner that compacts topics with cleanup.policy=compact."),
@@ -90,6 +96,9 @@ public static class BrokerConfigs
         new("flush.ms", ConfigType.Long, "9223372036854775807", "fsync when the oldest unflushed data is this old.", LogFlushIntervalMs, Minimum: 0),
         new("max.message.bytes", ConfigType.Int, "1048588", "The largest record batch the topic accepts.", MessageMaxBytes, Minimum: 0),
         new("message.timestamp.type", ConfigType.String, "CreateTime", "CreateTime or LogAppendTime.", LogMessageTimestampType, ["CreateTime", "LogAppendTime"]),
+        new("message.timestamp.before.max.ms", ConfigType.Long, "9223372036854775807", "How far in the past a CreateTime record's timestamp may be; older records are refused with INVALID_TIMESTAMP.", LogMessageTimestampBeforeMaxMs, Minimum: 0),
+        new("message.timestamp.after.max.ms", ConfigType.Long, "9223372036854775807", "How far in the future a CreateTime record's timestamp may be; later records are refused with INVALID_TIMESTAMP.", LogMessageTimestampAfterMaxMs, Minimum: 0),
+        new("message.timestamp.difference.max.ms", ConfigType.Long, "9223372036854775807", "Deprecated: both limits at once, used where message.timestamp.before/after.max.ms are at their default.", LogMessageTimestampDifferenceMaxMs, Minimum: 0),
         new("min.insync.replicas", ConfigType.Int, "1", "Accepted for compatibility; a single node is always in sync.", Minimum: 1),
         new("compression.type", ConfigType.String, "producer", "Eddy stores batches as the producer compressed them.", ValidValues: ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"]),
         new("delete.retention.ms", ConfigType.Long, "86400000", "How long tombstones are kept on compacted topics.", Minimum: 0),

@@ -135,7 +135,7 @@ public sealed class BrokerOptions
         var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var topicKey in BrokerConfigs.Topic)
         {
-            defaults[topicKey.Name] = topicKey.Default ?? "";
+            defaults[topicKey.Name] = topicKey.BrokerSynonym is { } brokerKey && Get(brokerKey) is { } value ? value : topicKey.Default ?? "";
         }
 
         var retentionMs = Get(BrokerConfigs.LogRetentionMs)
@@ -149,23 +149,6 @@ public sealed class BrokerOptions
         if (rollMs is not null)
         {
             defaults["segment.ms"] = rollMs;
-        }
-        foreach (var (topicKey, brokerKey) in new[]
-        {
-            ("retention.bytes", BrokerConfigs.LogRetentionBytes),
-            ("segment.bytes", BrokerConfigs.LogSegmentBytes),
-            ("index.interval.bytes", BrokerConfigs.LogIndexIntervalBytes),
-            ("flush.messages", BrokerConfigs.LogFlushIntervalMessages),
-            ("flush.ms", BrokerConfigs.LogFlushIntervalMs),
-            ("max.message.bytes", BrokerConfigs.MessageMaxBytes),
-            ("message.timestamp.type", BrokerConfigs.LogMessageTimestampType),
-            ("cleanup.policy", BrokerConfigs.LogCleanupPolicy),
-        })
-        {
-            if (Get(brokerKey) is { } value)
-            {
-                defaults[topicKey] = value;
-            }
         }
         return defaults;
     }

@@ -9,15 +9,15 @@ namespace Eddy.Broker.Groups;
 public readonly record struct CommittedOffset(long Offset, int LeaderEpoch, string? Metadata, long CommitTimestamp);
 
 /// <summary>
-/// Committed offsets of every group, kept in memory and made durable in an internal log
-/// (<c>__consumer_offsets-0</c> in the data directory) in Kafka's own record format: key
+/// Committed offsets of every group, kept in memory and made durable in the internal topic <c>__consumer_offsets</c>
+/// (its one partition's log, owned by the topic manager) in Kafka's own record format: key
 /// {version 1, group, topic, partition}, value {version 3, offset, leader epoch, metadata, commit timestamp}, a null
 /// value deleting the key. The log is replayed at start-up; a commit is answered only after its batch is written.
 /// Transactional commits are written as transactional batches of their producer and stay pending — invisible to
 /// OffsetFetch — until the transaction's COMMIT marker (then applied) or ABORT marker (then dropped), in the log as
 /// in memory, so a replay after a crash ends in the same state.
 /// </summary>
-public sealed class OffsetStore : IDisposable
+public sealed class OffsetStore
 {
     private const short OffsetKeyVersion = 1;
     private const short OffsetValueVersion = 3;
@@ -33,10 +33,11 @@ public sealed class OffsetStore : IDisposable
     // Transactional commits (TxnOffsetCommit) by producer id, invisible until their transaction's COMMIT marker.
     private readonly Dictionary<long, List<(string Group, string Topic, int Partition, CommittedOffset Offset)>> _pending = [];
 
-    public OffsetStore(string dataDirectory, TimeProvider time)
+    /// <param name="log">The log of <c>__consumer_offsets</c>' partition: replayed now, then written by this store alone.</param>
+    public OffsetStore(PartitionLog log, TimeProvider time)
     {
         _time = time;
-        _log = PartitionLog.Open(Path.Combine(dataDirectory, "__consumer_offsets-0"), new LogConfig { RetentionMs = -1, Compact = true, Delete = false, SegmentBytes = 64L << 20 }, time);
+        _log = log;
         Replay();
     }
 
@@ -294,8 +295,4 @@ public sealed class OffsetStore : IDisposable
         return w.WrittenMemory.ToArray();
     }
 
-    /// <summary>The internal log, compacted by the broker's cleaner like any compacted topic.</summary>
-    internal PartitionLog Log => _log;
-
-    public void Dispose() => _log.Dispose();
 }

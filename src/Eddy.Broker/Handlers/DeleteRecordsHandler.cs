@@ -21,7 +21,9 @@ internal sealed class DeleteRecordsHandler(TopicManager topics) : IRequestHandle
             var result = new DeleteRecordsResponse.DeleteRecordsTopicResult { Name = t.Name };
             foreach (var p in t.Partitions)
             {
-                result.Partitions.Add(Delete(topic?.Partition(p.PartitionIndex), p));
+                result.Partitions.Add(topic is { IsInternal: true }
+                    ? Result(p.PartitionIndex, ErrorCode.InvalidTopicException, -1)
+                    : Delete(topic?.Partition(p.PartitionIndex), p));
             }
             response.Topics.Add(result);
         }

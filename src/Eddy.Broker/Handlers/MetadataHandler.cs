@@ -61,7 +61,19 @@ internal sealed class MetadataHandler(TopicManager topics, BrokerIdentity identi
         {
             return Error(ErrorCode.InvalidTopicException, name, Uuid.Zero);
         }
-        var topic = allowCreate ? topics.GetOrAutoCreate(name) : topics.Find(name);
+        Topic? topic;
+        if (allowCreate)
+        {
+            var created = topics.GetOrAutoCreate(name, out topic);
+            if (created.Error != ErrorCode.None)
+            {
+                return Error(created.Error, name, Uuid.Zero);
+            }
+        }
+        else
+        {
+            topic = topics.Find(name);
+        }
         return topic is null ? Error(ErrorCode.UnknownTopicOrPartition, name, Uuid.Zero) : Describe(topic, includeOperations);
     }
 

@@ -4,12 +4,15 @@ using Eddy.Broker.Topics;
 using Eddy.Broker.Transactions;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
+using Eddy.Storage;
 using Eddy.Storage.Producers;
 
 namespace Eddy.Broker.Handlers;
 
 /// <summary>
-/// Produce: validates each partition's batch as Kafka does, appends it, and answers with its base offset.
+/// Produce: validates each partition's batch as Kafka does (the batch, then each record against its topic's rules, a
+/// refusal naming the records at fault in record_errors), appends it, and answers with its base offset. The internal
+/// topics are written by their coordinators only.
 /// On a single node acks=1 and acks=all mean the same: the batch is in the log (written to the OS, so it survives
 /// a crash of the broker process) before the answer; acks=0 gets no answer at all. Batches of idempotent and
 /// transactional producers are checked against the producer's state by the log (a retried batch is answered with its
@@ -46,6 +49,11 @@ internal sealed class ProduceHandler(TopicManager topics, TransactionCoordinator
         {
             return Failed(data.Index, ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
         }
+        if (topic.IsInternal)
+        {
+            // Only the coordinators write the internal topics (Kafka lets its own admin client id through; Eddy lets no client).
+            return Failed(data.Index, ErrorCode.InvalidTopicException, $"Cannot append to internal topic {topic.Name}");
+        }
         if (data.Records is not MemoryRecords records)
         {
             return Failed(data.Index, ErrorCode.CorruptMessage, "Produce request carries no records");
@@ -56,6 +64,15 @@ internal sealed class ProduceHandler(TopicManager topics, TransactionCoordinator
             return Failed(data.Index, validation.Error, validation.Message);
         }
         var span = records.Buffer.Span;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var recordCheck = LogValidator.Validate(span, topic.Config.RecordRules(topic.Name, data.Index), now);
+        if (!recordCheck.IsValid)
+        {
+            var refused = Failed(data.Index, recordCheck.Error, recordCheck.Message);
+            refused.LogStartOffset = partition.Log.LogStartOffset;
+            refused.RecordErrors = [.. recordCheck.RecordErrors.Select(e => new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = e.BatchIndex, BatchIndexErrorMessage = e.Message })];
+            return refused;
+        }
         var producerId = RecordBatch.ProducerId(span);
         if (producerId >= 0 && RecordBatch.BaseSequence(span) < 0)
         {
@@ -82,7 +99,6 @@ internal sealed class ProduceHandler(TopicManager topics, TransactionCoordinator
             // The batch is a slice of this connection's receive buffer, which the broker owns: offsets are
             // assigned by rewriting it in place, then it is written to the log as is.
             var batch = MemoryMarshal.AsMemory(records.Buffer);
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var info = partition.Log.Append(batch, topic.Config.TimestampType, now);
             return new ProduceResponse.PartitionProduceResponse
             {

@@ -32,6 +32,11 @@ public sealed class TopicConfig
         };
         MaxMessageBytes = (int)Long("max.message.bytes");
         TimestampType = Values["message.timestamp.type"] == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime;
+        // Kafka's rule (LogConfig.getMessageTimestampBefore/AfterMaxMs): the deprecated difference applies to a side
+        // whose own limit was left at its default.
+        var difference = Long("message.timestamp.difference.max.ms");
+        TimestampBeforeMaxMs = Long("message.timestamp.before.max.ms") is var before && before != long.MaxValue ? before : difference;
+        TimestampAfterMaxMs = Long("message.timestamp.after.max.ms") is var after && after != long.MaxValue ? after : difference;
     }
 
     /// <summary>Every topic key with its effective value.</summary>
@@ -45,6 +50,16 @@ public sealed class TopicConfig
     public int MaxMessageBytes { get; }
 
     public TimestampType TimestampType { get; }
+
+    /// <summary>How far in the past a CreateTime record's timestamp may be.</summary>
+    public long TimestampBeforeMaxMs { get; }
+
+    /// <summary>How far in the future a CreateTime record's timestamp may be.</summary>
+    public long TimestampAfterMaxMs { get; }
+
+    /// <summary>What each record of a batch produced to <paramref name="partition"/> must satisfy.</summary>
+    public RecordRules RecordRules(string topic, int partition) =>
+        new(topic, partition, Log.Compact, TimestampType, TimestampBeforeMaxMs, TimestampAfterMaxMs);
 
     private long Long(string key) => long.Parse(Values[key], CultureInfo.InvariantCulture);
 

@@ -59,7 +59,8 @@ public sealed class TopicManager : IDisposable
                 topics[record.Name] = new Topic(record.Name, id, config, OpenPartitions(record.Name, 0, record.Partitions, config, []));
             }
             _topics = topics;
-            RemoveOrphanDirectories(topics);
+            AddMissingInternalTopics();
+            RemoveOrphanDirectories(_topics);
             _logger.LogInformation("Loaded {Count} topics from {Directory}", topics.Count, _options.DataDirectory);
         }
     }
@@ -85,7 +86,7 @@ public sealed class TopicManager : IDisposable
             {
                 return new(ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.");
             }
-            if (Collides(name) is { } other)
+            if (_topics.Keys.FirstOrDefault(existing => TopicNames.Collide(name, existing)) is { } other)
             {
                 return new(ErrorCode.InvalidTopicException, $"Topic '{name}' collides with existing topic: {other}");
             }
@@ -101,15 +102,24 @@ public sealed class TopicManager : IDisposable
         }
     }
 
-    /// <summary>Creates the topic with the broker's defaults if it does not exist (Metadata auto-creation).</summary>
-    public Topic? GetOrAutoCreate(string name)
+    /// <summary>
+    /// Creates the topic with the broker's defaults if it does not exist (Metadata auto-creation). A name that cannot
+    /// be created (one colliding with an existing topic) returns the creation's error and no topic.
+    /// </summary>
+    public TopicResult GetOrAutoCreate(string name, out Topic? topic)
     {
         if (Find(name) is { } existing)
         {
-            return existing;
+            topic = existing;
+            return TopicResult.Ok;
         }
-        var result = Create(name, _options.NumPartitions, new Dictionary<string, string>(), validateOnly: false, out var created);
-        return result.Error == ErrorCode.TopicAlreadyExists ? Find(name) : created;
+        var result = Create(name, _options.NumPartitions, new Dictionary<string, string>(), validateOnly: false, out topic);
+        if (result.Error == ErrorCode.TopicAlreadyExists)
+        {
+            topic = Find(name);
+            return TopicResult.Ok;
+        }
+        return result;
     }
 
     public TopicResult Delete(string name)
@@ -124,6 +134,11 @@ public sealed class TopicManager : IDisposable
             if (!_topics.TryGetValue(name, out topic))
             {
                 return new(ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
+            }
+            if (topic.IsInternal)
+            {
+                // Kafka lets a client delete them; it would lose every committed offset or transaction, so Eddy refuses.
+                return new(ErrorCode.InvalidRequest, $"Deletion of internal topic {name} is prohibited.");
             }
             var next = new Dictionary<string, Topic>(_topics, StringComparer.Ordinal);
             next.Remove(name);
@@ -144,6 +159,11 @@ public sealed class TopicManager : IDisposable
             if (!_topics.TryGetValue(name, out var topic))
             {
                 return new(ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
+            }
+            if (topic.IsInternal)
+            {
+                // Each coordinator writes one partition; more would only hold nothing.
+                return new(ErrorCode.InvalidRequest, $"Adding partitions to internal topic {name} is prohibited.");
             }
             var current = topic.Partitions.Count;
             if (count < current)
@@ -216,6 +236,12 @@ public sealed class TopicManager : IDisposable
         return deleted;
     }
 
+    /// <summary>The log of an internal topic's only partition, which its coordinator writes.</summary>
+    internal PartitionLog InternalLog(string name) =>
+        TopicNames.IsInternal(name) && Find(name)?.Partition(0) is { } partition
+            ? partition.Log
+            : throw new InvalidOperationException($"{name} is not an internal topic of this broker.");
+
     public void Dispose()
     {
         lock (_changeLock)
@@ -247,11 +273,20 @@ public sealed class TopicManager : IDisposable
         }
     }
 
-    // Kafka forbids topics whose names differ only by '.' versus '_' (they collide in metric names).
-    private string? Collides(string name)
+    // A data directory written before Eddy listed its internal topics (or a new one) gets them here; their logs may
+    // already hold the coordinators' records, which the one log object opened here keeps serving.
+    private void AddMissingInternalTopics()
     {
-        var normalized = name.Replace('.', '_');
-        return _topics.Keys.FirstOrDefault(n => n != name && n.Replace('.', '_') == normalized);
+        var next = new Dictionary<string, Topic>(_topics, StringComparer.Ordinal);
+        foreach (var (name, partitions, configs) in InternalTopics.All.Where(t => !_topics.ContainsKey(t.Name)))
+        {
+            var config = TopicConfig.Resolve(_options.TopicDefaults, configs);
+            next[name] = new Topic(name, Uuid.NewRandom(), config, OpenPartitions(name, 0, partitions, config, []));
+        }
+        if (next.Count != _topics.Count)
+        {
+            Publish(next);
+        }
     }
 
     private void Publish(Dictionary<string, Topic> next)
@@ -290,9 +325,7 @@ public sealed class TopicManager : IDisposable
         {
             var name = Path.GetFileName(directory);
             var dash = name.LastIndexOf('-');
-            // Names starting with "__" are the broker's own logs (committed offsets, ...), owned elsewhere.
-            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) && !known.Contains(name) && !name.StartsWith("__", StringComparison.Ordinal)
-                && LooksLikePartition(directory))
+            if (dash > 0 && int.TryParse(name.AsSpan(dash + 1), out _) && !known.Contains(name) && LooksLikePartition(directory))
             {
                 _logger.LogWarning("Removing {Directory}: no such topic-partition in eddy-topics.json", directory);
                 Directory.Delete(directory, recursive: true);

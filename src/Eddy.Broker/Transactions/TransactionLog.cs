@@ -14,12 +14,12 @@ internal sealed record TransactionRecord(
     long StartTimestamp);
 
 /// <summary>
-/// The coordinator's durable memory: an internal compacted log (<c>__transaction_state-0</c> in the data directory)
-/// in Kafka's own format — key {version 0, transactional id}, value {version 0, producer id, epoch, timeout, state,
+/// The coordinator's durable memory: the internal compacted topic <c>__transaction_state</c> (its one partition's log,
+/// owned by the topic manager) in Kafka's own format — key {version 0, transactional id}, value {version 0, producer id, epoch, timeout, state,
 /// partitions, last update, start}; a null value forgets the id. A state change is answered only after its record is
 /// in the log, so a decision (PrepareCommit/PrepareAbort) survives a crash and is completed at start-up.
 /// </summary>
-internal sealed class TransactionLog : IDisposable
+internal sealed class TransactionLog
 {
     private const short KeyVersion = 0;
     private const short ValueVersion = 0;
@@ -27,17 +27,12 @@ internal sealed class TransactionLog : IDisposable
     private readonly PartitionLog _log;
     private readonly TimeProvider _time;
 
-    public TransactionLog(string dataDirectory, TimeProvider time)
+    /// <param name="log">The log of <c>__transaction_state</c>'s partition, written by this coordinator alone.</param>
+    public TransactionLog(PartitionLog log, TimeProvider time)
     {
         _time = time;
-        _log = PartitionLog.Open(
-            Path.Combine(dataDirectory, "__transaction_state-0"),
-            new LogConfig { RetentionMs = -1, Compact = true, Delete = false, SegmentBytes = 64L << 20 },
-            time);
+        _log = log;
     }
-
-    /// <summary>The internal log, compacted by the broker's cleaner.</summary>
-    public PartitionLog Log => _log;
 
     /// <summary>The latest record of every transactional id still remembered.</summary>
     public Dictionary<string, TransactionRecord> Replay()
@@ -69,8 +64,6 @@ internal sealed class TransactionLog : IDisposable
 
     /// <summary>Forgets an expired transactional id.</summary>
     public void Delete(string transactionalId) => Append(transactionalId, null);
-
-    public void Dispose() => _log.Dispose();
 
     private void Append(string transactionalId, byte[]? value)
     {
