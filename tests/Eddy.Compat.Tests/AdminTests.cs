@@ -142,20 +142,10 @@ public class AdminTests
         var configs = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = "1" }]);
         Assert.Equal("24", configs[0].Entries["log.retention.hours"].Value);
         Assert.Equal(ConfigSource.StaticBrokerConfig, configs[0].Entries["log.retention.hours"].Source);
-        Assert.Equal("4", configs[0].Entries["num.partitions"].Value);
+        Assert.Equal("1", configs[0].Entries["num.partitions"].Value);
+        Assert.Equal(ConfigSource.DefaultConfig, configs[0].Entries["num.partitions"].Source);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "inherits", NumPartitions = 1, ReplicationFactor = 1 }]);
         var topic = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "inherits" }]);
         Assert.Equal("86400000", topic[0].Entries["retention.ms"].Value);
-    }
-
-    [Fact]
-    public async Task Metadata_auto_creates_topics_with_four_partitions()
-    {
-        await using var broker = await BrokerFixture.StartAsync();
-        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build();
-        var report = await producer.ProduceAsync("auto-created", new Message<Null, string> { Value = "hello" });
-        Assert.Equal(PersistenceStatus.Persisted, report.Status);
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
-        Assert.Equal(4, admin.GetMetadata("auto-created", TimeSpan.FromSeconds(10)).Topics[0].Partitions.Count);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using Eddy.Testing;
 
 namespace Eddy.Compat.Tests;
@@ -155,6 +156,10 @@ public class ProduceConsumeTests
     {
         await using var broker = await BrokerFixture.StartAsync();
         const string topic = "durable";
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = 4, ReplicationFactor = 1 }]);
+        }
         using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers }).Build())
         {
             for (var i = 0; i < 1000; i++)

@@ -51,7 +51,7 @@ public static class BrokerConfigs
         new(LogDirs, ConfigType.List, "./eddy-data", "The directory that holds the partition logs and the broker's metadata."),
         new(NodeId, ConfigType.Int, "1", "This broker's node id.", Minimum: 0),
         new(ClusterId, ConfigType.String, null, "The cluster id; generated once and stored in the data directory when not set."),
-        new(NumPartitions, ConfigType.Int, "4", "Partitions of an auto-created topic, and of a created one that does not say.", Minimum: 1),
+        new(NumPartitions, ConfigType.Int, "1", "Partitions of an auto-created topic, and of a created one that does not say.", Minimum: 1),
         new(AutoCreateTopics, ConfigType.Boolean, "true", "Create a topic when a client asks Metadata for one that does not exist."),
         new(DefaultReplicationFactor, ConfigType.Int, "1", "Replication factor of auto-created topics; Eddy is single-node, so 1.", Minimum: 1),
         new(DeleteTopicEnable, ConfigType.Boolean, "true", "Whether DeleteTopics is allowed."),

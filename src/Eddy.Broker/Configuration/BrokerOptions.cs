@@ -22,7 +22,7 @@ public sealed class BrokerOptions
 
     public string? ClusterId { get; init; }
 
-    public int NumPartitions { get; init; } = 4;
+    public int NumPartitions { get; init; } = 1;
 
     public bool AutoCreateTopics { get; init; } = true;
 

@@ -34,6 +34,7 @@ internal sealed class DescribeClusterHandler(BrokerIdentity identity) : IRequest
         });
     }
 
-    // ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CREATE: no ACLs in Eddy.
-    private const int AllClusterOperations = (1 << 4) | (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
+    // What Kafka answers without an authorizer (every operation the CLUSTER resource supports): CREATE, ALTER, DESCRIBE,
+    // CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE = 8096.
+    internal const int AllClusterOperations = (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
 }

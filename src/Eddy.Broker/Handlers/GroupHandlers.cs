@@ -272,22 +272,26 @@ internal sealed class DescribeGroupsHandler(GroupCoordinator groups) : IRequestH
 
 internal sealed class ListGroupsHandler(GroupCoordinator groups) : IRequestHandler
 {
+    private const string ClassicGroupType = "classic";
+
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
         var req = (ListGroupsRequest)request;
         var response = new ListGroupsResponse();
+        // As Kafka's coordinator: both filters case-insensitive (states trimmed too), ANDed; every Eddy group is a classic one.
+        var states = req.StatesFilter.Select(s => s.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (req.TypesFilter.Count > 0 && !req.TypesFilter.Contains(ClassicGroupType, StringComparer.OrdinalIgnoreCase))
+        {
+            return ValueTask.FromResult<IApiMessage?>(response);
+        }
         foreach (var group in groups.List())
         {
             var state = group.State.ToString();
-            if (req.StatesFilter.Count > 0 && !req.StatesFilter.Contains(state, StringComparer.OrdinalIgnoreCase))
+            if (states.Count > 0 && !states.Contains(state))
             {
                 continue;
             }
-            if (req.TypesFilter.Count > 0 && !req.TypesFilter.Contains("classic", StringComparer.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-            response.Groups.Add(new ListGroupsResponse.ListedGroup { GroupId = group.GroupId, ProtocolType = group.ProtocolType, GroupState = state, GroupType = "classic" });
+            response.Groups.Add(new ListGroupsResponse.ListedGroup { GroupId = group.GroupId, ProtocolType = group.ProtocolType, GroupState = state, GroupType = ClassicGroupType });
         }
         return ValueTask.FromResult<IApiMessage?>(response);
     }

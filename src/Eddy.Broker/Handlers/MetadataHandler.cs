@@ -15,7 +15,8 @@ internal sealed class MetadataHandler(TopicManager topics, BrokerIdentity identi
     // Kafka's "not requested" value for authorized-operations fields.
     private const int AuthorizedOperationsOmitted = int.MinValue;
 
-    // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS: Eddy has no ACLs, so all are allowed.
+    // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS = 3576: Eddy has no ACLs, so all are
+    // allowed, as Kafka answers without an authorizer (for topics in error too).
     private const int TopicOperations = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
 
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
@@ -27,7 +28,8 @@ internal sealed class MetadataHandler(TopicManager topics, BrokerIdentity identi
             Brokers = [new MetadataResponse.MetadataResponseBroker { NodeId = identity.NodeId, Host = identity.Host, Port = identity.Port, Rack = null }],
             ClusterId = identity.ClusterId,
             ControllerId = identity.NodeId,
-            ClusterAuthorizedOperations = AuthorizedOperationsOmitted,
+            // Only v8-v10 carry the field; Kafka answers what it would without an authorizer when asked.
+            ClusterAuthorizedOperations = req.IncludeClusterAuthorizedOperations ? DescribeClusterHandler.AllClusterOperations : AuthorizedOperationsOmitted,
         };
         var allTopics = req.Topics is null || (version == 0 && req.Topics.Count == 0);
         if (allTopics)
@@ -54,12 +56,12 @@ internal sealed class MetadataHandler(TopicManager topics, BrokerIdentity identi
         {
             return topics.Find(requested.TopicId) is { } byId
                 ? Describe(byId, includeOperations)
-                : Error(ErrorCode.UnknownTopicId, null, requested.TopicId);
+                : Error(ErrorCode.UnknownTopicId, null, requested.TopicId, includeOperations);
         }
         var name = requested.Name;
         if (TopicNames.Validate(name) is not null)
         {
-            return Error(ErrorCode.InvalidTopicException, name, Uuid.Zero);
+            return Error(ErrorCode.InvalidTopicException, name, Uuid.Zero, includeOperations);
         }
         Topic? topic;
         if (allowCreate)
@@ -67,22 +69,22 @@ internal sealed class MetadataHandler(TopicManager topics, BrokerIdentity identi
             var created = topics.GetOrAutoCreate(name, out topic);
             if (created.Error != ErrorCode.None)
             {
-                return Error(created.Error, name, Uuid.Zero);
+                return Error(created.Error, name, Uuid.Zero, includeOperations);
             }
         }
         else
         {
             topic = topics.Find(name);
         }
-        return topic is null ? Error(ErrorCode.UnknownTopicOrPartition, name, Uuid.Zero) : Describe(topic, includeOperations);
+        return topic is null ? Error(ErrorCode.UnknownTopicOrPartition, name, Uuid.Zero, includeOperations) : Describe(topic, includeOperations);
     }
 
-    private static MetadataResponse.MetadataResponseTopic Error(ErrorCode error, string? name, Uuid id) => new()
+    private static MetadataResponse.MetadataResponseTopic Error(ErrorCode error, string? name, Uuid id, bool includeOperations) => new()
     {
         ErrorCode = (short)error,
         Name = name,
         TopicId = id,
-        TopicAuthorizedOperations = AuthorizedOperationsOmitted,
+        TopicAuthorizedOperations = includeOperations ? TopicOperations : AuthorizedOperationsOmitted,
     };
 
     private MetadataResponse.MetadataResponseTopic Describe(Topic topic, bool includeOperations)

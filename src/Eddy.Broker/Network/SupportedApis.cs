@@ -34,7 +34,7 @@ public static class SupportedApis
         [ApiKey.OffsetCommit] = (0, 8),
         [ApiKey.OffsetFetch] = (0, 8),
         [ApiKey.DescribeGroups] = (0, 5),
-        [ApiKey.ListGroups] = (0, 4),
+        [ApiKey.ListGroups] = (0, 5),
         [ApiKey.DeleteGroups] = (0, 2),
         [ApiKey.OffsetDelete] = (0, 0),
         [ApiKey.InitProducerId] = (0, 4),

@@ -70,7 +70,7 @@ public static class UpCommand
                 await stdout.FlushAsync(cancellationToken);
                 return ExitCodes.Success;
             }
-            var properties = BrokerPropertyLayering.Resolve(options, environment);
+            var properties = BrokerPropertyLayering.Resolve(options, environment, stderr.WriteLine);
             var brokerOptions = BrokerOptions.Parse(properties);
 
             using var ownedLoggerFactory = loggerFactory is null ? CreateLoggerFactory(options.LogLevel) : null;

@@ -8,7 +8,9 @@ namespace Eddy.Cli.Configuration;
 /// Builds the Kafka-named property dictionary <c>eddy up</c> hands to <see cref="BrokerOptions.Parse"/>, from three
 /// layers with Kafka's usual precedence: command line (--set and the dedicated flags) over EDDY_* environment variables
 /// over the settings file; anything still unset keeps the broker's default. Keys are checked here only to name the
-/// layer a misspelt key came from; values are validated by the broker's own parser.
+/// layer a misspelt key came from; values are validated by the broker's own parser. An unknown key in a flag or the
+/// settings file is surely a typo and stops the broker; environment variables are a namespace shared with scripts
+/// (a script's own EDDY_DLL), so an unknown EDDY_* variable is only warned about and left out.
 /// </summary>
 public static class BrokerPropertyLayering
 {
@@ -17,7 +19,8 @@ public static class BrokerPropertyLayering
     /// <summary>EDDY_BOOTSTRAP configures the client verbs, not the broker.</summary>
     public const string BootstrapVariable = "EDDY_BOOTSTRAP";
 
-    public static Dictionary<string, string> Resolve(UpOptions options, IEnumerable<KeyValuePair<string, string>> environment)
+    /// <param name="warn">Told of each EDDY_* variable that names no broker setting (it is ignored).</param>
+    public static Dictionary<string, string> Resolve(UpOptions options, IEnumerable<KeyValuePair<string, string>> environment, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var merged = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -27,6 +30,11 @@ public static class BrokerPropertyLayering
         }
         foreach (var (variable, key, value) in FromEnvironment(environment))
         {
+            if (BrokerConfigs.FindBroker(BrokerConfigs.Canonical(key)) is null)
+            {
+                warn?.Invoke($"warning: ignoring environment variable {variable}: '{key}' is not a broker setting. Run 'eddy up --list-configs' for the keys Eddy accepts.");
+                continue;
+            }
             Overlay(merged, [new(key, value)], $"environment variable {variable}");
         }
         foreach (var set in options.Sets)

@@ -13,7 +13,9 @@ internal static class EmbeddedBroker
     public static async Task<KafkaBroker> StartAsync(RunOptions options, IEnumerable<KeyValuePair<string, string>> environment,
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var properties = BrokerPropertyLayering.Resolve(new UpOptions { DataDir = options.DataDir, Port = options.Port }, environment);
+        var logger = loggerFactory.CreateLogger(typeof(EmbeddedBroker));
+        var properties = BrokerPropertyLayering.Resolve(new UpOptions { DataDir = options.DataDir, Port = options.Port }, environment,
+            warning => logger.LogWarning("{Warning}", warning));
         var brokerOptions = BrokerOptions.Parse(properties);
         try
         {
