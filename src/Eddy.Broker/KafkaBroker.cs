@@ -37,7 +37,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _dataDirectory = DataDirectory.Open(options.DataDirectory, options.ClusterId, options.NodeId);
         try
         {
-            _topics = new TopicManager(options, time, loggerFactory);
+            Configuration = new BrokerConfiguration(options);
+            _topics = new TopicManager(options, Configuration.TopicDefaults, time, loggerFactory);
+            Configuration.Changed += _ => _topics.ApplyTopicDefaults(Configuration.TopicDefaults);
             _topics.Load();
             var endPoint = new IPEndPoint(ParseHost(options.ListenHost), options.ListenPort);
             _listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, loggerFactory);
@@ -70,9 +72,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 [ApiKey.DeleteTopics] = new DeleteTopicsHandler(_topics),
                 [ApiKey.CreatePartitions] = new CreatePartitionsHandler(_topics, identity),
                 [ApiKey.DeleteRecords] = new DeleteRecordsHandler(_topics),
-                [ApiKey.DescribeConfigs] = new DescribeConfigsHandler(_topics, identity),
-                [ApiKey.AlterConfigs] = new AlterConfigsHandler(_topics),
-                [ApiKey.IncrementalAlterConfigs] = new IncrementalAlterConfigsHandler(_topics),
+                [ApiKey.DescribeConfigs] = new DescribeConfigsHandler(_topics, Configuration),
+                [ApiKey.AlterConfigs] = new AlterConfigsHandler(_topics, Configuration),
+                [ApiKey.IncrementalAlterConfigs] = new IncrementalAlterConfigsHandler(_topics, Configuration),
                 [ApiKey.DescribeCluster] = new DescribeClusterHandler(identity),
                 [ApiKey.FindCoordinator] = new FindCoordinatorHandler(identity),
                 [ApiKey.JoinGroup] = new JoinGroupHandler(_groups),
@@ -98,7 +100,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             {
                 _cleaner = new LogCleanerService(
                     () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)),
-                    TimeSpan.FromMilliseconds(options.LogCleanerBackoffMs), time, loggerFactory.CreateLogger<LogCleanerService>());
+                    () => TimeSpan.FromMilliseconds(Configuration.GetLong(BrokerConfigs.LogCleanerBackoffMs)), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
             _listener.Start(dispatcher);
             _maintenance = RunMaintenanceAsync(time);
@@ -116,6 +118,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     }
 
     public BrokerOptions Options { get; }
+
+    /// <summary>The configuration in force: <see cref="Options"/>' static values under the dynamic ones set since.</summary>
+    public BrokerConfiguration Configuration { get; }
 
     public string ClusterId => _dataDirectory.ClusterId;
 
@@ -156,7 +161,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                 {
                     try
                     {
-                        partition.Log.ExpireProducers(now, Options.ProducerIdExpirationMs);
+                        partition.Log.ExpireProducers(now, Configuration.GetLong(BrokerConfigs.ProducerIdExpirationMs));
                     }
                     catch (ObjectDisposedException)
                     {

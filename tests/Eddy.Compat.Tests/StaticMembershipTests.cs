@@ -61,4 +61,38 @@ public class StaticMembershipTests
         a.Close();
         restarted.Close();
     }
+
+    [Fact]
+    public async Task A_closed_static_member_is_removed_once_its_session_timeout_has_passed_since_its_last_heartbeat()
+    {
+        await using var broker = await BrokerFixture.StartAsync(new Dictionary<string, string> { ["group.initial.rebalance.delay.ms"] = "0" });
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "static", NumPartitions = 2, ReplicationFactor = 1 }]);
+        }
+        using var a = Member(broker.BootstrapServers, "instance-a");
+        var b = Member(broker.BootstrapServers, "instance-b");
+        a.Subscribe("static");
+        b.Subscribe("static");
+        Assert.True(PollUntil([a, b], () => a.Assignment.Count == 1 && b.Assignment.Count == 1, TimeSpan.FromSeconds(30)));
+
+        var closing = System.Diagnostics.Stopwatch.StartNew();
+        b.Close();
+        var closed = closing.Elapsed;
+        b.Dispose();
+        var removedAfter = TimeSpan.Zero;
+        while (closing.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            a.Consume(TimeSpan.FromMilliseconds(20));
+            if (broker.Broker.Groups.Describe("statics")!.Members.All(m => m.InstanceId != "instance-b"))
+            {
+                removedAfter = closing.Elapsed;
+                break;
+            }
+        }
+        Assert.True(removedAfter > TimeSpan.Zero, $"instance-b was never removed (close took {closed.TotalMilliseconds:F0} ms)");
+        // Its last heartbeat was at most one heartbeat interval (300 ms) before the close began.
+        Assert.InRange(removedAfter.TotalMilliseconds, 10_000 - 300 - 50, 10_000 + 400);
+        a.Close();
+    }
 }

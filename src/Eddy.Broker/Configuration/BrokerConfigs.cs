@@ -111,10 +111,32 @@ public static class BrokerConfigs
         new("message.downconversion.enable", ConfigType.Boolean, "true", "Accepted for compatibility."),
     ];
 
+    /// <summary>
+    /// The keys Eddy acts on that change at run time (AlterConfigs on the broker), applied at once: the broker-wide
+    /// defaults of topic configs, which reach every topic without its own value, and the cleaner's and producer
+    /// expiry's periods. Kafka lets these change too; Eddy's other keys are read-only until a restart.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Dynamic = new HashSet<string>(StringComparer.Ordinal)
+    {
+        MessageMaxBytes, LogSegmentBytes, LogRollMs, LogRetentionMs, LogRetentionBytes, LogFlushIntervalMessages, LogFlushIntervalMs,
+        LogIndexIntervalBytes, LogMessageTimestampType, LogMessageTimestampBeforeMaxMs, LogMessageTimestampAfterMaxMs,
+        LogMessageTimestampDifferenceMaxMs, LogCleanupPolicy, LogCleanerBackoffMs, ProducerIdExpirationMs,
+    };
+
     private static readonly Dictionary<string, ConfigDefinition> BrokerByName = Broker.ToDictionary(d => d.Name, StringComparer.Ordinal);
     private static readonly Dictionary<string, ConfigDefinition> TopicByName = Topic.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
     public static ConfigDefinition? FindBroker(string name) => BrokerByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// True for a key Eddy acts on and for any other broker key Kafka defines (a Kafka server.properties starts Eddy
+    /// unchanged: num.network.threads is accepted, reported by DescribeConfigs, and has no effect).
+    /// </summary>
+    public static bool IsBrokerKey(string name) => BrokerByName.ContainsKey(name) || KafkaBrokerKeys.Find(name) is not null;
+
+    /// <summary>How to check a broker key's value: Eddy's definition, or the type and default Kafka gives the key.</summary>
+    public static ConfigDefinition? BrokerDefinition(string name) =>
+        FindBroker(name) ?? (KafkaBrokerKeys.Find(name) is { } kafka ? new ConfigDefinition(kafka.Name, kafka.Type, kafka.Default, kafka.Documentation) : null);
 
     public static ConfigDefinition? FindTopic(string name) => TopicByName.GetValueOrDefault(name);
 

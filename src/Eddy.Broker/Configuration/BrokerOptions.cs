@@ -62,7 +62,7 @@ public sealed class BrokerOptions
         foreach (var (rawKey, value) in properties)
         {
             var key = BrokerConfigs.Canonical(rawKey.Trim());
-            var definition = BrokerConfigs.FindBroker(key)
+            var definition = BrokerConfigs.BrokerDefinition(key)
                 ?? throw new ConfigException($"Unknown configuration '{rawKey}'. Run 'eddy up --help' for the keys Eddy accepts.");
             if (definition.Validate(value) is { } error)
             {
@@ -129,7 +129,8 @@ public sealed class BrokerOptions
         return (host, port);
     }
 
-    private static Dictionary<string, string> TopicDefaultsFrom(Dictionary<string, string> props)
+    /// <summary>The topic-level defaults that follow from broker keys (log.retention.hours → retention.ms, ...).</summary>
+    internal static Dictionary<string, string> TopicDefaultsFrom(IReadOnlyDictionary<string, string> props)
     {
         string? Get(string key) => props.GetValueOrDefault(key);
         var defaults = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -6,6 +6,28 @@ using Eddy.Protocol.Messages;
 
 namespace Eddy.Broker.Handlers;
 
+/// <summary>AlterConfigs on the BROKER resource: the level's whole set of dynamic values becomes the request's.</summary>
+internal static class BrokerConfigChange
+{
+    public static TopicResult Replace(BrokerConfiguration configuration, string resourceName, IReadOnlyList<(string Name, string? Value)> configs, bool validateOnly)
+    {
+        if (!configuration.IsResource(resourceName, out var clusterDefault))
+        {
+            return new(ErrorCode.InvalidRequest, configuration.UnexpectedBrokerMessage(resourceName));
+        }
+        if (configs.FirstOrDefault(c => c.Value is null) is { Name: { } nullName })
+        {
+            return new(ErrorCode.InvalidRequest, $"Null value not supported for : {nullName}");
+        }
+        if (configs.GroupBy(c => c.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            return new(ErrorCode.InvalidRequest, "Error due to duplicate config keys");
+        }
+        var (error, message) = configuration.Replace(clusterDefault, configs.ToDictionary(c => c.Name, c => c.Value!, StringComparer.Ordinal), validateOnly);
+        return new(error, message);
+    }
+}
+
 /// <summary>Kafka's config resource types (ConfigResource.Type).</summary>
 internal enum ConfigResourceType : sbyte
 {
@@ -14,8 +36,12 @@ internal enum ConfigResourceType : sbyte
     BrokerLogger = 8,
 }
 
-/// <summary>DescribeConfigs for topics (overrides over broker defaults) and for this broker.</summary>
-internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerIdentity identity) : IRequestHandler
+/// <summary>
+/// DescribeConfigs for topics (overrides over broker defaults) and for this broker: every key Kafka defines, with its
+/// value in force, where it comes from, its synonyms and documentation; resource name "" is the cluster-wide dynamic
+/// default, which lists only what is set there.
+/// </summary>
+internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerConfiguration configuration) : IRequestHandler
 {
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
@@ -41,18 +67,19 @@ internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerIdentity
                     result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
                     result.ErrorMessage = $"Topic '{resource.ResourceName}' does not exist.";
                     break;
-                case ConfigResourceType.Broker when resource.ResourceName.Length == 0 || resource.ResourceName == identity.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture):
-                    foreach (var definition in BrokerConfigs.Broker)
+                case ConfigResourceType.Broker when configuration.IsResource(resource.ResourceName, out var clusterDefault):
+                    var names = clusterDefault ? configuration.Dynamic(clusterDefault: true).Keys.Order(StringComparer.Ordinal) : BrokerConfiguration.AllKeys;
+                    foreach (var name in names)
                     {
-                        if (keys is null || keys.Contains(definition.Name))
+                        if (keys is null || keys.Contains(name))
                         {
-                            result.Configs.Add(DescribeBrokerConfig(definition, req, version));
+                            result.Configs.Add(DescribeBrokerConfig(name, clusterDefault, req, version));
                         }
                     }
                     break;
                 case ConfigResourceType.Broker:
                     result.ErrorCode = (short)ErrorCode.InvalidRequest;
-                    result.ErrorMessage = $"Unexpected broker id, expected {identity.NodeId}, but received {resource.ResourceName}";
+                    result.ErrorMessage = configuration.UnexpectedBrokerMessage(resource.ResourceName);
                     break;
                 default:
                     result.ErrorCode = (short)ErrorCode.InvalidRequest;
@@ -71,24 +98,45 @@ internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerIdentity
         {
             synonyms.Add(new() { Name = definition.Name, Value = own, Source = (sbyte)ConfigSource.DynamicTopic });
         }
-        if (definition.BrokerSynonym is { } brokerKey && identity.Options.Properties.TryGetValue(brokerKey, out var brokerValue))
+        if (definition.BrokerSynonym is { } brokerKey)
         {
-            synonyms.Add(new() { Name = brokerKey, Value = brokerValue, Source = (sbyte)ConfigSource.StaticBroker });
+            // The broker's own layers (dynamic per broker, dynamic default, static) that supply this topic's default.
+            synonyms.AddRange(configuration.Synonyms(brokerKey).Where(s => s.Source != BrokerConfigSource.Default)
+                .Select(s => new DescribeConfigsResponse.DescribeConfigsSynonym { Name = s.Name, Value = s.Value, Source = (sbyte)s.Source }));
         }
         synonyms.Add(new() { Name = definition.BrokerSynonym ?? definition.Name, Value = definition.Default, Source = (sbyte)ConfigSource.Default });
         return Entry(definition, topic.Config.Values.GetValueOrDefault(definition.Name), (ConfigSource)synonyms[0].Source, synonyms, req, version);
     }
 
-    private DescribeConfigsResponse.DescribeConfigsResourceResult DescribeBrokerConfig(ConfigDefinition definition, DescribeConfigsRequest req, short version)
+    // As Kafka's ConfigHelper: read_only unless the key may change at run time; a password's value is never shown.
+    private DescribeConfigsResponse.DescribeConfigsResourceResult DescribeBrokerConfig(string name, bool clusterDefault, DescribeConfigsRequest req, short version)
     {
-        var set = identity.Options.Properties.TryGetValue(definition.Name, out var value);
-        var synonyms = new List<DescribeConfigsResponse.DescribeConfigsSynonym>();
-        if (set)
+        var definition = BrokerConfigs.FindBroker(name);
+        var kafka = KafkaBrokerKeys.Find(name);
+        var type = definition?.Type ?? kafka!.Type;
+        var sensitive = type == ConfigType.Password;
+        var documentation = definition?.Documentation ?? $"{kafka!.Documentation} (Kafka's key: Eddy accepts and reports it, and does not act on it.)";
+        var found = configuration.Synonyms(name, clusterDefault);
+        var synonyms = found.Select(s => new DescribeConfigsResponse.DescribeConfigsSynonym
         {
-            synonyms.Add(new() { Name = definition.Name, Value = value, Source = (sbyte)ConfigSource.StaticBroker });
-        }
-        synonyms.Add(new() { Name = definition.Name, Value = definition.Default, Source = (sbyte)ConfigSource.Default });
-        return Entry(definition, set ? value : definition.Default, set ? ConfigSource.StaticBroker : ConfigSource.Default, synonyms, req, version, readOnly: true);
+            Name = s.Name,
+            Value = sensitive ? null : s.Value,
+            Source = (sbyte)s.Source,
+        }).ToList();
+        var source = found.Count > 0 ? (ConfigSource)found[0].Source : ConfigSource.Default;
+        var value = sensitive ? null : configuration.Value(name, clusterDefault);
+        return new()
+        {
+            Name = name,
+            Value = value,
+            ReadOnly = BrokerConfiguration.UpdateMode(name) == ConfigUpdateMode.ReadOnly,
+            IsDefault = source == ConfigSource.Default,
+            ConfigSource = (sbyte)source,
+            IsSensitive = sensitive,
+            Synonyms = version >= 1 && req.IncludeSynonyms ? synonyms : [],
+            ConfigType = (sbyte)type,
+            Documentation = version >= 3 && req.IncludeDocumentation ? documentation : null,
+        };
     }
 
     private static DescribeConfigsResponse.DescribeConfigsResourceResult Entry(
@@ -107,8 +155,8 @@ internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerIdentity
         };
 }
 
-/// <summary>AlterConfigs (legacy): replaces a topic's whole set of overrides.</summary>
-internal sealed class AlterConfigsHandler(TopicManager topics) : IRequestHandler
+/// <summary>AlterConfigs (legacy): replaces a topic's whole set of overrides, or a broker level's whole set of dynamic values.</summary>
+internal sealed class AlterConfigsHandler(TopicManager topics, BrokerConfiguration configuration) : IRequestHandler
 {
     public ValueTask<IApiMessage?> HandleAsync(RequestContext context, IApiMessage request, CancellationToken cancellationToken)
     {
@@ -117,9 +165,14 @@ internal sealed class AlterConfigsHandler(TopicManager topics) : IRequestHandler
         foreach (var resource in req.Resources)
         {
             TopicResult result;
-            if ((ConfigResourceType)resource.ResourceType != ConfigResourceType.Topic)
+            if ((ConfigResourceType)resource.ResourceType == ConfigResourceType.Broker)
             {
-                result = new(ErrorCode.InvalidRequest, "Eddy's broker configuration is static: set it with eddy up --set or a settings file.");
+                result = BrokerConfigChange.Replace(configuration, resource.ResourceName,
+                    resource.Configs.Select(c => (c.Name, c.Value)).ToList(), req.ValidateOnly);
+            }
+            else if ((ConfigResourceType)resource.ResourceType != ConfigResourceType.Topic)
+            {
+                result = new(ErrorCode.InvalidRequest, $"Unsupported resource type {resource.ResourceType}");
             }
             else if (resource.Configs.FirstOrDefault(c => c.Value is null) is { } nullValue)
             {
@@ -142,8 +195,8 @@ internal sealed class AlterConfigsHandler(TopicManager topics) : IRequestHandler
     }
 }
 
-/// <summary>IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on a topic's overrides.</summary>
-internal sealed class IncrementalAlterConfigsHandler(TopicManager topics) : IRequestHandler
+/// <summary>IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on a topic's overrides or a broker level's dynamic values.</summary>
+internal sealed class IncrementalAlterConfigsHandler(TopicManager topics, BrokerConfiguration configuration) : IRequestHandler
 {
     private enum Operation : sbyte
     {
@@ -173,9 +226,13 @@ internal sealed class IncrementalAlterConfigsHandler(TopicManager topics) : IReq
 
     private TopicResult Apply(IncrementalAlterConfigsRequest.AlterConfigsResource resource, bool validateOnly)
     {
+        if ((ConfigResourceType)resource.ResourceType == ConfigResourceType.Broker)
+        {
+            return ApplyToBroker(resource, validateOnly);
+        }
         if ((ConfigResourceType)resource.ResourceType != ConfigResourceType.Topic)
         {
-            return new(ErrorCode.InvalidRequest, "Eddy's broker configuration is static: set it with eddy up --set or a settings file.");
+            return new(ErrorCode.InvalidRequest, $"Unsupported resource type {resource.ResourceType}");
         }
         if (topics.Find(resource.ResourceName) is not { } topic)
         {
@@ -216,5 +273,50 @@ internal sealed class IncrementalAlterConfigsHandler(TopicManager topics) : IReq
             }
         }
         return topics.SetConfigs(resource.ResourceName, overrides, validateOnly);
+    }
+
+    // The broker's dynamic values at the level named (this node, or "" for the cluster-wide default), changed key by key.
+    private TopicResult ApplyToBroker(IncrementalAlterConfigsRequest.AlterConfigsResource resource, bool validateOnly)
+    {
+        if (!configuration.IsResource(resource.ResourceName, out var clusterDefault))
+        {
+            return new(ErrorCode.InvalidRequest, configuration.UnexpectedBrokerMessage(resource.ResourceName));
+        }
+        if (resource.Configs.GroupBy(c => c.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
+        {
+            return new(ErrorCode.InvalidRequest, "Error due to duplicate config keys");
+        }
+        var values = new Dictionary<string, string>(configuration.Dynamic(clusterDefault), StringComparer.Ordinal);
+        foreach (var config in resource.Configs)
+        {
+            var isList = (BrokerConfigs.FindBroker(config.Name)?.Type ?? KafkaBrokerKeys.Find(config.Name)?.Type) == ConfigType.List;
+            var current = values.GetValueOrDefault(config.Name) ?? configuration.Value(config.Name) ?? "";
+            switch ((Operation)config.ConfigOperation)
+            {
+                case Operation.Set when config.Value is not null:
+                    values[config.Name] = config.Value;
+                    break;
+                case Operation.Delete:
+                    values.Remove(config.Name);
+                    break;
+                case Operation.Append or Operation.Subtract when !isList:
+                    return new(ErrorCode.InvalidConfig, $"Config value {((Operation)config.ConfigOperation == Operation.Append ? "append" : "subtract")} is not allowed for config key: {config.Name}");
+                case Operation.Append when config.Value is not null:
+                    var items = current.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+                    items.AddRange(config.Value.Split(',', StringSplitOptions.TrimEntries).Where(v => !items.Contains(v)));
+                    values[config.Name] = string.Join(',', items);
+                    break;
+                case Operation.Subtract when config.Value is not null:
+                    var remove = config.Value.Split(',', StringSplitOptions.TrimEntries);
+                    values[config.Name] = string.Join(',', current.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(v => !remove.Contains(v)));
+                    break;
+                case Operation.Set or Operation.Append or Operation.Subtract:
+                    return new(ErrorCode.InvalidRequest, $"Null value not supported for : {config.Name}");
+                default:
+                    return new(ErrorCode.InvalidRequest, $"Unknown config operation {config.ConfigOperation}");
+            }
+        }
+        var (error, message) = configuration.Replace(clusterDefault, values, validateOnly);
+        return new(error, message);
     }
 }

@@ -16,7 +16,8 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
-    public LogCleanerService(Func<IEnumerable<(string Name, PartitionLog Log)>> logs, TimeSpan backoff, TimeProvider time, ILogger<LogCleanerService> logger)
+    /// <param name="backoff">log.cleaner.backoff.ms as in force now: read before each wait, so a dynamic change applies from the next pass.</param>
+    public LogCleanerService(Func<IEnumerable<(string Name, PartitionLog Log)>> logs, Func<TimeSpan> backoff, TimeProvider time, ILogger<LogCleanerService> logger)
     {
         _logs = logs;
         _time = time;
@@ -74,14 +75,14 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(TimeSpan backoff)
+    private async Task RunAsync(Func<TimeSpan> backoff)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(backoff, _time);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            while (true)
             {
+                await Task.Delay(backoff(), _time, _stopping.Token);
                 // Compaction is CPU and disk work: keep it off the request path's thread-pool slots.
                 await Task.Factory.StartNew(CleanOnce, _stopping.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }

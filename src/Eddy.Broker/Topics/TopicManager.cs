@@ -25,10 +25,13 @@ public sealed class TopicManager : IDisposable
     private readonly TopicStore _store;
     private readonly Lock _changeLock = new();
     private volatile Dictionary<string, Topic> _topics = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string> _topicDefaults;
 
-    public TopicManager(BrokerOptions options, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="topicDefaults">The broker-wide default of every topic key (<see cref="ApplyTopicDefaults"/> changes them).</param>
+    public TopicManager(BrokerOptions options, IReadOnlyDictionary<string, string> topicDefaults, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _options = options;
+        _topicDefaults = topicDefaults;
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<TopicManager>();
@@ -51,7 +54,7 @@ public sealed class TopicManager : IDisposable
             var topics = new Dictionary<string, Topic>(StringComparer.Ordinal);
             foreach (var record in _store.Load())
             {
-                var config = TopicConfig.Resolve(_options.TopicDefaults, record.Configs);
+                var config = TopicConfig.Resolve(_topicDefaults, record.Configs);
                 if (!Uuid.TryParse(record.Id, out var id))
                 {
                     throw new InvalidDataException($"Topic {record.Name} has an invalid id '{record.Id}'.");
@@ -211,6 +214,29 @@ public sealed class TopicManager : IDisposable
         }
     }
 
+    /// <summary>
+    /// New broker-wide topic defaults (a dynamic broker config changed): every topic's effective configuration is resolved
+    /// again, so a topic without its own value takes the new default, and its logs apply it from their next operation.
+    /// </summary>
+    public void ApplyTopicDefaults(IReadOnlyDictionary<string, string> topicDefaults)
+    {
+        lock (_changeLock)
+        {
+            var next = new Dictionary<string, Topic>(_topics.Count, StringComparer.Ordinal);
+            foreach (var topic in _topics.Values)
+            {
+                var config = TopicConfig.Resolve(topicDefaults, topic.Config.Overrides);
+                foreach (var partition in topic.Partitions)
+                {
+                    partition.Log.Config = config.Log;
+                }
+                next[topic.Name] = new Topic(topic.Name, topic.Id, config, topic.Partitions);
+            }
+            _topicDefaults = topicDefaults;
+            _topics = next;
+        }
+    }
+
     /// <summary>Every partition of every topic (a snapshot).</summary>
     public IEnumerable<Partition> AllPartitions() => _topics.Values.SelectMany(t => t.Partitions);
 
@@ -261,7 +287,7 @@ public sealed class TopicManager : IDisposable
     {
         try
         {
-            config = TopicConfig.Resolve(_options.TopicDefaults, overrides);
+            config = TopicConfig.Resolve(_topicDefaults, overrides);
             error = TopicResult.Ok;
             return true;
         }
@@ -280,7 +306,7 @@ public sealed class TopicManager : IDisposable
         var next = new Dictionary<string, Topic>(_topics, StringComparer.Ordinal);
         foreach (var (name, partitions, configs) in InternalTopics.All.Where(t => !_topics.ContainsKey(t.Name)))
         {
-            var config = TopicConfig.Resolve(_options.TopicDefaults, configs);
+            var config = TopicConfig.Resolve(_topicDefaults, configs);
             next[name] = new Topic(name, Uuid.NewRandom(), config, OpenPartitions(name, 0, partitions, config, []));
         }
         if (next.Count != _topics.Count)

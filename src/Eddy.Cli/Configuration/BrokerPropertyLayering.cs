@@ -30,7 +30,7 @@ public static class BrokerPropertyLayering
         }
         foreach (var (variable, key, value) in FromEnvironment(environment))
         {
-            if (BrokerConfigs.FindBroker(BrokerConfigs.Canonical(key)) is null)
+            if (!BrokerConfigs.IsBrokerKey(BrokerConfigs.Canonical(key)))
             {
                 warn?.Invoke($"warning: ignoring environment variable {variable}: '{key}' is not a broker setting. Run 'eddy up --list-configs' for the keys Eddy accepts.");
                 continue;
@@ -138,7 +138,7 @@ public static class BrokerPropertyLayering
         foreach (var (rawKey, value) in layer)
         {
             var key = BrokerConfigs.Canonical(rawKey.Trim());
-            if (BrokerConfigs.FindBroker(key) is null)
+            if (!BrokerConfigs.IsBrokerKey(key))
             {
                 throw new ConfigException($"Unknown configuration '{rawKey}' in {source}. Run 'eddy up --list-configs' for the keys Eddy accepts.");
             }
