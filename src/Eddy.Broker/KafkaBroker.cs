@@ -42,7 +42,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             Configuration.Changed += _ => _topics.ApplyTopicDefaults(Configuration.TopicDefaults);
             _topics.Load();
             var endPoint = new IPEndPoint(ParseHost(options.ListenHost), options.ListenPort);
-            _listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, loggerFactory);
+            _listener = new KafkaListener(endPoint, new ConnectionLimits(
+                options.SocketRequestMaxBytes, options.MaxConnections, options.MaxConnectionsPerIp, options.ConnectionsMaxIdleMs, options.QueuedMaxRequestBytes), loggerFactory);
             LocalEndPoint = _listener.LocalEndPoint;
             // A listen port of 0 picks a free port (tests do this); Metadata must then advertise the real one.
             var identity = new BrokerIdentity(options, _dataDirectory.ClusterId, options.AdvertisedPort == 0 ? LocalEndPoint.Port : options.AdvertisedPort);
@@ -131,6 +132,15 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public string BootstrapServers { get; }
 
     public TopicManager Topics => _topics;
+
+    /// <summary>Open client connections (for tests of the connection limits).</summary>
+    internal int ConnectionCount => _listener.ConnectionCount;
+
+    /// <summary>Requests whose handler is running, a parked Fetch or JoinGroup included (for tests).</summary>
+    internal int InFlightRequests => _listener.InFlightRequests;
+
+    /// <summary>queued.max.request.bytes' pool (for tests).</summary>
+    internal RequestMemoryPool RequestMemory => _listener.RequestMemory;
 
     public GroupCoordinator Groups => _groups;
 

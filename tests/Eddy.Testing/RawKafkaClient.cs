@@ -111,6 +111,9 @@ public sealed class RawKafkaClient : IDisposable
         return (correlationId, response);
     }
 
+    /// <summary>True when a read would not block (a response, or the end of the stream) within <paramref name="timeout"/>.</summary>
+    public bool WaitReadable(TimeSpan timeout) => _client.Client.Poll((int)Math.Min(int.MaxValue, timeout.Ticks / 10), SelectMode.SelectRead);
+
     /// <summary>True when the broker has closed this connection (a read returns end of stream).</summary>
     public bool IsClosedByBroker() => ReceiveFrame() is null;
 

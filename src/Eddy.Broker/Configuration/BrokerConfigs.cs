@@ -17,6 +17,10 @@ public static class BrokerConfigs
     public const string DefaultReplicationFactor = "default.replication.factor";
     public const string DeleteTopicEnable = "delete.topic.enable";
     public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+    public const string MaxConnections = "max.connections";
+    public const string MaxConnectionsPerIp = "max.connections.per.ip";
+    public const string ConnectionsMaxIdleMs = "connections.max.idle.ms";
+    public const string QueuedMaxRequestBytes = "queued.max.request.bytes";
     public const string MessageMaxBytes = "message.max.bytes";
     public const string LogSegmentBytes = "log.segment.bytes";
     public const string LogRollMs = "log.roll.ms";
@@ -56,6 +60,10 @@ public static class BrokerConfigs
         new(DefaultReplicationFactor, ConfigType.Int, "1", "Replication factor of auto-created topics; Eddy is single-node, so 1.", Minimum: 1),
         new(DeleteTopicEnable, ConfigType.Boolean, "true", "Whether DeleteTopics is allowed."),
         new(SocketRequestMaxBytes, ConfigType.Int, "104857600", "The largest request frame accepted; a larger one closes the connection.", Minimum: 1),
+        new(MaxConnections, ConfigType.Int, "2147483647", "The most connections open at once; at the limit the broker stops accepting (new ones wait in the OS backlog) until one closes.", Minimum: 0),
+        new(MaxConnectionsPerIp, ConfigType.Int, "2147483647", "The most connections open at once from one IP address; one more is accepted and closed at once.", Minimum: 0),
+        new(ConnectionsMaxIdleMs, ConfigType.Long, "600000", "A connection with no bytes read or written for this long (and no request being handled) is closed.", Minimum: 1),
+        new(QueuedMaxRequestBytes, ConfigType.Long, "-1", "Bytes of requests read but not yet answered, across connections; when used up, connections stop reading until responses free some. -1 means no limit.", Minimum: -1),
         new(MessageMaxBytes, ConfigType.Int, "1048588", "The largest record batch a topic accepts (default of max.message.bytes).", Minimum: 0),
         new(LogSegmentBytes, ConfigType.Int, "1073741824", "The size at which a segment file is rolled.", Minimum: 14),
         new(LogRollMs, ConfigType.Long, null, "The age at which a segment is rolled even if not full; overrides log.roll.hours.", Minimum: 1),

@@ -30,6 +30,15 @@ public sealed class BrokerOptions
 
     public int SocketRequestMaxBytes { get; init; } = 104857600;
 
+    public int MaxConnections { get; init; } = int.MaxValue;
+
+    public int MaxConnectionsPerIp { get; init; } = int.MaxValue;
+
+    public long ConnectionsMaxIdleMs { get; init; } = 600000;
+
+    /// <summary>queued.max.request.bytes; -1 (or 0, as Kafka treats any non-positive value) means no limit.</summary>
+    public long QueuedMaxRequestBytes { get; init; } = -1;
+
     public long RetentionCheckIntervalMs { get; init; } = 300000;
 
     public int GroupInitialRebalanceDelayMs { get; init; } = 3000;
@@ -92,6 +101,10 @@ public sealed class BrokerOptions
             AutoCreateTopics = bool.Parse(Get(BrokerConfigs.AutoCreateTopics)),
             DeleteTopicEnable = bool.Parse(Get(BrokerConfigs.DeleteTopicEnable)),
             SocketRequestMaxBytes = (int)GetLong(BrokerConfigs.SocketRequestMaxBytes),
+            MaxConnections = (int)GetLong(BrokerConfigs.MaxConnections),
+            MaxConnectionsPerIp = (int)GetLong(BrokerConfigs.MaxConnectionsPerIp),
+            ConnectionsMaxIdleMs = GetLong(BrokerConfigs.ConnectionsMaxIdleMs),
+            QueuedMaxRequestBytes = GetLong(BrokerConfigs.QueuedMaxRequestBytes),
             RetentionCheckIntervalMs = GetLong(BrokerConfigs.LogRetentionCheckIntervalMs),
             GroupInitialRebalanceDelayMs = (int)GetLong(BrokerConfigs.GroupInitialRebalanceDelayMs),
             OffsetsRetentionMs = GetLong(BrokerConfigs.OffsetsRetentionMinutes) * 60_000,

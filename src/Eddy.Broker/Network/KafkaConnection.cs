@@ -12,33 +12,76 @@ namespace Eddy.Broker.Network;
 /// time, as Kafka does (the client pipelines; the broker never reorders). A frame that cannot be a valid request
 /// (bad size, unknown API, unsupported version, undecodable body) closes the connection, as Kafka closes it,
 /// and nothing else is affected.
+/// <para>
+/// What a connection may cost the broker is bounded: the next request is not read before the response to the
+/// previous one is written (Kafka mutes a connection with a request in flight), so a client that never reads its
+/// responses holds one response and stalls only itself; bytes read ahead while a handler waits stay within the
+/// receive buffer; the buffer grows with the bytes that arrive, not with the size a frame announces; and an idle
+/// connection holds no receive buffer at all. The connection's closed token is what handlers get: it fires when
+/// the peer disconnects while a handler waits (a long-poll Fetch, a JoinGroup), when the connection is idle too
+/// long, and when the broker stops.
+/// </para>
 /// </summary>
 internal sealed partial class KafkaConnection
 {
     private const int InitialBufferSize = 64 * 1024;
     private const int ShrinkAboveBytes = 1024 * 1024;
+    private const int IdleWriterBytes = 4096;
 
     private readonly Socket _socket;
+    private readonly KafkaListener _owner;
     private readonly RequestDispatcher _dispatcher;
-    private readonly int _maxRequestBytes;
     private readonly ILogger _logger;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    private readonly CancellationTokenSource _closed;
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
+    private long _lastActivity = Environment.TickCount64;
+    private int _busy;
 
-    public KafkaConnection(Socket socket, RequestDispatcher dispatcher, int maxRequestBytes, ILogger logger)
+    public KafkaConnection(Socket socket, KafkaListener owner, RequestDispatcher dispatcher, ILogger logger, CancellationToken stopping)
     {
         _socket = socket;
+        _owner = owner;
         _dispatcher = dispatcher;
-        _maxRequestBytes = maxRequestBytes;
         _logger = logger;
+        _closed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        RemoteEndPoint = socket.RemoteEndPoint;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public System.Net.EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The connection's run, set by the listener once started.</summary>
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// How long no byte has been read or written, for connections.max.idle.ms; zero while a handler works on a
+    /// request or the connection waits for request memory (the broker, not the client, is then the one silent).
+    /// </summary>
+    public long IdleMilliseconds(long now) => Volatile.Read(ref _busy) > 0 ? 0 : now - Volatile.Read(ref _lastActivity);
+
+    /// <summary>Closes the connection from outside (idle, broker stopping): its reads, writes and handler are cancelled.</summary>
+    public void Close()
     {
-        var remote = _socket.RemoteEndPoint;
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+    }
+
+    private void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    public async Task RunAsync()
+    {
+        var remote = RemoteEndPoint;
+        var cancellationToken = _closed.Token;
         await using var stream = new NetworkStream(_socket, ownsSocket: true);
-        using var writer = new KafkaWriter(InitialBufferSize);
+        using var writer = new KafkaWriter(IdleWriterBytes);
+        var pool = _owner.RequestMemory;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -48,33 +91,64 @@ internal sealed partial class KafkaConnection
                     break;
                 }
                 var size = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start));
-                if (size < 0 || size > _maxRequestBytes)
+                if (size < 0 || size > _owner.MaxRequestBytes)
                 {
-                    LogFrameTooLarge(remote, size, _maxRequestBytes);
+                    LogFrameTooLarge(remote, size, _owner.MaxRequestBytes);
                     break;
                 }
                 _start += 4;
-                if (!await FillAsync(stream, size, cancellationToken))
+                if (!pool.IsUnlimited)
                 {
-                    break;
+                    await ReserveAsync(pool, size, cancellationToken);
                 }
-                var frame = _buffer.AsMemory(_start, size);
-                _start += size;
-                if (!await ProcessAsync(frame, stream, writer, remote, cancellationToken))
+                try
                 {
-                    break;
+                    if (!await FillAsync(stream, size, cancellationToken))
+                    {
+                        break;
+                    }
+                    var frame = _buffer.AsMemory(_start, size);
+                    _start += size;
+                    if (!await ProcessAsync(frame, stream, writer, remote, cancellationToken))
+                    {
+                        break;
+                    }
+                }
+                finally
+                {
+                    pool.Release(size);
                 }
                 ShrinkIfIdle(writer);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client went away or the broker is stopping.
+            // The client went away, the connection was closed for idleness, or the broker is stopping.
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Close();
+            _closed.Dispose();
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
             _buffer = [];
+        }
+    }
+
+    // queued.max.request.bytes: with the budget used up the connection reads nothing until responses free some.
+    private async ValueTask ReserveAsync(RequestMemoryPool pool, int size, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _busy);
+        try
+        {
+            await pool.ReserveAsync(size, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy);
+            Touch();
         }
     }
 
@@ -91,13 +165,28 @@ internal sealed partial class KafkaConnection
         }
         var context = decoded.Context!;
         IApiMessage? response;
+        Interlocked.Increment(ref _busy);
+        _owner.RequestStarted();
         try
         {
-            response = await _dispatcher.DispatchAsync(context, decoded.Request!, cancellationToken);
+            var pending = _dispatcher.DispatchAsync(context, decoded.Request!, cancellationToken);
+            // Most requests are answered at once; only a handler that waits needs the peer watched meanwhile.
+            response = pending.IsCompleted ? await pending : await AwaitWatchingPeerAsync(pending, stream);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogHandlerFailed(e, context.ApiKey, context.ApiVersion, remote);
+            return false;
+        }
+        finally
+        {
+            _owner.RequestEnded();
+            Interlocked.Decrement(ref _busy);
+            Touch();
+        }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The peer left while the handler waited (or the broker is stopping): there is no one to answer.
             return false;
         }
         if (response is not null)
@@ -105,6 +194,53 @@ internal sealed partial class KafkaConnection
             await SendAsync(stream, writer, context, response, context.ApiVersion, cancellationToken);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Awaits a handler that waits (a long-poll Fetch, a JoinGroup) while reading from the socket, so that a peer
+    /// that disconnects meanwhile cancels the handler through the closed token at once instead of holding it
+    /// until its wait ends. Bytes that arrive are kept for the next requests, up to the receive buffer's free space;
+    /// once that is full the connection stops reading, as a muted Kafka connection does.
+    /// </summary>
+    private async ValueTask<IApiMessage?> AwaitWatchingPeerAsync(ValueTask<IApiMessage?> pending, NetworkStream stream)
+    {
+        using var handled = new CancellationTokenSource();
+        var watch = WatchPeerAsync(stream, handled.Token);
+        try
+        {
+            return await pending;
+        }
+        finally
+        {
+            await handled.CancelAsync();
+            await watch;
+        }
+    }
+
+    private async Task WatchPeerAsync(NetworkStream stream, CancellationToken handled)
+    {
+        try
+        {
+            while (_end < _buffer.Length && !handled.IsCancellationRequested)
+            {
+                var read = await stream.ReadAsync(_buffer.AsMemory(_end), handled);
+                if (read == 0)
+                {
+                    Close();
+                    return;
+                }
+                _end += read;
+                Touch();
+            }
+        }
+        catch (OperationCanceledException) when (handled.IsCancellationRequested)
+        {
+            // The handler answered first.
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            Close();
+        }
     }
 
     private enum DecodeOutcome
@@ -166,7 +302,7 @@ internal sealed partial class KafkaConnection
         };
     }
 
-    private static async ValueTask SendAsync(NetworkStream stream, KafkaWriter writer, RequestContext context, IApiMessage response, short version, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(NetworkStream stream, KafkaWriter writer, RequestContext context, IApiMessage response, short version, CancellationToken cancellationToken)
     {
         writer.Reset();
         writer.DeferLargeRecords = true;
@@ -182,6 +318,7 @@ internal sealed partial class KafkaConnection
         if (writer.Deferred.Count == 0)
         {
             await stream.WriteAsync(writer.WrittenMemory, cancellationToken);
+            Touch();
             return;
         }
         await SendWithDeferredRecordsAsync(stream, writer, cancellationToken);
@@ -189,7 +326,7 @@ internal sealed partial class KafkaConnection
 
     // The response's own bytes go out as they are; large records are read in chunks through the receive buffer's
     // pool rather than copied whole into the response buffer.
-    private static async ValueTask SendWithDeferredRecordsAsync(NetworkStream stream, KafkaWriter writer, CancellationToken cancellationToken)
+    private async ValueTask SendWithDeferredRecordsAsync(NetworkStream stream, KafkaWriter writer, CancellationToken cancellationToken)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(256 * 1024);
         try
@@ -204,9 +341,11 @@ internal sealed partial class KafkaConnection
                     var length = Math.Min(chunk.Length, records.SizeInBytes - offset);
                     records.CopyRange(offset, chunk.AsSpan(0, length));
                     await stream.WriteAsync(chunk.AsMemory(0, length), cancellationToken);
+                    Touch();
                 }
             }
             await stream.WriteAsync(writer.WrittenMemory[sent..], cancellationToken);
+            Touch();
         }
         finally
         {
@@ -214,46 +353,77 @@ internal sealed partial class KafkaConnection
         }
     }
 
-    /// <summary>Makes at least <paramref name="count"/> unread bytes available; false at end of stream.</summary>
+    /// <summary>
+    /// Makes at least <paramref name="count"/> unread bytes available; false at end of stream. The buffer grows
+    /// with the bytes actually received (doubling, up to the frame), so a frame that announces 100 MB and then
+    /// trickles costs what it has sent, not what it announced.
+    /// </summary>
     private async ValueTask<bool> FillAsync(NetworkStream stream, int count, CancellationToken cancellationToken)
     {
         if (_end - _start >= count)
         {
             return true;
         }
-        if (_buffer.Length - _start < count)
+        if (_buffer.Length == 0)
         {
-            var unread = _end - _start;
-            if (_buffer.Length >= count)
-            {
-                Buffer.BlockCopy(_buffer, _start, _buffer, 0, unread);
-            }
-            else
-            {
-                var bigger = ArrayPool<byte>.Shared.Rent(count);
-                Buffer.BlockCopy(_buffer, _start, bigger, 0, unread);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
-            }
+            // An idle connection holds no receive buffer: a zero-byte read waits for data (or the end) without one.
+            _ = await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
             _start = 0;
-            _end = unread;
+            _end = 0;
         }
         while (_end - _start < count)
         {
+            if (_end == _buffer.Length)
+            {
+                MakeRoom(count);
+            }
             var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
             if (read == 0)
             {
                 return false;
             }
             _end += read;
+            Touch();
         }
         return true;
     }
 
-    // After a large request or response, give the memory back rather than hold it for the connection's life.
+    /// <summary>Frees space after the unread bytes: moves them to the front, or moves them to a buffer twice as big (at most the frame).</summary>
+    private void MakeRoom(int count)
+    {
+        var unread = _end - _start;
+        var target = Math.Min(count, Math.Max(_buffer.Length * 2, InitialBufferSize));
+        if (_start > 0 && (_buffer.Length >= target || _start >= _buffer.Length / 2))
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, unread);
+        }
+        else
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(target, unread + 1));
+            Buffer.BlockCopy(_buffer, _start, bigger, 0, unread);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+        _start = 0;
+        _end = unread;
+    }
+
+    // After each request give memory back: all of it when nothing more is waiting on the socket (an idle
+    // connection then costs no buffers), or the excess after a large request or response.
     private void ShrinkIfIdle(KafkaWriter writer)
     {
         var unread = _end - _start;
+        writer.Reset();
+        if (unread == 0 && _socket.Available == 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _start = 0;
+            _end = 0;
+            writer.TrimExcess(IdleWriterBytes, IdleWriterBytes);
+            return;
+        }
         if (_buffer.Length > ShrinkAboveBytes && unread <= InitialBufferSize)
         {
             var smaller = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
@@ -263,7 +433,6 @@ internal sealed partial class KafkaConnection
             _start = 0;
             _end = unread;
         }
-        writer.Reset();
         writer.TrimExcess(ShrinkAboveBytes, InitialBufferSize);
     }
 

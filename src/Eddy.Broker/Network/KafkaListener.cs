@@ -5,22 +5,41 @@ using Microsoft.Extensions.Logging;
 
 namespace Eddy.Broker.Network;
 
-/// <summary>Accepts TCP connections on the Kafka port and runs each as a <see cref="KafkaConnection"/>.</summary>
+/// <summary>The listener's limits, by their Kafka keys (see docs/compatibility.md#connection-limits).</summary>
+internal sealed record ConnectionLimits(
+    int MaxRequestBytes = 104857600,
+    int MaxConnections = int.MaxValue,
+    int MaxConnectionsPerIp = int.MaxValue,
+    long MaxIdleMs = 600000,
+    long QueuedMaxRequestBytes = -1);
+
+/// <summary>
+/// Accepts TCP connections on the Kafka port and runs each as a <see cref="KafkaConnection"/>, within Kafka's
+/// connection limits: at max.connections the accept loop stops accepting (new connections wait in the OS backlog)
+/// until one closes; a connection over max.connections.per.ip is accepted and closed at once; connections silent
+/// for connections.max.idle.ms are closed; queued.max.request.bytes is shared by all connections.
+/// </summary>
 internal sealed partial class KafkaListener : IAsyncDisposable
 {
     private readonly Socket _socket;
     private RequestDispatcher? _dispatcher;
-    private readonly int _maxRequestBytes;
+    private readonly ConnectionLimits _limits;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<Task, Socket> _connections = new();
+    private readonly ConcurrentDictionary<KafkaConnection, IPAddress> _connections = new();
+    private readonly Dictionary<IPAddress, int> _perIp = [];
+    private readonly SemaphoreSlim _slots;
     private Task _acceptLoop = Task.CompletedTask;
+    private Task _idleSweep = Task.CompletedTask;
+    private int _inFlight;
 
     /// <summary>Binds at once (so the port is known); accepts only after <see cref="Start"/>.</summary>
-    public KafkaListener(IPEndPoint endPoint, int maxRequestBytes, ILoggerFactory loggerFactory)
+    public KafkaListener(IPEndPoint endPoint, ConnectionLimits limits, ILoggerFactory loggerFactory)
     {
-        _maxRequestBytes = maxRequestBytes;
+        _limits = limits;
+        _slots = new SemaphoreSlim(limits.MaxConnections, int.MaxValue);
+        RequestMemory = new RequestMemoryPool(limits.QueuedMaxRequestBytes);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<KafkaListener>();
         _socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -41,13 +60,25 @@ internal sealed partial class KafkaListener : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
+    public int MaxRequestBytes => _limits.MaxRequestBytes;
+
+    public RequestMemoryPool RequestMemory { get; }
+
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Requests whose handler has started and not yet returned, across connections.</summary>
+    public int InFlightRequests => Volatile.Read(ref _inFlight);
+
+    internal void RequestStarted() => Interlocked.Increment(ref _inFlight);
+
+    internal void RequestEnded() => Interlocked.Decrement(ref _inFlight);
 
     public void Start(RequestDispatcher dispatcher)
     {
         _dispatcher = dispatcher;
         _socket.Listen(512);
         _acceptLoop = AcceptLoopAsync();
+        _idleSweep = SweepIdleAsync();
     }
 
     private async Task AcceptLoopAsync()
@@ -58,10 +89,21 @@ internal sealed partial class KafkaListener : IAsyncDisposable
             Socket client;
             try
             {
+                // max.connections: as Kafka's acceptor, take a slot before accepting; at the limit new connections
+                // wait in the OS backlog, unanswered, until one closes.
+                await _slots.WaitAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
                 client = await _socket.AcceptAsync(_stopping.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
+                _slots.Release();
                 if (_stopping.IsCancellationRequested)
                 {
                     return;
@@ -69,11 +111,90 @@ internal sealed partial class KafkaListener : IAsyncDisposable
                 LogAcceptFailed(e);
                 continue;
             }
+            var address = AddressOf(client);
+            if (!TryCountAddress(address))
+            {
+                LogRejectedPerIp(address, _limits.MaxConnectionsPerIp);
+                client.Dispose();
+                _slots.Release();
+                continue;
+            }
             client.NoDelay = true;
-            var connection = new KafkaConnection(client, _dispatcher!, _maxRequestBytes, connectionLogger);
-            var task = Task.Run(() => connection.RunAsync(_stopping.Token));
-            _connections[task] = client;
-            _ = task.ContinueWith(t => _connections.TryRemove(t, out _), TaskScheduler.Default);
+            var connection = new KafkaConnection(client, this, _dispatcher!, connectionLogger, _stopping.Token);
+            _connections[connection] = address;
+            connection.Completion = Task.Run(() => RunAsync(connection, address));
+        }
+    }
+
+    private async Task RunAsync(KafkaConnection connection, IPAddress address)
+    {
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+            UncountAddress(address);
+            _slots.Release();
+        }
+    }
+
+    private static IPAddress AddressOf(Socket client)
+    {
+        var address = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+
+    private bool TryCountAddress(IPAddress address)
+    {
+        lock (_perIp)
+        {
+            var count = _perIp.GetValueOrDefault(address);
+            if (count >= _limits.MaxConnectionsPerIp)
+            {
+                return false;
+            }
+            _perIp[address] = count + 1;
+            return true;
+        }
+    }
+
+    private void UncountAddress(IPAddress address)
+    {
+        lock (_perIp)
+        {
+            if (--_perIp[address] == 0)
+            {
+                _perIp.Remove(address);
+            }
+        }
+    }
+
+    // connections.max.idle.ms: checked a few times per idle period (at most once a second), so a connection is
+    // closed between the limit and the limit plus one check.
+    private async Task SweepIdleAsync()
+    {
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(_limits.MaxIdleMs / 4, 10, 1000));
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var now = Environment.TickCount64;
+                foreach (var connection in _connections.Keys)
+                {
+                    if (connection.IdleMilliseconds(now) > _limits.MaxIdleMs)
+                    {
+                        LogIdleClosed(connection.RemoteEndPoint, _limits.MaxIdleMs);
+                        connection.Close();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
@@ -82,22 +203,22 @@ internal sealed partial class KafkaListener : IAsyncDisposable
         await _stopping.CancelAsync();
         _socket.Dispose();
         await _acceptLoop;
-        foreach (var (task, socket) in _connections)
+        await _idleSweep;
+        foreach (var connection in _connections.Keys)
         {
-            try
-            {
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // Already closed by the peer.
-            }
-            socket.Dispose();
-            await task.ConfigureAwait(false);
+            connection.Close();
+            await connection.Completion.ConfigureAwait(false);
         }
         _stopping.Dispose();
+        _slots.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed")]
     private partial void LogAcceptFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected connection from {Address}, address already has the configured maximum of {Max} connections.")]
+    private partial void LogRejectedPerIp(IPAddress address, int max);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection from {Remote}: idle for more than connections.max.idle.ms ({IdleMs} ms)")]
+    private partial void LogIdleClosed(EndPoint? remote, long idleMs);
 }
