@@ -40,6 +40,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             Configuration = new BrokerConfiguration(options);
             _topics = new TopicManager(options, Configuration.TopicDefaults, time, loggerFactory);
             Configuration.Changed += _ => _topics.ApplyTopicDefaults(Configuration.TopicDefaults);
+            Configuration.Changed += _ => _listener?.UpdateLimits(
+                (int)Configuration.GetLong(BrokerConfigs.MaxConnections), (int)Configuration.GetLong(BrokerConfigs.MaxConnectionsPerIp));
             _topics.Load();
             var endPoint = new IPEndPoint(ParseHost(options.ListenHost), options.ListenPort);
             _listener = new KafkaListener(endPoint, new ConnectionLimits(

@@ -168,4 +168,51 @@ public class BrokerConfigTests
         await Alter(admin, ThisBroker, Set("num.io.threads", "16"));
         Assert.Equal("16", (await Describe(admin, ThisBroker))["num.io.threads"].Value);
     }
+
+    [Fact]
+    public async Task A_dynamic_max_connections_per_ip_applies_to_the_next_connections_without_a_restart()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        await Alter(admin, ThisBroker, Set("max.connections.per.ip", "4"));
+
+        var sockets = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(broker.Broker.LocalEndPoint);
+                sockets.Add(socket);
+            }
+            // The admin client holds at least one of the four; every socket over the limit is closed at once.
+            var closed = 0;
+            foreach (var socket in sockets)
+            {
+                socket.ReceiveTimeout = 2000;
+                try
+                {
+                    closed += socket.Receive(new byte[1]) == 0 ? 1 : 0;
+                }
+                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.TimedOut)
+                {
+                    // Still open: within the limit.
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    closed++;
+                }
+            }
+            Assert.InRange(closed, 7, 10);
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+
+        await Alter(admin, ThisBroker, new ConfigEntry { Name = "max.connections.per.ip", IncrementalOperation = AlterConfigOpType.Delete });
+        using var client = new RawKafkaClient(broker.BootstrapServers);
+        var (_, versions) = client.Call<Eddy.Protocol.Messages.ApiVersionsResponse>(new Eddy.Protocol.Messages.ApiVersionsRequest(), 0);
+        Assert.Equal(0, versions.ErrorCode);
+    }
 }

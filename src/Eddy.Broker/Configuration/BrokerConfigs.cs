@@ -121,14 +121,14 @@ public static class BrokerConfigs
 
     /// <summary>
     /// The keys Eddy acts on that change at run time (AlterConfigs on the broker), applied at once: the broker-wide
-    /// defaults of topic configs, which reach every topic without its own value, and the cleaner's and producer
-    /// expiry's periods. Kafka lets these change too; Eddy's other keys are read-only until a restart.
+    /// defaults of topic configs, which reach every topic without its own value, the cleaner's and producer expiry's
+    /// periods, and the connection limits. Kafka lets these change too; Eddy's other keys are read-only until a restart.
     /// </summary>
     public static readonly IReadOnlySet<string> Dynamic = new HashSet<string>(StringComparer.Ordinal)
     {
         MessageMaxBytes, LogSegmentBytes, LogRollMs, LogRetentionMs, LogRetentionBytes, LogFlushIntervalMessages, LogFlushIntervalMs,
         LogIndexIntervalBytes, LogMessageTimestampType, LogMessageTimestampBeforeMaxMs, LogMessageTimestampAfterMaxMs,
-        LogMessageTimestampDifferenceMaxMs, LogCleanupPolicy, LogCleanerBackoffMs, ProducerIdExpirationMs,
+        LogMessageTimestampDifferenceMaxMs, LogCleanupPolicy, LogCleanerBackoffMs, ProducerIdExpirationMs, MaxConnections, MaxConnectionsPerIp,
     };
 
     private static readonly Dictionary<string, ConfigDefinition> BrokerByName = Broker.ToDictionary(d => d.Name, StringComparer.Ordinal);

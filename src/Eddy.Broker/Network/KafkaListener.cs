@@ -23,13 +23,16 @@ internal sealed partial class KafkaListener : IAsyncDisposable
 {
     private readonly Socket _socket;
     private RequestDispatcher? _dispatcher;
-    private readonly ConnectionLimits _limits;
+    private volatile ConnectionLimits _limits;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<KafkaConnection, IPAddress> _connections = new();
     private readonly Dictionary<IPAddress, int> _perIp = [];
-    private readonly SemaphoreSlim _slots;
+    // max.connections: _open connections hold a slot; the accept loop waits on _slotFreed (released when one closes or
+    // the limit changes) while _open is at the limit. A count, not a semaphore of slots, so the limit can change.
+    private int _open;
+    private readonly SemaphoreSlim _slotFreed = new(0);
     private Task _acceptLoop = Task.CompletedTask;
     private Task _idleSweep = Task.CompletedTask;
     private int _inFlight;
@@ -38,7 +41,6 @@ internal sealed partial class KafkaListener : IAsyncDisposable
     public KafkaListener(IPEndPoint endPoint, ConnectionLimits limits, ILoggerFactory loggerFactory)
     {
         _limits = limits;
-        _slots = new SemaphoreSlim(limits.MaxConnections, int.MaxValue);
         RequestMemory = new RequestMemoryPool(limits.QueuedMaxRequestBytes);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<KafkaListener>();
@@ -91,7 +93,11 @@ internal sealed partial class KafkaListener : IAsyncDisposable
             {
                 // max.connections: as Kafka's acceptor, take a slot before accepting; at the limit new connections
                 // wait in the OS backlog, unanswered, until one closes.
-                await _slots.WaitAsync(_stopping.Token);
+                while (Volatile.Read(ref _open) >= _limits.MaxConnections)
+                {
+                    await _slotFreed.WaitAsync(_stopping.Token);
+                }
+                Interlocked.Increment(ref _open);
             }
             catch (OperationCanceledException)
             {
@@ -103,7 +109,7 @@ internal sealed partial class KafkaListener : IAsyncDisposable
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
-                _slots.Release();
+                ReleaseSlot();
                 if (_stopping.IsCancellationRequested)
                 {
                     return;
@@ -116,7 +122,7 @@ internal sealed partial class KafkaListener : IAsyncDisposable
             {
                 LogRejectedPerIp(address, _limits.MaxConnectionsPerIp);
                 client.Dispose();
-                _slots.Release();
+                ReleaseSlot();
                 continue;
             }
             client.NoDelay = true;
@@ -124,6 +130,23 @@ internal sealed partial class KafkaListener : IAsyncDisposable
             _connections[connection] = address;
             connection.Completion = Task.Run(() => RunAsync(connection, address));
         }
+    }
+
+    private void ReleaseSlot()
+    {
+        Interlocked.Decrement(ref _open);
+        _slotFreed.Release();
+    }
+
+    /// <summary>
+    /// max.connections and max.connections.per.ip changed at run time (dynamic broker configs, as Kafka allows): a
+    /// higher limit lets waiting connections in at once; a lower one admits no new connection until enough have
+    /// closed, and closes none (as Kafka).
+    /// </summary>
+    public void UpdateLimits(int maxConnections, int maxConnectionsPerIp)
+    {
+        _limits = _limits with { MaxConnections = maxConnections, MaxConnectionsPerIp = maxConnectionsPerIp };
+        _slotFreed.Release();
     }
 
     private async Task RunAsync(KafkaConnection connection, IPAddress address)
@@ -136,7 +159,7 @@ internal sealed partial class KafkaListener : IAsyncDisposable
         {
             _connections.TryRemove(connection, out _);
             UncountAddress(address);
-            _slots.Release();
+            ReleaseSlot();
         }
     }
 
@@ -210,7 +233,7 @@ internal sealed partial class KafkaListener : IAsyncDisposable
             await connection.Completion.ConfigureAwait(false);
         }
         _stopping.Dispose();
-        _slots.Dispose();
+        _slotFreed.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed")]
