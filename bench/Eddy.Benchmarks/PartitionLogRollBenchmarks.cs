@@ -6,8 +6,9 @@ namespace Eddy.Benchmarks;
 
 /// <summary>
 /// Appending 16 KB batches to one partition whose 4 MB segments roll every 256 appends, each roll fsyncing the
-/// segment it leaves: the mean cost of an append including its share of rolls, from 1 and 4 producer threads. The
-/// per-append percentiles are in <see cref="AppendLatency"/> (<c>-- append-latency</c>).
+/// segment it leaves: the mean cost of an append including its share of rolls, from 1 and 4 producer threads (an
+/// operation is one append by each producer; the log is closed, and waits for its last rolls' fsyncs, outside the
+/// measurement). The per-append percentiles are in <see cref="AppendLatency"/> (<c>-- append-latency</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class PartitionLogRollBenchmarks
