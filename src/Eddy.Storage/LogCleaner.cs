@@ -338,7 +338,9 @@ internal sealed class LogCleaner
                 throw new InvalidOperationException(
                     $"The cleaned copy of segments from offset {group[0].BaseOffset} ends at offset {cleaned.NextOffset}, not at {end}.");
             }
+            // Durable before the swap: recovery trusts a cleaned segment once it has its final name.
             cleaned.Seal();
+            cleaned.FlushSealed();
             cleaned.ServeIndexesFromFiles();
             return cleaned;
         }

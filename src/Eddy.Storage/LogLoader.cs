@@ -5,7 +5,8 @@ namespace Eddy.Storage;
 /// <summary>
 /// Opens a partition directory: finishes or undoes an interrupted compaction swap (<see cref="CleanerRecovery"/>),
 /// removes leftovers of interrupted deletions, trusts every segment that another one
-/// follows once its indexes fit its size (rolled segments were fsynced), and fully validates the last segment,
+/// follows once its indexes fit its size (a roll writes the indexes whole before it creates the next segment), and
+/// fully validates the last segment,
 /// truncating a torn or corrupt tail. A middle segment that fails its check is validated in full too; if it then
 /// does not end where the next one starts, everything after it is dropped rather than served with a gap.
 /// </summary>
@@ -39,6 +40,7 @@ internal static class LogLoader
                 if (segment.NextOffset == nextBaseOffset)
                 {
                     segment.Seal();
+                    segment.FlushSealed();
                     segment.ServeIndexesFromFiles();
                     continue;
                 }

@@ -96,7 +96,8 @@ internal sealed class LogSegment
     }
 
     /// <summary>
-    /// Trusts a segment that another one follows (it was fsynced when rolled): loads its bounds from the file size
+    /// Trusts a segment that another one follows (its indexes were written whole before the next segment was created,
+    /// and fsynced soon after): loads its bounds from the file size
     /// and the indexes' last entries without reading batches. False, with the reason, when they do not fit together.
     /// </summary>
     public bool TryLoadSealed(long nextSegmentBaseOffset, out string problem)
@@ -462,7 +463,9 @@ internal sealed class LogSegment
 
     /// <summary>
     /// Readies the segment to stop being the active one: records its final largest timestamp in the time index (so a
-    /// reload knows it without a scan) and fsyncs the log and both indexes. Follow with <see cref="ServeIndexesFromFiles"/>.
+    /// reload knows it without a scan), cuts bytes a failed write left past the last batch, and writes both indexes
+    /// whole to their files, without fsync (<see cref="FlushSealed"/> makes it all durable). Writer only; follow with
+    /// <see cref="ServeIndexesFromFiles"/>. Once this returns, a kill -9 leaves files the loader can trust as sealed.
     /// </summary>
     public void Seal()
     {
@@ -476,7 +479,20 @@ internal sealed class LogSegment
         {
             RandomAccess.SetLength(_files.Log, size);
         }
-        Flush(indexes: true);
+        _offsetIndex.Persist(flushToDisk: false);
+        _timeIndex.Persist(flushToDisk: false);
+    }
+
+    /// <summary>
+    /// fsyncs a sealed segment's log, indexes and aborted-transaction index. Any thread, while holding a reference
+    /// to the files (nothing writes a sealed segment, so it needs no lock); harmless on a segment deleted meanwhile.
+    /// </summary>
+    public void FlushSealed()
+    {
+        RandomAccess.FlushToDisk(_files.Log);
+        RandomAccess.FlushToDisk(_files.OffsetIndex);
+        RandomAccess.FlushToDisk(_files.TimeIndex);
+        Transactions.Flush();
     }
 
     /// <summary>Frees the in-memory indexes of a sealed segment; lookups binary-search the index files instead.</summary>

@@ -7,12 +7,35 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Eddy.Storage;
 
 /// <summary>
-/// The log of one partition: a directory of segments named by base offset, the last one active. Appends are
-/// serialized by one lock; reads, time lookups and the offset properties take no lock and see only batches that
-/// were completely written (each segment publishes its end after the write). Segments are replaced as a whole array
-/// (copy-on-write) when the log rolls or deletes, so a reader works on one consistent list. Producer state
-/// (idempotence, transactions, the LSO) is checked and updated under the same lock, snapshotted at each roll, flush
-/// and close, and rebuilt on open from that snapshot and the batch headers after it.
+/// The log of one partition: a directory of segments named by base offset, the last one active. Its concurrency
+/// contract:
+/// <list type="bullet">
+/// <item>Appends (batches and transaction markers), deletions (retention, DeleteRecords), producer expiry, Flush,
+/// Dispose and the swap of a compacted segment are serialized by one lock. Producer state (idempotence,
+/// transactions, the LSO) is checked and updated under it, and rebuilt on open from the snapshot and the batch
+/// headers after the snapshot's offset.</item>
+/// <item>Reads, time lookups and the offset properties take no lock and see only batches that were completely
+/// written (each segment publishes its end after the write). Segments are replaced as a whole array
+/// (copy-on-write) when the log rolls, deletes or swaps, so a reader works on one consistent list.</item>
+/// <item>A roll does no fsync under the lock (Kafka flushes rolled segments asynchronously too): it seals the
+/// segment it leaves (final time index entry, indexes written whole to their files), creates the next one, takes the
+/// producers' state as of the new base offset in memory, and queues a background flush that fsyncs the sealed
+/// segment's files and then writes that snapshot (temporary file, fsync, rename). Background flushes run one at a
+/// time in roll order and never take the lock. Each holds a reference to its segment's files, so retention or
+/// compaction deleting the segment meanwhile only makes its fsync moot. Flush, the flush policy (flush.messages,
+/// flush.ms) and Dispose wait for the queued flushes (under the lock, so no roll queues another) before their own
+/// fsync and snapshot: the snapshot file only moves forward, and when they return everything up to the log end is
+/// on disk. DeleteLog lets a queued flush skip its work and waits for one in progress before deleting the directory.
+/// A background flush that fails is logged and its error is thrown by the next Flush, flush-policy fsync or Dispose.</item>
+/// <item>Compaction reads outside the lock (one compaction at a time, under a second lock) and swaps each cleaned
+/// segment in under the lock.</item>
+/// <item>Crash safety. After a kill -9 at any point, the files hold every batch whose append returned; a segment
+/// followed by another has whole indexes (written before the next segment exists); the snapshot is an old one or
+/// the new one, and the replay from its offset rebuilds the same producer state. Against a power failure, the
+/// batches of a rolled segment are exposed until its background fsync as the active segment's unflushed ones are;
+/// the loader's checks of a sealed segment (indexes against its size, the batch chain after the last index entry)
+/// send a segment cut short to full recovery.</item>
+/// </list>
 /// </summary>
 public sealed class PartitionLog : IDisposable
 {
@@ -35,6 +58,12 @@ public sealed class PartitionLog : IDisposable
     private bool _flushTimerArmed;
     private long _fsyncCount;
     private long _firstDirtyOffset;
+
+    // The background flushes of rolled segments, chained in roll order (replaced under the lock), and the first error
+    // one of them met, thrown by the next flush that waits for them.
+    private Task _rollFlushes = Task.CompletedTask;
+    private Exception? _rollFlushFailure;
+    private bool _skipRollFlushes;
 
     private PartitionLog(string directory, LogConfig config, TimeProvider time, ILogger logger, LogSegment[] segments, long logStartOffset, ProducerStateManager producers)
     {
@@ -117,7 +146,14 @@ public sealed class PartitionLog : IDisposable
     /// <summary>Tests: called at each step of a compaction's swap protocol with the step's name.</summary>
     internal Action<string>? CompactionStepHook { get; set; }
 
-    /// <summary>How many times the log file was fsynced (flush policy, Flush, roll): lets tests see the policy work.</summary>
+    /// <summary>
+    /// Tests: called on the background flush of a rolled segment at each step: "rolled" (nothing of it done yet),
+    /// "segment-flushed" (the sealed segment fsynced), "snapshot-temporary" (the snapshot's temporary file durable,
+    /// not yet renamed) and "snapshot-written".
+    /// </summary>
+    internal Action<string>? RollFlushStepHook { get; set; }
+
+    /// <summary>How many times a log file was fsynced (flush policy, Flush, a roll's background flush): lets tests see the policy work.</summary>
     internal long FsyncCount => Interlocked.Read(ref _fsyncCount);
 
     /// <summary>Opens the log in <paramref name="directory"/>, creating it if missing and recovering a torn tail.</summary>
@@ -637,7 +673,11 @@ public sealed class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>fsyncs the active segment and its indexes, then snapshots the producers' state at the log end.</summary>
+    /// <summary>
+    /// Waits for the background flushes of rolled segments, fsyncs the active segment and its indexes, then snapshots
+    /// the producers' state at the log end: everything up to the log end offset is then on disk.
+    /// </summary>
+    /// <exception cref="IOException">This or a background flush of a rolled segment failed.</exception>
     public void Flush()
     {
         lock (_lock)
@@ -661,8 +701,11 @@ public sealed class PartitionLog : IDisposable
             _flushTimer?.Dispose();
             try
             {
+                // Before the final snapshot, which must not be replaced by an older one from a roll.
+                var failure = DrainRollFlushes();
                 _segments[^1].Flush(indexes: true);
                 WriteProducerSnapshot();
+                ThrowIfFailed(failure);
             }
             finally
             {
@@ -681,6 +724,10 @@ public sealed class PartitionLog : IDisposable
             {
                 Volatile.Write(ref _disposed, true);
                 _flushTimer?.Dispose();
+                // Nothing is worth fsyncing any more, but a flush in progress must not write into the directory
+                // after it is gone (or recreate it).
+                Volatile.Write(ref _skipRollFlushes, true);
+                DrainRollFlushes();
                 CloseAll();
             }
         }
@@ -926,21 +973,107 @@ public sealed class PartitionLog : IDisposable
         return found;
     }
 
-    /// <summary>Seals the active segment and starts a new one at the log end offset (under the lock; active not empty).</summary>
+    /// <summary>
+    /// Seals the active segment and starts a new one at the log end offset (under the lock; active not empty), then
+    /// queues the sealed segment's fsync and the producer snapshot at the new base offset to the background. The
+    /// sealed segment's batches stay counted as unflushed for the flush policy, which waits for that fsync.
+    /// </summary>
     private LogSegment Roll()
     {
         var active = _segments[^1];
+        // Indexes whole in their files before the next segment exists: the loader trusts a segment another follows.
         active.Seal();
-        Interlocked.Increment(ref _fsyncCount);
-        // Everything unflushed was in the segment just fsynced.
-        _unflushedMessages = 0;
         var next = LogSegment.Create(Directory, active.NextOffset);
         Volatile.Write(ref _segments, [.. _segments, next]);
         active.ServeIndexesFromFiles();
         StorageLog.Rolled(_logger, Directory, next.BaseOffset);
-        // A restart then replays only the new segment to rebuild the producers' state.
-        WriteProducerSnapshot();
+        // Taken now, written after the fsync: a restart then replays only the new segment to rebuild the producers' state.
+        var snapshot = ProducerStateSnapshot.Serialize(next.BaseOffset, _producers);
+        _rollFlushes = _rollFlushes.ContinueWith(
+            static (_, state) =>
+            {
+                var (log, segment, snapshot) = ((PartitionLog, LogSegment, byte[]))state!;
+                log.FlushRolled(segment, snapshot);
+            },
+            (this, active, snapshot), CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
         return next;
+    }
+
+    /// <summary>
+    /// The background flush of a rolled segment (never under the lock, one at a time): fsyncs its files, then writes
+    /// the producer snapshot taken at the roll. Never throws; a failure is logged and kept for the next flush to throw.
+    /// </summary>
+    private void FlushRolled(LogSegment segment, byte[] snapshot)
+    {
+        try
+        {
+            RollFlushStep("rolled");
+            if (Volatile.Read(ref _skipRollFlushes))
+            {
+                return;
+            }
+            // Retention or compaction may have deleted the segment meanwhile: with its files closed there is nothing
+            // to keep; with them open (readers, file.delete.delay.ms) the fsync is harmless.
+            if (segment.Files.TryAcquire())
+            {
+                try
+                {
+                    segment.FlushSealed();
+                }
+                finally
+                {
+                    segment.Files.Release();
+                }
+                Interlocked.Increment(ref _fsyncCount);
+            }
+            RollFlushStep("segment-flushed");
+            if (Volatile.Read(ref _skipRollFlushes))
+            {
+                return;
+            }
+            ProducerStateSnapshot.WriteFile(Directory, snapshot, RollFlushStep);
+            RollFlushStep("snapshot-written");
+        }
+        catch (Exception e)
+        {
+            StorageLog.RollFlushFailed(_logger, segment.Files.LogPath, e);
+            Interlocked.CompareExchange(ref _rollFlushFailure, e, null);
+        }
+    }
+
+    private void RollFlushStep(string step) => RollFlushStepHook?.Invoke(step);
+
+    /// <summary>
+    /// Waits for the queued background flushes (under the lock, so that no roll queues another) and returns the
+    /// first error one of them met since the last call, if any.
+    /// </summary>
+    private Exception? DrainRollFlushes()
+    {
+        var pending = _rollFlushes;
+        if (!pending.IsCompleted)
+        {
+            // Never faults: FlushRolled catches everything.
+            pending.Wait();
+        }
+        _rollFlushes = Task.CompletedTask;
+        return Interlocked.Exchange(ref _rollFlushFailure, null);
+    }
+
+    private void ThrowIfFailed(Exception? rollFlushFailure)
+    {
+        if (rollFlushFailure is not null)
+        {
+            throw new IOException($"The background flush of a rolled segment of {Directory} failed.", rollFlushFailure);
+        }
+    }
+
+    /// <summary>Tests: waits for the background flushes of rolled segments, throwing the error of a failed one.</summary>
+    internal void WaitForRollFlushes()
+    {
+        lock (_lock)
+        {
+            ThrowIfFailed(DrainRollFlushes());
+        }
     }
 
     /// <summary>Deletes the first <paramref name="count"/> segments, rolling first if that is all of them (under the lock).</summary>
@@ -1033,9 +1166,13 @@ public sealed class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>fsyncs the active log file; its indexes only when asked, since recovery rebuilds them anyway.</summary>
+    /// <summary>
+    /// fsyncs the active log file, its indexes only when asked since recovery rebuilds them anyway, after waiting for
+    /// the background flushes of rolled segments (whose batches the flush policy still counts as unflushed).
+    /// </summary>
     private void FlushActive(bool indexes)
     {
+        ThrowIfFailed(DrainRollFlushes());
         _segments[^1].Flush(indexes);
         _unflushedMessages = 0;
         Interlocked.Increment(ref _fsyncCount);

@@ -62,4 +62,7 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2018, Level = LogLevel.Debug,
         Message = "Producer state of {Directory}: {Producers} producers, replayed offsets {From} to {To}, {Restored} aborted transactions restored to the index")]
     public static partial void RebuiltProducerState(ILogger logger, string directory, int producers, long from, long to, int restored);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Error, Message = "The background flush of rolled segment {Path} failed")]
+    public static partial void RollFlushFailed(ILogger logger, string path, Exception exception);
 }

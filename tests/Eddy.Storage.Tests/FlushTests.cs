@@ -82,7 +82,7 @@ public sealed class FlushTests : IDisposable
     }
 
     [Fact]
-    public void Rolling_fsyncs_the_segment_it_leaves()
+    public void Rolling_fsyncs_the_segment_it_leaves_in_the_background()
     {
         var batch = TestBatches.Create(2);
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { SegmentBytes = 2 * batch.Length });
@@ -91,8 +91,9 @@ public sealed class FlushTests : IDisposable
         Assert.Equal(0, log.FsyncCount);
 
         log.Append(TestBatches.Create(2), TimestampType.CreateTime, 0);
-
         Assert.Equal(2, log.SegmentCount);
+        log.WaitForRollFlushes();
+
         Assert.Equal(1, log.FsyncCount);
     }
 }

@@ -131,7 +131,10 @@ public sealed class RecoveryTests : IDisposable
             {
                 log.Append(TestBatches.Create(2, $"b{i}", firstTimestamp: 100_000 + (i * 20), timestampStep: 10), TimestampType.CreateTime, 0);
             }
-            // What kill -9 leaves behind: every written byte (it is in the OS), but no flush or clean close since.
+            // What kill -9 leaves behind: every written byte (it is in the OS), but no flush or clean close since. The
+            // rolls' background flushes are let finish first so that the copy reads quiet files (a kill during one
+            // is RollFlushTests' subject).
+            log.WaitForRollFlushes();
             Directory.CreateDirectory(crashed);
             foreach (var file in Directory.GetFiles(logDirectory))
             {

@@ -192,6 +192,8 @@ public sealed class RetentionTests : IDisposable
         {
             log.Append(Batch(i), TimestampType.CreateTime, 0);
         }
+        // A roll's background flush holds the segment's files while it fsyncs them.
+        log.WaitForRollFlushes();
         var records = log.Read(0, int.MaxValue).Records;
         log.DeleteRecordsBefore(4);
 

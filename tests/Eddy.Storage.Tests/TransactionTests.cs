@@ -41,9 +41,12 @@ public sealed class TransactionTests : IDisposable
     {
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { SegmentBytes = 64 * 1024 });
         using var done = new CancellationTokenSource();
+        var checks = 0;
         var writer = Task.Run(() =>
         {
-            for (var i = 0; i < 3_000; i++)
+            // Appends do not wait for rolls' fsyncs: on a busy machine the writer could finish before the reader checks
+            // at all, so it goes on (within a bound) until the reader has checked often enough.
+            for (var i = 0; i < 3_000 || (Volatile.Read(ref checks) <= 100 && i < 100_000); i++)
             {
                 log.Append(ProducerBatches.Create(1, 0, 2 * i, transactional: true), TimestampType.CreateTime, 0);
                 log.Append(ProducerBatches.Create(1, 0, (2 * i) + 1, transactional: true), TimestampType.CreateTime, 0);
@@ -51,7 +54,6 @@ public sealed class TransactionTests : IDisposable
             }
             done.Cancel();
         });
-        var checks = 0;
         while (!done.IsCancellationRequested)
         {
             var lso = log.LastStableOffset;
@@ -71,7 +73,7 @@ public sealed class TransactionTests : IDisposable
             }
             var last = batches.FindLastIndex(b => (b.Attributes & RecordBatch.ControlMask) == 0 && b.BaseOffset < lso);
             Assert.True(last < 0 || batches.Skip(last).Any(b => (b.Attributes & RecordBatch.ControlMask) != 0), $"LSO {lso} exposes an open transaction's data");
-            checks++;
+            Volatile.Write(ref checks, checks + 1);
         }
         await writer;
         Assert.True(checks > 100, $"{checks} checks");
@@ -131,6 +133,8 @@ public sealed class TransactionTests : IDisposable
             {
                 model.Step(log, random);
             }
+            // A copy of quiet files: crashes during a roll's background flush are RollFlushTests' subject.
+            log.WaitForRollFlushes();
             ProducerBatches.CopyDirectory(log.Directory, crashCopy);
             atCrash = (model.End, model.LastStableOffset, [.. model.Aborted]);
         }
@@ -203,6 +207,8 @@ public sealed class TransactionTests : IDisposable
         {
             last = BuildHistory(log);
             before = StateOf(log);
+            // A copy of quiet files: crashes during a roll's background flush are RollFlushTests' subject.
+            log.WaitForRollFlushes();
             ProducerBatches.CopyDirectory(log.Directory, copy);
         }
         var snapshot = Path.Combine(copy, "producer-state.snapshot");
@@ -379,6 +385,7 @@ public sealed class TransactionTests : IDisposable
             Assert.Equal(4, before.Item2.Count);
             // Merge the one-batch segments in groups, so that indexes of several segments go into one.
             log.Config = config with { SegmentBytes = 400 };
+            log.WaitForRollFlushes();
             log.CompactionStepHook = step =>
             {
                 var path = _directory.Combine($"crash-{copies.Count:D2}-{step}");

@@ -16,22 +16,43 @@ public readonly record struct CommittedOffset(long Offset, int LeaderEpoch, stri
 /// Transactional commits are written as transactional batches of their producer and stay pending — invisible to
 /// OffsetFetch — until the transaction's COMMIT marker (then applied) or ABORT marker (then dropped), in the log as
 /// in memory, so a replay after a crash ends in the same state.
+/// <para>
+/// Concurrency contract. Every key of the log belongs to one group, so memory ends as the replay of the log ends as
+/// long as each group's writes are applied in their log order; writes of different groups need no mutual order (the
+/// log's own lock orders their appends). So:
+/// <list type="bullet">
+/// <item>A group's writes (commits, deletes, its metadata record) hold that group's lock from the log append through
+/// the in-memory apply: two racing commits of the same partition end the same way in memory now and in the replay
+/// after a restart. Groups do not share a lock.</item>
+/// <item>A transactional commit holds its producer's lock (one of <see cref="ProducerLockStripes"/> stripes by
+/// producer id) from its append until its commits are recorded as pending; it takes no group lock, since pending
+/// commits are invisible.</item>
+/// <item>CompleteTransaction holds the producer's lock, so that no commit of the transaction slips in between, then
+/// the locks of every group with a pending commit in the transaction (in ordinal order of their names: the only
+/// place that holds more than one group lock) from the marker's append through applying or dropping those commits.
+/// A group's plain commit thus lands wholly before or after the marker, in memory as in the log.</item>
+/// <item>Lock order: producer stripe, then group locks in ordinal order, then the short-lived lock of the pending
+/// table. Reads (Get, Offsets, Groups, StoredGroups) take no lock.</item>
+/// </list>
+/// </para>
 /// </summary>
 public sealed class OffsetStore
 {
     private const short OffsetKeyVersion = 1;
     private const short OffsetValueVersion = 3;
+    private const int ProducerLockStripes = 16;
 
     private readonly PartitionLog _log;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Topic, int Partition), CommittedOffset>> _groups = new(StringComparer.Ordinal);
-    private readonly Lock _appendLock = new();
+    private readonly ConcurrentDictionary<string, GroupOffsets> _groups = new(StringComparer.Ordinal);
+    private readonly Lock[] _producerLocks = [.. Enumerable.Range(0, ProducerLockStripes).Select(_ => new Lock())];
 
     // Group metadata records (key version 2) as last written: what a restarted coordinator reloads its groups from.
     private readonly ConcurrentDictionary<string, StoredGroup> _storedGroups = new(StringComparer.Ordinal);
 
     // Transactional commits (TxnOffsetCommit) by producer id, invisible until their transaction's COMMIT marker.
     private readonly Dictionary<long, List<(string Group, string Topic, int Partition, CommittedOffset Offset)>> _pending = [];
+    private readonly Lock _pendingLock = new();
 
     /// <param name="log">The log of <c>__consumer_offsets</c>' partition: replayed now, then written by this store alone.</param>
     public OffsetStore(PartitionLog log, TimeProvider time)
@@ -42,29 +63,44 @@ public sealed class OffsetStore
     }
 
     /// <summary>Groups that have at least one committed offset.</summary>
-    public IEnumerable<string> Groups => _groups.Where(g => !g.Value.IsEmpty).Select(g => g.Key);
+    public IEnumerable<string> Groups => _groups.Where(g => !g.Value.Offsets.IsEmpty).Select(g => g.Key);
 
     public IReadOnlyDictionary<(string Topic, int Partition), CommittedOffset> Offsets(string group) =>
-        _groups.TryGetValue(group, out var offsets) ? offsets : new Dictionary<(string, int), CommittedOffset>();
+        _groups.TryGetValue(group, out var state) ? state.Offsets : new Dictionary<(string, int), CommittedOffset>();
 
     public CommittedOffset? Get(string group, string topic, int partition) =>
-        _groups.TryGetValue(group, out var offsets) && offsets.TryGetValue((topic, partition), out var committed) ? committed : null;
+        _groups.TryGetValue(group, out var state) && state.Offsets.TryGetValue((topic, partition), out var committed) ? committed : null;
 
     /// <summary>Groups as their metadata records left them (read at start-up to reload the coordinator's groups).</summary>
     public IReadOnlyDictionary<string, StoredGroup> StoredGroups => _storedGroups;
 
     /// <summary>Writes a group's metadata record; returns once it is in the log.</summary>
-    public void StoreGroup(string group, StoredGroup metadata) =>
-        Append([Record.Create(_time.GetUtcNow().ToUnixTimeMilliseconds(), GroupMetadataRecord.EncodeKey(group), GroupMetadataRecord.EncodeValue(metadata))],
-            () => _storedGroups[group] = metadata);
+    public void StoreGroup(string group, StoredGroup metadata)
+    {
+        var record = Record.Create(_time.GetUtcNow().ToUnixTimeMilliseconds(), GroupMetadataRecord.EncodeKey(group), GroupMetadataRecord.EncodeValue(metadata));
+        var state = Group(group);
+        lock (state.Lock)
+        {
+            Append([record]);
+            _storedGroups[group] = metadata;
+        }
+    }
 
     /// <summary>Writes a tombstone for a deleted group's metadata record.</summary>
     public void DeleteGroup(string group)
     {
-        if (_storedGroups.ContainsKey(group))
+        if (!_storedGroups.ContainsKey(group))
         {
-            Append([Record.Create(_time.GetUtcNow().ToUnixTimeMilliseconds(), GroupMetadataRecord.EncodeKey(group), null)],
-                () => _storedGroups.TryRemove(group, out _));
+            return;
+        }
+        var state = Group(group);
+        lock (state.Lock)
+        {
+            if (_storedGroups.ContainsKey(group))
+            {
+                Append([Record.Create(_time.GetUtcNow().ToUnixTimeMilliseconds(), GroupMetadataRecord.EncodeKey(group), null)]);
+                _storedGroups.TryRemove(group, out _);
+            }
         }
     }
 
@@ -77,36 +113,40 @@ public sealed class OffsetStore
         }
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var records = commits.Select(c => Record.Create(now, EncodeKey(group, c.Topic, c.Partition), EncodeValue(c.Offset))).ToList();
-        var offsets = _groups.GetOrAdd(group, _ => new());
-        Append(records, () =>
+        var state = Group(group);
+        lock (state.Lock)
         {
+            Append(records);
             foreach (var (topic, partition, offset) in commits)
             {
-                offsets[(topic, partition)] = offset;
+                state.Offsets[(topic, partition)] = offset;
             }
-        });
+        }
     }
 
     /// <summary>Deletes offsets (tombstones); all of the group's when <paramref name="partitions"/> is null.</summary>
     public void Delete(string group, IEnumerable<(string Topic, int Partition)>? partitions = null)
     {
-        if (!_groups.TryGetValue(group, out var offsets))
+        if (!_groups.TryGetValue(group, out var state))
         {
             return;
         }
-        var keys = (partitions ?? offsets.Keys).Where(offsets.ContainsKey).ToList();
-        if (keys.Count == 0)
+        lock (state.Lock)
         {
-            return;
-        }
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        Append([.. keys.Select(k => Record.Create(now, EncodeKey(group, k.Topic, k.Partition), null))], () =>
-        {
+            // Chosen under the lock: a tombstone for exactly the keys there are now, in memory as in the log.
+            var offsets = state.Offsets;
+            var keys = (partitions ?? offsets.Keys).Where(offsets.ContainsKey).ToList();
+            if (keys.Count == 0)
+            {
+                return;
+            }
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            Append([.. keys.Select(k => Record.Create(now, EncodeKey(group, k.Topic, k.Partition), null))]);
             foreach (var key in keys)
             {
                 offsets.TryRemove(key, out _);
             }
-        });
+        }
     }
 
     /// <summary>
@@ -122,28 +162,67 @@ public sealed class OffsetStore
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var records = commits.Select(c => Record.Create(now, EncodeKey(group, c.Topic, c.Partition), EncodeValue(c.Offset))).ToList();
         var batch = RecordBatchBuilder.Build(records, producerId: producerId, producerEpoch: producerEpoch, transactional: true);
-        lock (_appendLock)
+        lock (ProducerLock(producerId))
         {
             // Written as the coordinator writes it: the producer's epoch is checked, its sequence numbers are not.
             _log.Append(batch, TimestampType.CreateTime, now, AppendOrigin.Coordinator);
-            AddPending(producerId, group, commits);
+            lock (_pendingLock)
+            {
+                AddPending(producerId, group, commits);
+            }
         }
     }
 
-    /// <summary>Writes the transaction's marker to the offsets log, then applies (COMMIT) or drops (ABORT) its pending commits.</summary>
+    /// <summary>
+    /// Writes the transaction's marker to the offsets log, then applies (COMMIT) or drops (ABORT) its pending
+    /// commits, holding the locks of their groups throughout (see the class's concurrency contract).
+    /// </summary>
     public void CompleteTransaction(long producerId, short producerEpoch, bool commit, int coordinatorEpoch)
     {
-        lock (_appendLock)
+        lock (ProducerLock(producerId))
         {
-            _log.AppendEndTransactionMarker(producerId, producerEpoch, commit, coordinatorEpoch, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            ApplyMarker(producerId, commit);
+            GroupOffsets[] groups;
+            lock (_pendingLock)
+            {
+                groups = _pending.TryGetValue(producerId, out var pending)
+                    ? [.. pending.Select(p => p.Group).Distinct().Order(StringComparer.Ordinal).Select(Group)]
+                    : [];
+            }
+            var held = 0;
+            try
+            {
+                for (; held < groups.Length; held++)
+                {
+                    groups[held].Lock.Enter();
+                }
+                _log.AppendEndTransactionMarker(producerId, producerEpoch, commit, coordinatorEpoch, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                List<(string Group, string Topic, int Partition, CommittedOffset Offset)>? commits;
+                lock (_pendingLock)
+                {
+                    _pending.Remove(producerId, out commits);
+                }
+                if (commit && commits is not null)
+                {
+                    foreach (var (group, topic, partition, offset) in commits)
+                    {
+                        _groups[group].Offsets[(topic, partition)] = offset;
+                    }
+                }
+            }
+            finally
+            {
+                while (held > 0)
+                {
+                    groups[--held].Lock.Exit();
+                }
+            }
         }
     }
 
     /// <summary>True while a transaction that has not ended holds a commit for this partition (OffsetFetch RequireStable).</summary>
     public bool HasPendingTransactionalOffset(string group, string topic, int partition)
     {
-        lock (_appendLock)
+        lock (_pendingLock)
         {
             foreach (var commits in _pending.Values)
             {
@@ -168,7 +247,8 @@ public sealed class OffsetStore
         list.AddRange(commits.Select(c => (group, c.Topic, c.Partition, c.Offset)));
     }
 
-    private void ApplyMarker(long producerId, bool commit)
+    /// <summary>A marker met by the replay (single-threaded, at start-up).</summary>
+    private void ReplayMarker(long producerId, bool commit)
     {
         if (!_pending.Remove(producerId, out var commits) || !commit)
         {
@@ -176,28 +256,24 @@ public sealed class OffsetStore
         }
         foreach (var (group, topic, partition, offset) in commits)
         {
-            _groups.GetOrAdd(group, _ => new())[(topic, partition)] = offset;
+            Group(group).Offsets[(topic, partition)] = offset;
         }
     }
 
-    // Writing and applying under one lock keeps the in-memory map in log order: two racing commits of the same
-    // partition end the same way in memory now and in the replay after a restart.
-    private void Append(List<Record> records, Action apply)
-    {
-        var batch = RecordBatchBuilder.Build(records);
-        lock (_appendLock)
-        {
-            _log.Append(batch, TimestampType.CreateTime, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            apply();
-        }
-    }
+    private GroupOffsets Group(string group) => _groups.GetOrAdd(group, static _ => new GroupOffsets());
+
+    private Lock ProducerLock(long producerId) => _producerLocks[(int)((ulong)producerId % ProducerLockStripes)];
+
+    /// <summary>Writes a plain batch (under the lock of the group the records belong to).</summary>
+    private void Append(List<Record> records) =>
+        _log.Append(RecordBatchBuilder.Build(records), TimestampType.CreateTime, _time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private void Replay() => InternalLog.Replay(_log, (batch, records) =>
     {
         var header = batch.Span;
         if (RecordBatch.IsControl(header))
         {
-            ApplyMarker(RecordBatch.ProducerId(header), IsCommitMarker(records));
+            ReplayMarker(RecordBatch.ProducerId(header), IsCommitMarker(records));
         }
         else if (RecordBatch.IsTransactional(header))
         {
@@ -238,11 +314,11 @@ public sealed class OffsetStore
         }
         if (commit.Offset is { } committed)
         {
-            _groups.GetOrAdd(commit.Group, _ => new())[(commit.Topic, commit.Partition)] = committed;
+            Group(commit.Group).Offsets[(commit.Topic, commit.Partition)] = committed;
         }
         else if (_groups.TryGetValue(commit.Group, out var existing))
         {
-            existing.TryRemove((commit.Topic, commit.Partition), out _);
+            existing.Offsets.TryRemove((commit.Topic, commit.Partition), out _);
         }
     }
 
@@ -295,4 +371,11 @@ public sealed class OffsetStore
         return w.WrittenMemory.ToArray();
     }
 
+    /// <summary>A group's committed offsets and the lock that orders its writes.</summary>
+    private sealed class GroupOffsets
+    {
+        public Lock Lock { get; } = new();
+
+        public ConcurrentDictionary<(string Topic, int Partition), CommittedOffset> Offsets { get; } = new();
+    }
 }

@@ -6,8 +6,10 @@ namespace Eddy.Storage.Producers;
 
 /// <summary>
 /// The producers' state as of one log offset, in producer-state.snapshot, replaced atomically (temporary file,
-/// fsync, rename) so that a crash leaves the old snapshot or the new one. Written when the log rolls and on flush
-/// and close; on open the log replays only the batches from its offset on. Layout (big-endian):
+/// fsync, rename) so that a crash leaves the old snapshot or the new one. Taken (serialized) under the log's lock
+/// when it rolls and written by the roll's background flush, and written on flush and close; on open the log
+/// replays only the batches from its offset on, so a snapshot that a crash kept from being written costs a longer
+/// replay from the previous one, never state. Layout (big-endian):
 /// <code>
 /// int16 version (1) | uint32 CRC-32C of the rest | int64 offset | int32 producer count
 /// per producer: int64 id | int16 epoch | int32 coordinator epoch | int64 last timestamp | int64 open transaction's
@@ -25,7 +27,10 @@ internal static class ProducerStateSnapshot
     private const int ProducerSize = 8 + 2 + 4 + 8 + 8 + 4;
     private const int BatchSize = 4 + 4 + 8 + 8 + 8;
 
-    public static void Write(string directory, long offset, ProducerStateManager producers)
+    public static void Write(string directory, long offset, ProducerStateManager producers) => WriteFile(directory, Serialize(offset, producers));
+
+    /// <summary>The producers' state as of <paramref name="offset"/>, as the file holds it (under the log's lock).</summary>
+    public static byte[] Serialize(long offset, ProducerStateManager producers)
     {
         var entries = producers.Entries().ToList();
         var size = HeaderSize;
@@ -60,7 +65,15 @@ internal static class ProducerStateSnapshot
             }
         }
         BinaryPrimitives.WriteUInt32BigEndian(span[2..], Crc32C.Compute(span[6..]));
+        return bytes;
+    }
 
+    /// <summary>
+    /// Replaces the snapshot file with <paramref name="bytes"/> from <see cref="Serialize"/>; one writer at a time.
+    /// <paramref name="step"/> (tests) is called with "snapshot-temporary" once the temporary file is durable, before the rename.
+    /// </summary>
+    public static void WriteFile(string directory, byte[] bytes, Action<string>? step = null)
+    {
         var path = Path.Combine(directory, FileName);
         var temporary = path + TemporarySuffix;
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -68,6 +81,7 @@ internal static class ProducerStateSnapshot
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);
         }
+        step?.Invoke("snapshot-temporary");
         File.Move(temporary, path, overwrite: true);
     }
 

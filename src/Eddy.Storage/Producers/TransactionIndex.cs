@@ -128,18 +128,23 @@ internal sealed class TransactionIndex
         return true;
     }
 
-    /// <summary>fsyncs entries appended since the last flush.</summary>
+    /// <summary>
+    /// fsyncs entries appended since the last flush. Never creates the file: on a sealed segment flushed in the
+    /// background, retention or compaction may have deleted or renamed it meanwhile, and then there is nothing to keep.
+    /// </summary>
     public void Flush()
     {
         if (!_unflushed)
         {
             return;
         }
-        var path = _files.TransactionIndexPath;
-        if (File.Exists(path))
+        try
         {
-            using var file = OpenFile(path);
+            using var file = File.OpenHandle(_files.TransactionIndexPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             RandomAccess.FlushToDisk(file);
+        }
+        catch (FileNotFoundException)
+        {
         }
         _unflushed = false;
     }
