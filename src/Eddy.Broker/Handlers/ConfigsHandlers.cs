@@ -246,33 +246,49 @@ internal sealed class IncrementalAlterConfigsHandler(TopicManager topics, Broker
             {
                 return new(ErrorCode.InvalidConfig, $"Unknown topic config name: {config.Name}");
             }
-            switch ((Operation)config.ConfigOperation)
+            var current = overrides.GetValueOrDefault(config.Name) ?? topic.Config.Values[config.Name];
+            if (ApplyOperation(overrides, config, definition.Type == ConfigType.List, current, ErrorCode.InvalidConfig) is { } refused)
             {
-                case Operation.Set when config.Value is not null:
-                    overrides[config.Name] = config.Value;
-                    break;
-                case Operation.Delete:
-                    overrides.Remove(config.Name);
-                    break;
-                case Operation.Append or Operation.Subtract when definition.Type != ConfigType.List:
-                    return new(ErrorCode.InvalidConfig, $"Config value append is not allowed for config key: {config.Name}");
-                case Operation.Append when config.Value is not null:
-                    var current = (overrides.GetValueOrDefault(config.Name) ?? topic.Config.Values[config.Name]).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-                    current.AddRange(config.Value.Split(',', StringSplitOptions.TrimEntries).Where(v => !current.Contains(v)));
-                    overrides[config.Name] = string.Join(',', current);
-                    break;
-                case Operation.Subtract when config.Value is not null:
-                    var remove = config.Value.Split(',', StringSplitOptions.TrimEntries);
-                    overrides[config.Name] = string.Join(',', (overrides.GetValueOrDefault(config.Name) ?? topic.Config.Values[config.Name])
-                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(v => !remove.Contains(v)));
-                    break;
-                case Operation.Set or Operation.Append or Operation.Subtract:
-                    return new(ErrorCode.InvalidConfig, $"Null value not supported for : {config.Name}");
-                default:
-                    return new(ErrorCode.InvalidRequest, $"Unknown config operation {config.ConfigOperation}");
+                return refused;
             }
         }
         return topics.SetConfigs(resource.ResourceName, overrides, validateOnly);
+    }
+
+    /// <summary>
+    /// One SET, DELETE, APPEND or SUBTRACT on <paramref name="values"/> (a list's items comma-separated, starting from
+    /// <paramref name="current"/>); null when applied, else Kafka's error. A null value is Kafka's INVALID_CONFIG for a
+    /// topic and INVALID_REQUEST for a broker (<paramref name="nullValueError"/>).
+    /// </summary>
+    private static TopicResult? ApplyOperation(Dictionary<string, string> values, IncrementalAlterConfigsRequest.AlterableConfig config, bool isList,
+        string current, ErrorCode nullValueError)
+    {
+        static string[] Items(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        switch ((Operation)config.ConfigOperation)
+        {
+            case Operation.Set when config.Value is not null:
+                values[config.Name] = config.Value;
+                return null;
+            case Operation.Delete:
+                values.Remove(config.Name);
+                return null;
+            case Operation.Append or Operation.Subtract when !isList:
+                return new(ErrorCode.InvalidConfig,
+                    $"Config value {((Operation)config.ConfigOperation == Operation.Append ? "append" : "subtract")} is not allowed for config key: {config.Name}");
+            case Operation.Append when config.Value is not null:
+                var items = Items(current).ToList();
+                items.AddRange(Items(config.Value).Where(v => !items.Contains(v)));
+                values[config.Name] = string.Join(',', items);
+                return null;
+            case Operation.Subtract when config.Value is not null:
+                var remove = Items(config.Value);
+                values[config.Name] = string.Join(',', Items(current).Where(v => !remove.Contains(v)));
+                return null;
+            case Operation.Set or Operation.Append or Operation.Subtract:
+                return new(nullValueError, $"Null value not supported for : {config.Name}");
+            default:
+                return new(ErrorCode.InvalidRequest, $"Unknown config operation {config.ConfigOperation}");
+        }
     }
 
     // The broker's dynamic values at the level named (this node, or "" for the cluster-wide default), changed key by key.
@@ -291,29 +307,9 @@ internal sealed class IncrementalAlterConfigsHandler(TopicManager topics, Broker
         {
             var isList = (BrokerConfigs.FindBroker(config.Name)?.Type ?? KafkaBrokerKeys.Find(config.Name)?.Type) == ConfigType.List;
             var current = values.GetValueOrDefault(config.Name) ?? configuration.Value(config.Name) ?? "";
-            switch ((Operation)config.ConfigOperation)
+            if (ApplyOperation(values, config, isList, current, ErrorCode.InvalidRequest) is { } refused)
             {
-                case Operation.Set when config.Value is not null:
-                    values[config.Name] = config.Value;
-                    break;
-                case Operation.Delete:
-                    values.Remove(config.Name);
-                    break;
-                case Operation.Append or Operation.Subtract when !isList:
-                    return new(ErrorCode.InvalidConfig, $"Config value {((Operation)config.ConfigOperation == Operation.Append ? "append" : "subtract")} is not allowed for config key: {config.Name}");
-                case Operation.Append when config.Value is not null:
-                    var items = current.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-                    items.AddRange(config.Value.Split(',', StringSplitOptions.TrimEntries).Where(v => !items.Contains(v)));
-                    values[config.Name] = string.Join(',', items);
-                    break;
-                case Operation.Subtract when config.Value is not null:
-                    var remove = config.Value.Split(',', StringSplitOptions.TrimEntries);
-                    values[config.Name] = string.Join(',', current.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(v => !remove.Contains(v)));
-                    break;
-                case Operation.Set or Operation.Append or Operation.Subtract:
-                    return new(ErrorCode.InvalidRequest, $"Null value not supported for : {config.Name}");
-                default:
-                    return new(ErrorCode.InvalidRequest, $"Unknown config operation {config.ConfigOperation}");
+                return refused;
             }
         }
         var (error, message) = configuration.Replace(clusterDefault, values, validateOnly);
