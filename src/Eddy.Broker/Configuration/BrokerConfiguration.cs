@@ -4,9 +4,11 @@ using Eddy.Protocol;
 
 namespace Eddy.Broker.Configuration;
 
-/// <summary>Where a broker key's value comes from, in Kafka's order of precedence (DescribeConfigs' config_source).</summary>
-public enum BrokerConfigSource : sbyte
+/// <summary>Where a config value comes from, as DescribeConfigs v1+ reports it (config_source), in Kafka's order of precedence.</summary>
+public enum ConfigSource : sbyte
 {
+    Unknown = 0,
+    DynamicTopic = 1,
     DynamicBroker = 2,
     DynamicDefaultBroker = 3,
     StaticBroker = 4,
@@ -14,7 +16,7 @@ public enum BrokerConfigSource : sbyte
 }
 
 /// <summary>One layer's value of a key, as DescribeConfigs lists synonyms.</summary>
-public readonly record struct ConfigValue(string Name, string? Value, BrokerConfigSource Source);
+public readonly record struct ConfigValue(string Name, string? Value, ConfigSource Source);
 
 /// <summary>
 /// The broker's configuration as it stands, as Kafka layers it: a dynamic per-broker value over a dynamic cluster-wide
@@ -93,9 +95,9 @@ public sealed class BrokerConfiguration
         var group = SynonymGroups.FirstOrDefault(g => g.Contains(key, StringComparer.Ordinal)) ?? [key];
         var dynamic = _dynamic;
         var layers = clusterDefaultOnly
-            ? new[] { (BrokerConfigSource.DynamicDefaultBroker, (IReadOnlyDictionary<string, string>)dynamic.Default) }
-            : [(BrokerConfigSource.DynamicBroker, dynamic.Broker), (BrokerConfigSource.DynamicDefaultBroker, dynamic.Default), (BrokerConfigSource.StaticBroker, _static),
-                (BrokerConfigSource.Default, Defaults)];
+            ? new[] { (ConfigSource.DynamicDefaultBroker, (IReadOnlyDictionary<string, string>)dynamic.Default) }
+            : [(ConfigSource.DynamicBroker, dynamic.Broker), (ConfigSource.DynamicDefaultBroker, dynamic.Default), (ConfigSource.StaticBroker, _static),
+                (ConfigSource.Default, Defaults)];
         var synonyms = new List<ConfigValue>();
         foreach (var (source, values) in layers)
         {

@@ -101,7 +101,7 @@ internal sealed class DescribeConfigsHandler(TopicManager topics, BrokerConfigur
         if (definition.BrokerSynonym is { } brokerKey)
         {
             // The broker's own layers (dynamic per broker, dynamic default, static) that supply this topic's default.
-            synonyms.AddRange(configuration.Synonyms(brokerKey).Where(s => s.Source != BrokerConfigSource.Default)
+            synonyms.AddRange(configuration.Synonyms(brokerKey).Where(s => s.Source != ConfigSource.Default)
                 .Select(s => new DescribeConfigsResponse.DescribeConfigsSynonym { Name = s.Name, Value = s.Value, Source = (sbyte)s.Source }));
         }
         synonyms.Add(new() { Name = definition.BrokerSynonym ?? definition.Name, Value = definition.Default, Source = (sbyte)ConfigSource.Default });

@@ -1,3 +1,4 @@
+using Eddy.Broker.Configuration;
 using Eddy.Broker.Network;
 using Eddy.Broker.Topics;
 using Eddy.Protocol;
@@ -109,15 +110,4 @@ internal sealed class CreateTopicsHandler(TopicManager topics, BrokerIdentity id
         ReplicationFactor = -1,
         Configs = null,
     };
-}
-
-/// <summary>Where a config value comes from, as DescribeConfigs v1+ reports it.</summary>
-internal enum ConfigSource : sbyte
-{
-    Unknown = 0,
-    DynamicTopic = 1,
-    DynamicBroker = 2,
-    DynamicDefaultBroker = 3,
-    StaticBroker = 4,
-    Default = 5,
 }
