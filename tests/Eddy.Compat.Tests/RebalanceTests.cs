@@ -70,9 +70,10 @@ public class RebalanceTests
         var group = "churners-" + strategy;
         using var stopAll = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
+        var closesLeftBehind = 0;
         Task Member(CancellationToken leave) => Task.Run(() =>
         {
-            using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+            var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
             {
                 BootstrapServers = broker.BootstrapServers,
                 GroupId = group,
@@ -116,7 +117,19 @@ public class RebalanceTests
                 lastProcessed[(consumer.MemberId, result.Partition.Value)] = result.Offset.Value;
                 CommitWithRetry(consumer, [new TopicPartitionOffset(result.TopicPartition, result.Offset + 1)], refusedCommits);
             }
-            consumer.Close();
+            // librdkafka's close has been seen to never return (3 times in about 100 runs, cooperative-sticky only) when a
+            // member closes while an incremental assignment waits for the application: its log says "treating assign as
+            // unassign" and never "Consumer closed". What this test checks is the records each member read and
+            // committed, all done by now, so a close still running after 30 s is left behind and counted, not awaited.
+            var close = Task.Run(() =>
+            {
+                consumer.Close();
+                consumer.Dispose();
+            });
+            if (!close.Wait(TimeSpan.FromSeconds(30)))
+            {
+                Interlocked.Increment(ref closesLeftBehind);
+            }
         }, CancellationToken.None);
 
         using var leaver = new CancellationTokenSource();
@@ -150,6 +163,7 @@ public class RebalanceTests
         var commitRefused = repeated.Where(r => Refused(r) is not null).ToList();
         var unexplained = repeated.Except(commitRefused).ToList();
         Assert.True(unexplained.Count == 0, $"{unexplained.Count} records were read twice, e.g. {unexplained.FirstOrDefault()} "
-            + $"(and {commitRefused.Count} after their commit was refused: {string.Join(", ", commitRefused.Take(5).Select(r => $"{r} {Refused(r)}"))})");
+            + $"(and {commitRefused.Count} after their commit was refused: {string.Join(", ", commitRefused.Take(5).Select(r => $"{r} {Refused(r)}"))}; "
+            + $"{closesLeftBehind} consumer closes left behind)");
     }
 }
