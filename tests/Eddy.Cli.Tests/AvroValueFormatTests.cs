@@ -1,5 +1,3 @@
-using Eddy.Cli.Registry;
-using Eddy.Registry;
 using Eddy.Testing;
 
 namespace Eddy.Cli.Tests;
@@ -15,16 +13,14 @@ public sealed class AvroValueFormatTests : IAsyncLifetime
         """;
 
     private BrokerFixture _broker = null!;
-    private RegistryServer _registry = null!;
+    private RegistryFixture _registry = null!;
     private TempDirectory _files = null!;
     private string _schemaFile = null!;
 
     public async Task InitializeAsync()
     {
         _broker = await BrokerFixture.StartAsync();
-        _registry = await RegistryServer.StartAsync(
-            new RegistryOptions { KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = _broker.BootstrapServers } },
-            "127.0.0.1", 0, null, CancellationToken.None);
+        _registry = await RegistryFixture.StartAsync(_broker);
         _files = new TempDirectory("eddy-avro-cli");
         _schemaFile = Path.Combine(_files.Path, "user.avsc");
         await File.WriteAllTextAsync(_schemaFile, Schema);
@@ -41,20 +37,20 @@ public sealed class AvroValueFormatTests : IAsyncLifetime
     public async Task Json_lines_are_produced_as_avro_registered_under_the_topic_subject_and_consumed_back_as_json()
     {
         var (code, _, error) = await CliHarness.RunAsync(
-            ["produce", "users", "-b", _broker.BootstrapServers, "-p", "0", "--value-format", "avro", "--schema-file", _schemaFile, "--registry-url", _registry.Url],
+            ["produce", "users", "-b", _broker.BootstrapServers, "-p", "0", "--value-format", "avro", "--schema-file", _schemaFile, "--registry-url", _registry.RegistryUrl],
             "{\"name\":\"ann\",\"age\":31,\"email\":{\"string\":\"a@x\"}}\n{\"name\":\"bob\",\"age\":40}\n");
         Assert.True(code == 0, error);
         Assert.Contains("Produced 2 records to users", error, StringComparison.Ordinal);
 
         // Registered under users-value, as Confluent's console producer does.
-        using (var http = new HttpClient { BaseAddress = new Uri(_registry.Url) })
+        using (var http = new HttpClient { BaseAddress = new Uri(_registry.RegistryUrl) })
         {
             var subjects = await http.GetStringAsync("/subjects");
             Assert.Equal("[\"users-value\"]", subjects);
         }
 
         (code, var output, error) = await CliHarness.RunAsync(
-            ["consume", "users", "-b", _broker.BootstrapServers, "--from-beginning", "-e", "--value-format", "avro", "--registry-url", _registry.Url]);
+            ["consume", "users", "-b", _broker.BootstrapServers, "--from-beginning", "-e", "--value-format", "avro", "--registry-url", _registry.RegistryUrl]);
         Assert.True(code == 0, error);
         Assert.Equal(
             "{\"name\":\"ann\",\"age\":31,\"email\":{\"string\":\"a@x\"}}\n{\"name\":\"bob\",\"age\":40,\"email\":null}\n",
@@ -65,7 +61,7 @@ public sealed class AvroValueFormatTests : IAsyncLifetime
     public async Task A_line_that_does_not_fit_the_schema_is_refused_naming_the_line_and_the_field()
     {
         var (code, _, error) = await CliHarness.RunAsync(
-            ["produce", "users", "-b", _broker.BootstrapServers, "--value-format", "avro", "--schema-file", _schemaFile, "--registry-url", _registry.Url],
+            ["produce", "users", "-b", _broker.BootstrapServers, "--value-format", "avro", "--schema-file", _schemaFile, "--registry-url", _registry.RegistryUrl],
             "{\"name\":\"ann\",\"age\":31}\n{\"name\":\"cy\",\"age\":\"x\"}\n");
         Assert.Equal(2, code);
         Assert.Contains("line 2", error, StringComparison.Ordinal);
@@ -79,7 +75,7 @@ public sealed class AvroValueFormatTests : IAsyncLifetime
         var bad = Path.Combine(_files.Path, "bad.avsc");
         await File.WriteAllTextAsync(bad, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"Nope\"}]}");
         var (code, _, error) = await CliHarness.RunAsync(
-            ["produce", "users", "-b", _broker.BootstrapServers, "--value-format", "avro", "--schema-file", bad, "--registry-url", _registry.Url], "{}\n");
+            ["produce", "users", "-b", _broker.BootstrapServers, "--value-format", "avro", "--schema-file", bad, "--registry-url", _registry.RegistryUrl], "{}\n");
         Assert.Equal(2, code);
         Assert.Contains("Nope", error, StringComparison.Ordinal);
         Assert.Contains("/fields/0/type", error, StringComparison.Ordinal);
@@ -90,10 +86,10 @@ public sealed class AvroValueFormatTests : IAsyncLifetime
     {
         await CliHarness.RunAsync(["produce", "mixed", "-b", _broker.BootstrapServers, "-p", "0"], "plain text\n");
         await CliHarness.RunAsync(
-            ["produce", "mixed", "-b", _broker.BootstrapServers, "-p", "0", "--value-format", "avro", "--schema-file", _schemaFile, "--registry-url", _registry.Url],
+            ["produce", "mixed", "-b", _broker.BootstrapServers, "-p", "0", "--value-format", "avro", "--schema-file", _schemaFile, "--registry-url", _registry.RegistryUrl],
             "{\"name\":\"dee\",\"age\":5}\n");
         var (code, output, error) = await CliHarness.RunAsync(
-            ["consume", "mixed", "-b", _broker.BootstrapServers, "-p", "0", "--from-beginning", "-e", "--value-format", "avro", "--registry-url", _registry.Url]);
+            ["consume", "mixed", "-b", _broker.BootstrapServers, "-p", "0", "--from-beginning", "-e", "--value-format", "avro", "--registry-url", _registry.RegistryUrl]);
         Assert.Equal(1, code);
         Assert.Contains("mixed [0] at offset 0: not readable as Avro", error, StringComparison.Ordinal);
         Assert.Contains("magic byte", error, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
 using Eddy.Avro;
 using Eddy.Avro.Serdes;
+using Eddy.Testing;
 using ConfluentRecord = Avro.Generic.GenericRecord;
 using EddyAvroDeserializer = Eddy.Avro.Serdes.AvroDeserializer;
 using EddyAvroSerializer = Eddy.Avro.Serdes.AvroSerializer;
@@ -15,7 +16,7 @@ namespace Eddy.Compat.Tests;
 /// Eddy's own Avro serdes (what the engine and the CLI use) interoperate with Confluent's: what one writes the other
 /// reads, through the same registry ids, and Eddy's deserializer resolves an older writer schema to a newer reader.
 /// </summary>
-public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<SchemaRegistryFixture>
+public class EddyAvroSerdesTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     private const string UserV1 = """{"type":"record","name":"User","namespace":"demo","fields":[{"name":"name","type":"string"},{"name":"age","type":"int"}]}""";
     private const string UserV2 = """{"type":"record","name":"User","namespace":"demo","fields":[{"name":"name","type":"string"},{"name":"age","type":"long"},{"name":"email","type":["null","string"],"default":null}]}""";
@@ -23,7 +24,7 @@ public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task What_Eddys_serializer_writes_Confluents_deserializer_reads()
     {
-        var topic = SchemaRegistryFixture.Topic("eddy-to-confluent");
+        var topic = RegistryFixture.Topic("eddy-to-confluent");
         var schema = (RecordSchema)AvroSchema.Parse(UserV1);
         using var client = fixture.Client();
         using (var producer = new ProducerBuilder<string, object?>(fixture.ProducerConfig())
@@ -45,7 +46,7 @@ public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task Eddys_deserializer_reads_what_Confluent_wrote_into_a_newer_reader_schema()
     {
-        var topic = SchemaRegistryFixture.Topic("confluent-to-eddy");
+        var topic = RegistryFixture.Topic("confluent-to-eddy");
         using var client = fixture.Client();
         var confluentSchema = (global::Avro.RecordSchema)global::Avro.Schema.Parse(UserV1);
         var written = new ConfluentRecord(confluentSchema);
@@ -70,7 +71,7 @@ public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task With_auto_registration_off_an_unregistered_schema_is_the_registrys_not_found_error()
     {
-        var topic = SchemaRegistryFixture.Topic("eddy-unregistered");
+        var topic = RegistryFixture.Topic("eddy-unregistered");
         using var client = fixture.Client();
         var serializer = new EddyAvroSerializer(client, AvroSchema.Parse(UserV1), new AvroSerdeConfig { AutoRegisterSchemas = false });
         var schema = (RecordSchema)AvroSchema.Parse(UserV1);
@@ -82,7 +83,7 @@ public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task Use_latest_version_writes_with_the_subjects_latest_schema_id()
     {
-        var topic = SchemaRegistryFixture.Topic("eddy-latest");
+        var topic = RegistryFixture.Topic("eddy-latest");
         using var client = fixture.Client();
         await client.RegisterSchemaAsync(topic + "-value", new Schema(UserV1, SchemaType.Avro));
         var latestId = await client.RegisterSchemaAsync(topic + "-value", new Schema(UserV2, SchemaType.Avro));
@@ -111,7 +112,7 @@ public class EddyAvroSerdesTests(SchemaRegistryFixture fixture) : IClassFixture<
     public async Task Eddys_deserializer_reads_old_data_under_a_field_renamed_with_an_alias()
     {
         // Confluent's .NET deserializer (Apache.Avro 1.12) cannot read this evolution; Avro's rules allow it.
-        var topic = SchemaRegistryFixture.Topic("eddy-alias");
+        var topic = RegistryFixture.Topic("eddy-alias");
         using var client = fixture.Client();
         var v1 = (RecordSchema)AvroSchema.Parse(UserV1);
         using (var producer = new ProducerBuilder<string, object?>(fixture.ProducerConfig())

@@ -4,6 +4,7 @@ using Avro.Generic;
 using Avro.Specific;
 using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
+using Eddy.Testing;
 using Schema = Confluent.SchemaRegistry.Schema;
 
 namespace Eddy.Compat.Tests;
@@ -13,7 +14,7 @@ namespace Eddy.Compat.Tests;
 /// the client's calls, produce and consume with generic and specific records, the serializer's modes, and schema
 /// evolution accepted or refused by the registry and then actually read by Confluent's deserializer.
 /// </summary>
-public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<SchemaRegistryFixture>
+public class SchemaRegistryTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     private const string UserV1 = """{"type":"record","name":"User","namespace":"eddy.test","fields":[{"name":"name","type":"string"}]}""";
     private const string UserV2 = """{"type":"record","name":"User","namespace":"eddy.test","fields":[{"name":"name","type":"string"},{"name":"age","type":"int","default":-1}]}""";
@@ -24,7 +25,7 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     public async Task The_client_registers_gets_and_looks_up_schemas()
     {
         using var client = fixture.Client();
-        var subject = SchemaRegistryFixture.Topic("client") + "-value";
+        var subject = RegistryFixture.Topic("client") + "-value";
         var id = await client.RegisterSchemaAsync(subject, new Schema(UserV1, SchemaType.Avro));
         Assert.Equal(id, await client.RegisterSchemaAsync(subject, new Schema(UserV1, SchemaType.Avro)));
 
@@ -59,12 +60,12 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task Generic_records_round_trip_with_default_serializer_settings()
     {
-        var topic = SchemaRegistryFixture.Topic("generic");
+        var topic = RegistryFixture.Topic("generic");
         var schema = Parse(UserV1);
         using var client = fixture.Client();
         await fixture.ProduceAsync(topic, client, null,
-            SchemaRegistryFixture.Record(schema, ("name", "ada")),
-            SchemaRegistryFixture.Record(schema, ("name", "grace")));
+            ConfluentAvroClients.Record(schema, ("name", "ada")),
+            ConfluentAvroClients.Record(schema, ("name", "grace")));
 
         // The default (Associated) strategy found no association and fell back to the topic's subject.
         using var fresh = fixture.Client();
@@ -83,16 +84,16 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_pre_registered_schema_is_used_when_auto_registration_is_off()
     {
-        var topic = SchemaRegistryFixture.Topic("preregistered");
+        var topic = RegistryFixture.Topic("preregistered");
         using var client = fixture.Client();
         var id = await client.RegisterSchemaAsync(topic + "-value", new Schema(UserV1, SchemaType.Avro));
         var noAuto = new AvroSerializerConfig { AutoRegisterSchemas = false };
-        await fixture.ProduceAsync(topic, fixture.Client(), noAuto, SchemaRegistryFixture.Record(Parse(UserV1), ("name", "linus")));
+        await fixture.ProduceAsync(topic, fixture.Client(), noAuto, ConfluentAvroClients.Record(Parse(UserV1), ("name", "linus")));
         Assert.Equal(id, BinaryPrimitives.ReadInt32BigEndian(fixture.ConsumeRaw(topic, 1)[0].AsSpan(1, 4)));
 
         // A schema that was never registered is refused by the lookup (40403), and nothing is registered.
         var e = await Assert.ThrowsAnyAsync<Exception>(() =>
-            fixture.ProduceAsync(topic, fixture.Client(), noAuto, SchemaRegistryFixture.Record(Parse(UserV2), ("name", "x"), ("age", 3))));
+            fixture.ProduceAsync(topic, fixture.Client(), noAuto, ConfluentAvroClients.Record(Parse(UserV2), ("name", "x"), ("age", 3))));
         Assert.Contains("40403", e.ToString(), StringComparison.Ordinal);
         Assert.Equal([1], await client.GetSubjectVersionsAsync(topic + "-value"));
     }
@@ -100,14 +101,14 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task Use_latest_version_writes_with_the_latest_registered_schema()
     {
-        var topic = SchemaRegistryFixture.Topic("latest");
+        var topic = RegistryFixture.Topic("latest");
         var subject = topic + "-value";
         using var client = fixture.Client();
         await client.RegisterSchemaAsync(subject, new Schema(UserV1, SchemaType.Avro));
         var v2 = await client.RegisterSchemaAsync(subject, new Schema(UserV2, SchemaType.Avro));
 
         await fixture.ProduceAsync(topic, fixture.Client(), new AvroSerializerConfig { AutoRegisterSchemas = false, UseLatestVersion = true },
-            SchemaRegistryFixture.Record(Parse(UserV2), ("name", "barbara"), ("age", 71)));
+            ConfluentAvroClients.Record(Parse(UserV2), ("name", "barbara"), ("age", 71)));
         Assert.Equal(v2, BinaryPrimitives.ReadInt32BigEndian(fixture.ConsumeRaw(topic, 1)[0].AsSpan(1, 4)));
         var read = fixture.Consume<GenericRecord>(topic, fixture.Client(), null, 1)[0];
         Assert.Equal(("barbara", 71), ((string)read["name"], (int)read["age"]));
@@ -116,7 +117,7 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     [Fact]
     public async Task Specific_records_round_trip()
     {
-        var topic = SchemaRegistryFixture.Topic("specific");
+        var topic = RegistryFixture.Topic("specific");
         var payments = new[]
         {
             new Payment { Id = "p-1", Amount = 12.5, Currency = Currency.EUR },
@@ -136,10 +137,10 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     /// <summary>A subject at <paramref name="level"/> with one v1 record produced to its topic by the auto-registering serializer.</summary>
     private async Task<string> StartAsync(string level, string v1, params (string Field, object? Value)[] values)
     {
-        var topic = SchemaRegistryFixture.Topic("evolve");
+        var topic = RegistryFixture.Topic("evolve");
         using var client = fixture.Client();
         await client.UpdateCompatibilityAsync(Enum.Parse<Compatibility>(level, ignoreCase: true), topic + "-value");
-        await fixture.ProduceAsync(topic, client, null, SchemaRegistryFixture.Record(Parse(v1), values));
+        await fixture.ProduceAsync(topic, client, null, ConfluentAvroClients.Record(Parse(v1), values));
         return topic;
     }
 
@@ -166,7 +167,7 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
     /// (an old consumer reading new data).</summary>
     private async Task ProduceNewThenRetireItAsync(string topic, string v2, params (string Field, object? Value)[] values)
     {
-        await fixture.ProduceAsync(topic, fixture.Client(), null, SchemaRegistryFixture.Record(Parse(v2), values));
+        await fixture.ProduceAsync(topic, fixture.Client(), null, ConfluentAvroClients.Record(Parse(v2), values));
         using var http = new HttpClient { BaseAddress = new Uri(fixture.RegistryUrl) };
         var response = await http.DeleteAsync($"/subjects/{topic}-value/versions/latest");
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
@@ -201,7 +202,7 @@ public class SchemaRegistryTests(SchemaRegistryFixture fixture) : IClassFixture<
 
         // The auto-registering producer is refused the same way.
         var e = await Assert.ThrowsAnyAsync<Exception>(() => fixture.ProduceAsync(topic, fixture.Client(), null,
-            SchemaRegistryFixture.Record(Parse(noDefault), ("name", "x"), ("age", 1))));
+            ConfluentAvroClients.Record(Parse(noDefault), ("name", "x"), ("age", 1))));
         Assert.Contains("READER_FIELD_MISSING_DEFAULT_VALUE", e.ToString(), StringComparison.Ordinal);
     }
 

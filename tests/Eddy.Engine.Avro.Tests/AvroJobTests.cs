@@ -3,6 +3,7 @@ using Confluent.SchemaRegistry;
 using Eddy.Avro;
 using Eddy.Engine.Plan;
 using Eddy.Engine.Testing;
+using Eddy.Testing;
 
 namespace Eddy.Engine.Avro.Tests;
 

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using Confluent.Kafka;
-using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
-using Eddy.Avro;
-using Eddy.Avro.Serdes;
+using Confluent.SchemaRegistry;
 using ConfluentRecord = Avro.Generic.GenericRecord;
 using ConfluentRecordSchema = Avro.RecordSchema;
+using Eddy.Avro.Serdes;
+using Eddy.Avro;
+using Eddy.Testing;
 using EddyRecord = Eddy.Avro.GenericRecord;
 
 namespace Eddy.Engine.Avro.Tests;

@@ -1,8 +1,9 @@
 using Confluent.Kafka;
 using Confluent.SchemaRegistry.Serdes;
+using ConfluentRecord = Avro.Generic.GenericRecord;
 using Eddy.Avro;
 using Eddy.Engine.Testing;
-using ConfluentRecord = Avro.Generic.GenericRecord;
+using Eddy.Testing;
 
 namespace Eddy.Engine.Avro.Tests;
 

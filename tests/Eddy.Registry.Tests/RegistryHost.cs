@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Eddy.Cli.Registry;
 using Eddy.Registry;
+using Eddy.Registry.Hosting;
 using Eddy.Testing;
 
 namespace Eddy.Registry.Tests;
@@ -32,69 +32,45 @@ public sealed record HttpResult(int Status, string Body, string? ContentType)
 
 /// <summary>
 /// A real broker (in process, on a free port), the registry on it through Confluent.Kafka, and the real Kestrel host
-/// on a free port, reached over HTTP.
+/// on a free port (the shared <see cref="RegistryFixture"/>), reached over HTTP.
 /// </summary>
 public sealed class RegistryHost : IAsyncDisposable
 {
     public const string ContentType = "application/vnd.schemaregistry.v1+json";
 
-    private readonly bool _ownsBroker;
+    private readonly RegistryFixture _fixture;
 
-    private RegistryHost(BrokerFixture broker, bool ownsBroker, RegistryServer server, string topic)
+    private RegistryHost(RegistryFixture fixture)
     {
-        Broker = broker;
-        _ownsBroker = ownsBroker;
-        Server = server;
-        Topic = topic;
-        Http = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(60) };
+        _fixture = fixture;
+        Http = NewClient(fixture.RegistryUrl);
     }
 
-    public BrokerFixture Broker { get; }
+    public BrokerFixture Broker => _fixture.Broker;
 
-    public RegistryServer Server { get; private set; }
+    public SchemaRegistryHost Server => _fixture.Registry;
 
     public HttpClient Http { get; private set; }
 
-    public string Topic { get; }
+    public string Topic => _fixture.SchemasTopic;
 
     public string Url => Server.Url;
 
-    public static async Task<RegistryHost> StartAsync(BrokerFixture? broker = null, string topic = RegistryOptions.DefaultTopic)
-    {
-        var owns = broker is null;
-        broker ??= await BrokerFixture.StartAsync();
-        try
-        {
-            var server = await StartServerAsync(broker, topic);
-            return new RegistryHost(broker, owns, server, topic);
-        }
-        catch
-        {
-            if (owns)
-            {
-                await broker.DisposeAsync();
-            }
-            throw;
-        }
-    }
+    public static async Task<RegistryHost> StartAsync(BrokerFixture? broker = null, string topic = RegistryOptions.DefaultTopic) =>
+        new(await RegistryFixture.StartAsync(broker, topic));
 
-    public static RegistryOptions Options(BrokerFixture broker, string topic = RegistryOptions.DefaultTopic) => new()
-    {
-        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers },
-        Topic = topic,
-    };
-
-    public static Task<RegistryServer> StartServerAsync(BrokerFixture broker, string topic = RegistryOptions.DefaultTopic) =>
-        RegistryServer.StartAsync(Options(broker, topic), "127.0.0.1", 0, null, CancellationToken.None);
+    public static Task<SchemaRegistryHost> StartServerAsync(BrokerFixture broker, string topic = RegistryOptions.DefaultTopic) =>
+        RegistryFixture.StartRegistryAsync(broker, topic);
 
     /// <summary>Stops this registry instance and starts a new one on the same broker and topic (it replays the topic).</summary>
     public async Task RestartRegistryAsync()
     {
         Http.Dispose();
-        await Server.DisposeAsync();
-        Server = await StartServerAsync(Broker, Topic);
-        Http = new HttpClient { BaseAddress = new Uri(Server.Url), Timeout = TimeSpan.FromSeconds(60) };
+        await _fixture.RestartRegistryAsync();
+        Http = NewClient(_fixture.RegistryUrl);
     }
+
+    private static HttpClient NewClient(string url) => new() { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
 
     public Task<HttpResult> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 
@@ -152,11 +128,7 @@ public sealed class RegistryHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await Server.DisposeAsync();
-        if (_ownsBroker)
-        {
-            await Broker.DisposeAsync();
-        }
+        await _fixture.DisposeAsync();
     }
 }
 

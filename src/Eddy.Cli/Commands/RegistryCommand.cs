@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using Eddy.Cli.Kafka;
-using Eddy.Cli.Registry;
 using Eddy.Registry;
+using Eddy.Registry.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Eddy.Cli.Commands;
@@ -17,7 +17,7 @@ public sealed record RegistryCommandOptions
     public string Listen { get; init; } = "127.0.0.1";
 
     /// <summary>--port: the HTTP port (0 picks a free one).</summary>
-    public int Port { get; init; } = RegistryServer.DefaultPort;
+    public int Port { get; init; } = SchemaRegistryHost.DefaultPort;
 
     /// <summary>--topic: Confluent's kafkastore.topic.</summary>
     public string Topic { get; init; } = RegistryOptions.DefaultTopic;
@@ -36,7 +36,7 @@ public static class RegistryCommand
     {
         var client = new ClientOptions(environment);
         var listen = new Option<string>("--listen") { Description = "The address the HTTP listener binds to. Default: 127.0.0.1; 0.0.0.0 for all interfaces.", HelpName = "host" };
-        var port = new Option<int?>("--port", "-p") { Description = $"The HTTP port (0 picks a free one). Default: {RegistryServer.DefaultPort}.", HelpName = "n" };
+        var port = new Option<int?>("--port", "-p") { Description = $"The HTTP port (0 picks a free one). Default: {SchemaRegistryHost.DefaultPort}.", HelpName = "n" };
         var topic = new Option<string>("--topic") { Description = $"The compacted single-partition topic that stores the schemas (Confluent's kafkastore.topic). Created if missing. Default: {RegistryOptions.DefaultTopic}.", HelpName = "name" };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Log verbosity on stderr: Trace, Debug, Information, Warning, Error, Critical or None.", HelpName = "level", DefaultValueFactory = _ => LogLevel.Information };
         var command = new Command("registry",
@@ -50,7 +50,7 @@ public static class RegistryCommand
             {
                 Client = client.Read(parseResult),
                 Listen = parseResult.GetValue(listen) ?? "127.0.0.1",
-                Port = parseResult.GetValue(port) ?? RegistryServer.DefaultPort,
+                Port = parseResult.GetValue(port) ?? SchemaRegistryHost.DefaultPort,
                 Topic = parseResult.GetValue(topic) ?? RegistryOptions.DefaultTopic,
                 LogLevel = parseResult.GetValue(logLevel),
             },
@@ -93,12 +93,12 @@ public static class RegistryCommand
         }, cancellationToken);
     }
 
-    /// <summary>Starts a registry server, turning the expected start-up failures into one-line CLI errors.</summary>
-    internal static async Task<RegistryServer> StartAsync(RegistryOptions options, string host, int port, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+    /// <summary>Starts the registry's HTTP host, turning the expected start-up failures into one-line CLI errors.</summary>
+    internal static async Task<SchemaRegistryHost> StartAsync(RegistryOptions options, string host, int port, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         try
         {
-            return await RegistryServer.StartAsync(options, host, port, loggerFactory, cancellationToken);
+            return await SchemaRegistryHost.StartAsync(options, host, port, loggerFactory, cancellationToken);
         }
         catch (RegistryStartupException e)
         {

@@ -5,8 +5,8 @@ using System.Text;
 using Eddy.Broker;
 using Eddy.Broker.Configuration;
 using Eddy.Cli.Configuration;
-using Eddy.Cli.Registry;
 using Eddy.Registry;
+using Eddy.Registry.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Eddy.Cli.Commands;
@@ -27,7 +27,7 @@ public static class UpCommand
         var config = new Option<string>("--config") { Description = "A settings file: server.properties format (key=value lines, # comments), or a JSON object of key to value if the name ends in .json.", HelpName = "file" };
         var set = new Option<string[]>("--set") { Description = "Any Kafka broker setting, key=value (repeatable), e.g. --set log.retention.ms=3600000.", HelpName = "key=value", Arity = ArgumentArity.OneOrMore };
         var listConfigs = new Option<bool>("--list-configs") { Description = "Print every broker setting Eddy accepts, with its default and meaning, and exit." };
-        var registryPort = new Option<int?>("--registry-port") { Description = $"The schema registry's HTTP port, on the listener host (0 picks a free one). Default: {RegistryServer.DefaultPort}.", HelpName = "n" };
+        var registryPort = new Option<int?>("--registry-port") { Description = $"The schema registry's HTTP port, on the listener host (0 picks a free one). Default: {SchemaRegistryHost.DefaultPort}.", HelpName = "n" };
         var noRegistry = new Option<bool>("--no-registry") { Description = "Run the broker without the schema registry." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Broker log verbosity on stderr: Trace, Debug, Information, Warning, Error, Critical or None.", HelpName = "level", DefaultValueFactory = _ => LogLevel.Information };
 
@@ -46,7 +46,7 @@ public static class UpCommand
                 ConfigFile = parseResult.GetValue(config),
                 Sets = parseResult.GetValue(set) ?? [],
                 ListConfigs = parseResult.GetValue(listConfigs),
-                RegistryPort = parseResult.GetValue(noRegistry) ? null : parseResult.GetValue(registryPort) ?? RegistryServer.DefaultPort,
+                RegistryPort = parseResult.GetValue(noRegistry) ? null : parseResult.GetValue(registryPort) ?? SchemaRegistryHost.DefaultPort,
                 LogLevel = parseResult.GetValue(logLevel),
             },
             console.Out, console.Error, environment, ct));
@@ -101,7 +101,7 @@ public static class UpCommand
                     : null;
                 if (registry is not null)
                 {
-                    await stdout.WriteAsync($"Eddy schema registry listening on {registry.Url} (kafkastore.topic={registry.Service.Topic})\n");
+                    await stdout.WriteAsync($"Eddy schema registry listening on {registry.Url} (kafkastore.topic={registry.Registry.Topic})\n");
                     await stdout.FlushAsync(CancellationToken.None);
                 }
                 try

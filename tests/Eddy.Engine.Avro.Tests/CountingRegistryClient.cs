@@ -1,49 +1,15 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Confluent.SchemaRegistry;
-using Eddy.Cli.Registry;
-using Eddy.Registry;
 using Eddy.Testing;
 
 namespace Eddy.Engine.Avro.Tests;
 
-/// <summary>
-/// An in-process broker and Eddy's schema registry on it (the Kestrel host <c>eddy up</c> runs, on a free port),
-/// shared by the tests of a class; each test uses its own topics, so its own subjects.
-/// </summary>
-public sealed class RegistryFixture : IAsyncLifetime
+/// <summary>Confluent's registry client on the shared <see cref="RegistryFixture"/>.</summary>
+public static class RegistryFixtureClients
 {
-    private BrokerFixture? _broker;
-    private RegistryServer? _registry;
-
-    public string RegistryUrl => (_registry ?? throw new InvalidOperationException("not started")).Url;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await BrokerFixture.StartAsync();
-        _registry = await RegistryServer.StartAsync(
-            new RegistryOptions { KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = _broker.BootstrapServers } },
-            "127.0.0.1", 0, null, CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_registry is not null)
-        {
-            await _registry.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-    }
-
     /// <summary>A Confluent client with empty caches.</summary>
-    public CachedSchemaRegistryClient Client() => new(new SchemaRegistryConfig { Url = RegistryUrl });
-
-    /// <summary>A topic name no other test uses.</summary>
-    public static string Topic(string hint) => $"{hint}-{Guid.NewGuid().ToString("N")[..10]}";
+    public static CachedSchemaRegistryClient Client(this RegistryFixture fixture) => new(new SchemaRegistryConfig { Url = fixture.RegistryUrl });
 }
 
 /// <summary>A registry client that counts the requests made through it (to check the serdes' caching).</summary>

@@ -3,69 +3,33 @@ using Confluent.Kafka;
 using Confluent.Kafka.SyncOverAsync;
 using Confluent.SchemaRegistry;
 using Confluent.SchemaRegistry.Serdes;
-using Eddy.Cli.Registry;
-using Eddy.Registry;
 using Eddy.Testing;
 
 namespace Eddy.Compat.Tests;
 
 /// <summary>
-/// Eddy's broker and Eddy's schema registry (the Kestrel host <c>eddy up</c> runs, on a free port, storing through
-/// Confluent.Kafka), shared by the tests of a class; each test uses its own topics and subjects.
+/// Confluent's clients (producer and consumer with the Avro serdes, the registry client) on the shared
+/// <see cref="RegistryFixture"/>: Eddy's broker and Eddy's schema registry, both in process on free ports.
 /// </summary>
-public sealed class SchemaRegistryFixture : IAsyncLifetime
+public static class ConfluentAvroClients
 {
-    private BrokerFixture? _broker;
-    private RegistryServer? _registry;
-
-    public BrokerFixture Broker => _broker ?? throw new InvalidOperationException("not started");
-
-    public RegistryServer Registry => _registry ?? throw new InvalidOperationException("not started");
-
-    public string BootstrapServers => Broker.BootstrapServers;
-
-    public string RegistryUrl => Registry.Url;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await BrokerFixture.StartAsync();
-        _registry = await RegistryServer.StartAsync(
-            new RegistryOptions { KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = _broker.BootstrapServers } },
-            "127.0.0.1", 0, null, CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_registry is not null)
-        {
-            await _registry.DisposeAsync();
-        }
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-    }
-
     /// <summary>A Confluent client with default settings (a fresh one has empty caches).</summary>
-    public CachedSchemaRegistryClient Client() => new(new SchemaRegistryConfig { Url = RegistryUrl });
+    public static CachedSchemaRegistryClient Client(this RegistryFixture fixture) => new(new SchemaRegistryConfig { Url = fixture.RegistryUrl });
 
-    public ProducerConfig ProducerConfig() => new() { BootstrapServers = BootstrapServers, Acks = Acks.All, LingerMs = 0 };
+    public static ProducerConfig ProducerConfig(this RegistryFixture fixture) => new() { BootstrapServers = fixture.BootstrapServers, Acks = Acks.All, LingerMs = 0 };
 
-    public ConsumerConfig ConsumerConfig() => new()
+    public static ConsumerConfig ConsumerConfig(this RegistryFixture fixture) => new()
     {
-        BootstrapServers = BootstrapServers,
+        BootstrapServers = fixture.BootstrapServers,
         GroupId = "sr-" + Guid.NewGuid().ToString("N"),
         AutoOffsetReset = AutoOffsetReset.Earliest,
         EnableAutoCommit = false,
     };
 
-    /// <summary>A topic name no other test uses.</summary>
-    public static string Topic(string hint) => $"{hint}-{Guid.NewGuid().ToString("N")[..10]}";
-
     /// <summary>Produces <paramref name="records"/> with the Confluent Avro serializer.</summary>
-    public async Task ProduceAsync<T>(string topic, ISchemaRegistryClient client, AvroSerializerConfig? config, params T[] records)
+    public static async Task ProduceAsync<T>(this RegistryFixture fixture, string topic, ISchemaRegistryClient client, AvroSerializerConfig? config, params T[] records)
     {
-        using var producer = new ProducerBuilder<string, T>(ProducerConfig())
+        using var producer = new ProducerBuilder<string, T>(fixture.ProducerConfig())
             .SetValueSerializer(new AvroSerializer<T>(client, config))
             .Build();
         foreach (var record in records)
@@ -75,9 +39,9 @@ public sealed class SchemaRegistryFixture : IAsyncLifetime
     }
 
     /// <summary>Reads <paramref name="count"/> records from the start of <paramref name="topic"/> with the Confluent Avro deserializer.</summary>
-    public List<T> Consume<T>(string topic, ISchemaRegistryClient client, AvroDeserializerConfig? config, int count)
+    public static List<T> Consume<T>(this RegistryFixture fixture, string topic, ISchemaRegistryClient client, AvroDeserializerConfig? config, int count)
     {
-        using var consumer = new ConsumerBuilder<string, T>(ConsumerConfig())
+        using var consumer = new ConsumerBuilder<string, T>(fixture.ConsumerConfig())
             .SetValueDeserializer(new AvroDeserializer<T>(client, config).AsSyncOverAsync())
             .Build();
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
@@ -96,9 +60,9 @@ public sealed class SchemaRegistryFixture : IAsyncLifetime
     }
 
     /// <summary>The raw value bytes of every record of <paramref name="topic"/> (to look at the wire format).</summary>
-    public List<byte[]> ConsumeRaw(string topic, int count)
+    public static List<byte[]> ConsumeRaw(this RegistryFixture fixture, string topic, int count)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(ConsumerConfig()).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(fixture.ConsumerConfig()).Build();
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
         var values = new List<byte[]>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
