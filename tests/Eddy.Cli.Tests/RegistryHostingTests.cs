@@ -1,14 +1,13 @@
 using System.Text.RegularExpressions;
-using Eddy.Cli;
 using Eddy.Cli.Commands;
 using Eddy.Cli.Kafka;
 using Eddy.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Eddy.Registry.Tests;
+namespace Eddy.Cli.Tests;
 
 /// <summary><c>eddy registry</c> and the registry <c>eddy up</c> starts: they print where they listen, serve, and stop on Ctrl-C.</summary>
-public partial class CliHostingTests
+public partial class RegistryHostingTests
 {
     [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)")]
     private static partial Regex Url();
