@@ -83,8 +83,11 @@ internal sealed class AvroValueDecoder(string registryUrl) : IDisposable
     private readonly CachedSchemaRegistryClient _registry = new(new SchemaRegistryConfig { Url = registryUrl });
     private readonly Dictionary<int, AvroDatumReader> _readers = [];
 
-    /// <summary>The value as UTF-8 JSON; throws <see cref="InvalidDataException"/> saying why it cannot be read.</summary>
-    public byte[] ToJson(byte[]? value)
+    /// <summary>
+    /// The value as UTF-8 JSON; throws <see cref="InvalidDataException"/> saying why it cannot be read. Completes
+    /// synchronously once the writer's schema is known; only the first value of each schema id waits for the registry.
+    /// </summary>
+    public async ValueTask<byte[]> ToJsonAsync(byte[]? value)
     {
         if (value is null)
         {
@@ -92,19 +95,28 @@ internal sealed class AvroValueDecoder(string registryUrl) : IDisposable
         }
         try
         {
-            var id = ConfluentWireFormat.ReadHeader(value, out var payload);
+            var id = SchemaId(value);
             if (!_readers.TryGetValue(id, out var reader))
             {
-                var schema = _registry.GetSchemaAsync(id).GetAwaiter().GetResult();
+                var schema = await _registry.GetSchemaAsync(id);
                 var parsed = AvroSchema.Parse(schema.SchemaString);
                 _readers[id] = reader = AvroDatumReader.For(parsed);
             }
-            return Encoding.UTF8.GetBytes(AvroJson.ToJson(reader.WriterSchema, reader.Read(payload)));
+            return Decode(reader, value);
         }
         catch (Exception e) when (e is AvroDataException or SchemaRegistryException or HttpRequestException or InvalidDataException or AvroSchemaException)
         {
             throw new InvalidDataException(e.Message, e);
         }
+    }
+
+    // The header is read apart from the payload because a span cannot be held across the registry's await.
+    private static int SchemaId(byte[] value) => ConfluentWireFormat.ReadHeader(value, out _);
+
+    private static byte[] Decode(AvroDatumReader reader, byte[] value)
+    {
+        ConfluentWireFormat.ReadHeader(value, out var payload);
+        return Encoding.UTF8.GetBytes(AvroJson.ToJson(reader.WriterSchema, reader.Read(payload)));
     }
 
     public void Dispose() => _registry.Dispose();

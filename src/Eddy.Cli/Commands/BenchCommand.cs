@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Eddy.Cli.Bench;
+using Eddy.Bench;
 
 namespace Eddy.Cli.Commands;
 
@@ -44,6 +44,7 @@ public static class BenchCommand
             var options = new BenchOptions
             {
                 Bootstrap = parseResult.GetValue(bootstrap),
+                Broker = SelfAsBroker(),
                 BrokerPid = parseResult.GetValue(brokerPid),
                 Topic = parseResult.GetValue(topic)!,
                 Records = parseResult.GetValue(records),
@@ -70,7 +71,7 @@ public static class BenchCommand
         var keys = new Option<int>("--keys") { Description = "Distinct keys of the window count. Default: 100000.", HelpName = "n", DefaultValueFactory = _ => 100_000 };
         var eventRate = new Option<long>("--event-rate") { Description = "Input records per second of event time (how fast the timestamps advance). Default: 500000.", HelpName = "records/s", DefaultValueFactory = _ => 500_000 };
         var jobs = new Option<string>("--jobs") { Description = "Comma-separated runs among stateless, window, streamiz. Default: all three.", HelpName = "list", DefaultValueFactory = _ => "stateless,window,streamiz" };
-        var streamiz = new Option<string>("--streamiz") { Description = "Path of Eddy.Bench.Streamiz.dll. Default: the build in this repository's bench/Eddy.Bench.Streamiz.", HelpName = "path" };
+        var streamiz = new Option<string>("--streamiz") { Description = "Path of Eddy.Bench.Streamiz.dll. Default: the copy that building eddy puts in streamiz/ beside it.", HelpName = "path" };
         var store = new Option<string>("--streamiz-store") { Description = "Streamiz's window store: rocksdb (as Eddy) or memory. Default: rocksdb.", HelpName = "rocksdb|memory", DefaultValueFactory = _ => "rocksdb" };
         store.AcceptOnlyFromAmong("rocksdb", "memory");
         var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
@@ -85,6 +86,7 @@ public static class BenchCommand
             var options = new EngineBenchOptions
             {
                 Bootstrap = parseResult.GetValue(bootstrap),
+                Broker = SelfAsBroker(),
                 Records = parseResult.GetValue(records),
                 RecordSize = parseResult.GetValue(size),
                 Partitions = parseResult.GetValue(partitions),
@@ -105,12 +107,29 @@ public static class BenchCommand
                 : options.Threads <= 0 ? "--threads must be positive"
                 : options.Jobs.Count == 0 || options.Jobs.Any(j => j is not ("stateless" or "window" or "streamiz")) ? "--jobs takes stateless, window and streamiz"
                 : null;
+            error ??= options.Jobs.Contains("streamiz") ? MissingStreamiz(StreamizReference.Resolve(options.StreamizPath)) : null;
             return CommandRunner.RunAsync(console.Error, () => error is not null
                 ? throw CliException.Usage(error)
                 : EngineBenchmark.RunAsync(options, console.Out, console.Error, ct), ct);
         });
         return command;
     }
+
+    /// <summary>How to get the Streamiz reference when it is not at <paramref name="path"/>; null when it is.</summary>
+    internal static string? MissingStreamiz(string path) => File.Exists(path)
+        ? null
+        : $"the Streamiz reference is not at {path}: building eddy from its repository (`dotnet build -c Release src/Eddy.Cli`) puts it in {StreamizReference.Folder}/ beside eddy; "
+          + $"or build it with `dotnet build -c Release bench/Eddy.Bench.Streamiz` and pass --streamiz PATH/{StreamizReference.FileName}; or leave it out with --jobs stateless,window";
+
+    // The benchmarks' own broker is this same eddy, run as `eddy up`. Under `dotnet eddy.dll` the process is the dotnet
+    // host and eddy.dll its argument; as the apphost `eddy` the process is eddy itself, and takes no assembly argument
+    // (although .NET reports eddy.dll as its first command-line argument there too).
+    internal static BrokerCommand SelfAsBroker(string processPath, string entryAssembly) =>
+        Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            ? new BrokerCommand(processPath, [entryAssembly])
+            : new BrokerCommand(processPath, []);
+
+    private static BrokerCommand SelfAsBroker() => SelfAsBroker(Environment.ProcessPath!, Environment.GetCommandLineArgs()[0]);
 
     private static string? Validate(BenchOptions options) =>
         options.Records <= 0 ? "--records must be positive"

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Eddy.Cli.Avro;
 using Eddy.Cli.Input;
@@ -97,7 +98,7 @@ public static class ConsumeCommand
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stdout);
         // The consume loop blocks in librdkafka polls; keep it off the caller's thread.
-        return CommandRunner.RunAsync(stderr, () => Task.Run(() => Consume(options, stdout, stderr, cancellationToken), CancellationToken.None), cancellationToken);
+        return CommandRunner.RunAsync(stderr, () => Task.Run(() => ConsumeAsync(options, stdout, stderr, cancellationToken), CancellationToken.None), cancellationToken);
     }
 
     /// <summary>The formatter the output options select; conflicting choices are a usage error.</summary>
@@ -188,7 +189,7 @@ public static class ConsumeCommand
         return overrides;
     }
 
-    private static int Consume(ConsumeOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    private static async Task<int> ConsumeAsync(ConsumeOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (options.Partition is < 0)
         {
@@ -202,7 +203,7 @@ public static class ConsumeCommand
         using var ownedFormatter = formatter as IDisposable;
         var start = ParseStartPosition(options);
         var overrides = ConsumerOverrides(options);
-        var partitions = Partitions(options, cancellationToken);
+        var partitions = await PartitionsAsync(options, cancellationToken);
         var warnings = new WarningPrinter(stderr);
         Error? fatal = null;
         var subscribe = options.Group is not null && options.Partition is null;
@@ -221,11 +222,11 @@ public static class ConsumeCommand
 
         using var avro = options.ValueFormat == ValueFormats.Avro ? new AvroValueDecoder(ValueFormats.RegistryUrl(options.RegistryUrl)) : null;
         long unreadable = 0;
-        Func<ConsumeResult<byte[], byte[]>, bool> decode = avro is null ? _ => true : result =>
+        Func<ConsumeResult<byte[], byte[]>, ValueTask<bool>> decode = avro is null ? _ => ValueTask.FromResult(true) : async result =>
         {
             try
             {
-                result.Message.Value = avro.ToJson(result.Message.Value);
+                result.Message.Value = await avro.ToJsonAsync(result.Message.Value);
                 return true;
             }
             catch (InvalidDataException e)
@@ -235,7 +236,7 @@ public static class ConsumeCommand
                 return false;
             }
         };
-        long count = 0;
+        var count = new StrongBox<long>();
         try
         {
             if (subscribe)
@@ -252,7 +253,7 @@ public static class ConsumeCommand
             }
             try
             {
-                Poll(consumer, formatter, decode, options, stdout, warnings, () => fatal, ref count, cancellationToken);
+                await PollAsync(consumer, formatter, decode, options, stdout, warnings, () => fatal, count, cancellationToken);
             }
             catch (IOException e) when (IsBrokenPipe(e))
             {
@@ -263,7 +264,7 @@ public static class ConsumeCommand
         {
             // Close leaves the group and commits the final offsets; an assign-only consumer just stops fetching.
             consumer.Close();
-            stderr.Write($"Processed a total of {count} messages\n");
+            stderr.Write($"Processed a total of {count.Value} messages\n");
             stderr.Flush();
         }
         if (fatal is not null)
@@ -276,9 +277,11 @@ public static class ConsumeCommand
     // EPIPE: the errno .NET puts in an IOException's HResult on Unix when the other end of a pipe has closed.
     private static bool IsBrokenPipe(IOException e) => !OperatingSystem.IsWindows() && e.HResult == 32;
 
-    // count is the caller's so it stays right when a write fails half-way through.
-    private static void Poll(IConsumer<byte[], byte[]> consumer, IRecordFormatter formatter, Func<ConsumeResult<byte[], byte[]>, bool> decode, ConsumeOptions options, TextWriter stdout,
-        WarningPrinter warnings, Func<Error?> fatal, ref long count, CancellationToken cancellationToken)
+    // count is the caller's so it stays right when a write fails half-way through. Consume blocks for up to a poll
+    // interval (librdkafka has no asynchronous consume): this loop runs on the thread pool (RunAsync's Task.Run), never
+    // on the caller's thread; only a value whose schema is not yet known awaits, for the registry.
+    private static async Task PollAsync(IConsumer<byte[], byte[]> consumer, IRecordFormatter formatter, Func<ConsumeResult<byte[], byte[]>, ValueTask<bool>> decode,
+        ConsumeOptions options, TextWriter stdout, WarningPrinter warnings, Func<Error?> fatal, StrongBox<long> count, CancellationToken cancellationToken)
     {
         var atEnd = new HashSet<TopicPartition>();
         var sinceRecord = Stopwatch.StartNew();
@@ -286,7 +289,7 @@ public static class ConsumeCommand
         var unflushed = false;
         while (!cancellationToken.IsCancellationRequested && fatal() is null)
         {
-            if (options.MaxMessages is { } max && count >= max)
+            if (options.MaxMessages is { } max && count.Value >= max)
             {
                 break;
             }
@@ -325,12 +328,12 @@ public static class ConsumeCommand
             }
             atEnd.Remove(result.TopicPartition);
             sinceRecord.Restart();
-            if (!decode(result))
+            if (!await decode(result))
             {
                 continue;
             }
             formatter.Write(result, stdout);
-            count++;
+            count.Value++;
             unflushed = true;
             if (sinceFlush.Elapsed >= OutputFlushInterval)
             {
@@ -380,10 +383,10 @@ public static class ConsumeCommand
 
     // Checks the topic (and --partition) exist before consuming: a clear error instead of waiting for a topic that is
     // not there, and a fast one when the cluster cannot be reached.
-    private static List<TopicPartition> Partitions(ConsumeOptions options, CancellationToken cancellationToken)
+    private static async Task<List<TopicPartition>> PartitionsAsync(ConsumeOptions options, CancellationToken cancellationToken)
     {
         using var admin = KafkaClientFactory.CreateAdmin(options.Client, NoAutoCreate);
-        var metadata = admin.GetMetadataAsync(options.Topic, LookupTimeout, cancellationToken).GetAwaiter().GetResult();
+        var metadata = await admin.GetMetadataAsync(options.Topic, LookupTimeout, cancellationToken);
         var topic = metadata.Topics.FirstOrDefault(t => t.Topic == options.Topic);
         if (topic is null)
         {

@@ -4,15 +4,16 @@ using System.Text;
 using Eddy.Protocol;
 using Eddy.Storage;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench compaction`: the log cleaner on its own. Writes N updates over K keys into a partition log (in a
 /// temporary directory, with small segments so most of it is cleanable), then compacts it once and reports MB/s and
 /// records/s read by the cleaner.
 /// </summary>
-internal static class CompactionBenchmark
+public static class CompactionBenchmark
 {
+    /// <summary>Loads and compacts a log, reporting the cleaner's throughput to <paramref name="output"/>; returns 0 when it cleaned a segment.</summary>
     public static Task<int> RunAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         var keys = Math.Max(1, options.Partitions * 1250); // --partitions 8 (the default) gives 10,000 keys

@@ -1,4 +1,4 @@
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>Latencies in microseconds, kept in a preallocated array; percentiles by sorting once at the end.</summary>
 internal sealed class LatencyHistogram(long capacity)

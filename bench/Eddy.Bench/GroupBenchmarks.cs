@@ -7,21 +7,22 @@ using Confluent.Kafka.Admin;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench groups`: how long a consumer-group rebalance takes after the last member joins (3 members,
 /// 12 partitions, Confluent.Kafka consumers) and how many offset commits per second one client gets through,
 /// both synchronously (Confluent.Kafka Commit) and pipelined on one connection.
 /// </summary>
-internal static class GroupBenchmarks
+public static class GroupBenchmarks
 {
     private const int Partitions = 12;
     private const int Members = 3;
 
+    /// <summary>Measures rebalances and offset commits, reporting to <paramref name="output"/>; returns 0.</summary>
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var broker = options.Bootstrap is null ? BenchBroker.Start("--set", "group.initial.rebalance.delay.ms=0") : null;
+        using var broker = options.Bootstrap is null ? await BenchBroker.StartAsync(options.Broker, cancellationToken, "--set", "group.initial.rebalance.delay.ms=0") : null;
         var bootstrap = options.Bootstrap ?? broker!.BootstrapServers;
         var topic = options.Topic + "-groups";
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())

@@ -3,7 +3,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench transactions`: (1) an exactly-once consume-transform-produce copier (read_committed consumer, one
@@ -11,13 +11,14 @@ namespace Eddy.Cli.Bench;
 /// a load generator produces them, reported in MB/s copied; (2) the commit of a transaction over 4 partitions
 /// (records already flushed, so the time is the EndTxn round trip with its markers), reported as percentiles.
 /// </summary>
-internal static class TransactionBenchmarks
+public static class TransactionBenchmarks
 {
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Runs the copier and the commit-latency measurement, reporting to <paramref name="output"/>; returns 0 when every record was copied.</summary>
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var broker = options.Bootstrap is null ? BenchBroker.Start("--set", "group.initial.rebalance.delay.ms=0") : null;
+        using var broker = options.Bootstrap is null ? await BenchBroker.StartAsync(options.Broker, cancellationToken, "--set", "group.initial.rebalance.delay.ms=0") : null;
         var bootstrap = options.Bootstrap ?? broker!.BootstrapServers;
         var pid = options.BrokerPid ?? broker?.Pid;
         var sampler = pid is { } p && ProcessSampler.IsAvailable(p) ? new ProcessSampler(p) : null;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>A fresh `eddy up` child process on a free port and a temporary data directory, for benchmarks.</summary>
 internal sealed class BenchBroker : IDisposable
@@ -21,7 +21,8 @@ internal sealed class BenchBroker : IDisposable
 
     public int Pid => _process.Id;
 
-    public static BenchBroker Start(params string[] extraArgs)
+    /// <summary>Starts <c>eddy up</c> with <paramref name="command"/> and waits (up to a minute) until it accepts connections.</summary>
+    public static async Task<BenchBroker> StartAsync(BrokerCommand command, CancellationToken cancellationToken, params string[] extraArgs)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -30,14 +31,8 @@ internal sealed class BenchBroker : IDisposable
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
         var data = Path.Combine(Path.GetTempPath(), $"eddy-bench-{Guid.NewGuid():N}");
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        // Run the same eddy: as `dotnet eddy.dll` the entry assembly is an argument, as an apphost it is the process itself.
-        var entry = Environment.GetCommandLineArgs()[0];
-        if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            info.ArgumentList.Add(entry);
-        }
-        foreach (var arg in new[] { "up", "--data-dir", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs))
+        var info = new ProcessStartInfo(command.FileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in command.Arguments.Concat(["up", "--data-dir", data, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
@@ -51,21 +46,30 @@ internal sealed class BenchBroker : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        var broker = new BenchBroker(process, data, port);
+        try
         {
-            try
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
-                break;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                Thread.Sleep(100);
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                    return broker;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    await Task.Delay(100, cancellationToken);
+                }
             }
         }
-        return new BenchBroker(process, data, port);
+        catch
+        {
+            // Interrupted, or it never listened: the child process and its directory go with the failure.
+            broker.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

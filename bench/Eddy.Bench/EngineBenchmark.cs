@@ -6,41 +6,7 @@ using Confluent.Kafka.Admin;
 using Eddy.Engine;
 using Eddy.Engine.Kafka;
 
-namespace Eddy.Cli.Bench;
-
-/// <summary>What `eddy bench engine` runs.</summary>
-internal sealed record EngineBenchOptions
-{
-    public string? Bootstrap { get; init; }
-
-    public long Records { get; init; } = 2_000_000;
-
-    public int RecordSize { get; init; } = 100;
-
-    public int Partitions { get; init; } = 8;
-
-    public int Keys { get; init; } = 100_000;
-
-    /// <summary>Input records per second of event time: the input's timestamps advance so that 1 s windows fire.</summary>
-    public long EventRate { get; init; } = 500_000;
-
-    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>The Eddy worker's cap on records per transaction (null: the worker's default).</summary>
-    public int? MaxRecordsPerCommit { get; init; }
-
-    /// <summary>Stream threads of the Eddy worker and of Streamiz (num.stream.threads): the same for both.</summary>
-    public int Threads { get; init; } = 2;
-
-    /// <summary>Which runs: stateless, window, streamiz.</summary>
-    public IReadOnlySet<string> Jobs { get; init; } = new HashSet<string>(["stateless", "window", "streamiz"], StringComparer.Ordinal);
-
-    /// <summary>The built Eddy.Bench.Streamiz.dll; null looks for it next to this build of eddy in the repository.</summary>
-    public string? StreamizPath { get; init; }
-
-    /// <summary>Streamiz's window store: memory or rocksdb.</summary>
-    public string StreamizStore { get; init; } = "rocksdb";
-}
+namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench engine`: pre-loads N records of about S bytes (K keys, timestamps advancing at R records per event-time
@@ -49,7 +15,7 @@ internal sealed record EngineBenchOptions
 /// Streamiz.Kafka.Net as the reference (a child process). A run is timed from the worker's start until the job's consumer
 /// group has committed the whole input and everything it wrote to its repartition topic.
 /// </summary>
-internal static class EngineBenchmark
+public static class EngineBenchmark
 {
     private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(10);
 
@@ -58,20 +24,24 @@ internal static class EngineBenchmark
         public double RecordsPerSecond => Records / Math.Max(Elapsed.TotalSeconds, 1e-9);
     }
 
+    /// <summary>
+    /// Runs the benchmark: the table of results and the Eddy/Streamiz ratio go to <paramref name="output"/>, live
+    /// numbers every second to <paramref name="progress"/>. Returns 0 when every run processed the whole input.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The Streamiz run is asked for and its program is not where <see cref="StreamizReference.Resolve"/> says.</exception>
     public static async Task<int> RunAsync(EngineBenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         string? streamiz = null;
         if (options.Jobs.Contains("streamiz"))
         {
-            streamiz = options.StreamizPath ?? LocateStreamiz();
-            if (streamiz is null || !File.Exists(streamiz))
+            streamiz = StreamizReference.Resolve(options.StreamizPath);
+            if (!File.Exists(streamiz))
             {
-                throw CliException.Usage(
-                    $"the Streamiz reference is not built ({streamiz ?? "bench/Eddy.Bench.Streamiz"}): run `dotnet build -c Release bench/Eddy.Bench.Streamiz`, pass --streamiz PATH, or leave it out with --jobs stateless,window");
+                throw new FileNotFoundException($"The Streamiz reference {streamiz} does not exist.", streamiz);
             }
         }
 
-        using var broker = options.Bootstrap is null ? BenchBroker.Start("--set", "group.initial.rebalance.delay.ms=0") : null;
+        using var broker = options.Bootstrap is null ? await BenchBroker.StartAsync(options.Broker, cancellationToken, "--set", "group.initial.rebalance.delay.ms=0") : null;
         var bootstrap = options.Bootstrap ?? broker!.BootstrapServers;
         var brokerSampler = broker is not null && ProcessSampler.IsAvailable(broker.Pid) ? new ProcessSampler(broker.Pid) : null;
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -240,10 +210,10 @@ internal static class EngineBenchmark
             {
                 if (worker.Completion.IsCompleted)
                 {
-                    throw new InvalidOperationException($"The worker stopped ({worker.Completion.Result}): {worker.Error}");
+                    throw new InvalidOperationException($"The worker stopped ({await worker.Completion}): {worker.Error}");
                 }
 
-                var (inputDone, allDone) = progressWatch.Check();
+                var (inputDone, allDone) = await progressWatch.CheckAsync();
                 peakRss = Math.Max(peakRss, self.RssBytes());
                 peakManaged = Math.Max(peakManaged, GC.GetGCMemoryInfo().HeapSizeBytes);
                 if (allDone)
@@ -344,7 +314,7 @@ internal static class EngineBenchmark
                     throw new InvalidOperationException($"Streamiz exited with {process.ExitCode}: {errors}");
                 }
 
-                var (inputDone, allDone) = committed.Check();
+                var (inputDone, allDone) = await committed.CheckAsync();
                 if (allDone)
                 {
                     break;
@@ -387,28 +357,6 @@ internal static class EngineBenchmark
                 // Best effort: it is a temporary directory.
             }
         }
-    }
-
-    /// <summary>bench/Eddy.Bench.Streamiz/bin/{configuration}/{tfm}/ in the repository this eddy was built in.</summary>
-    private static string? LocateStreamiz()
-    {
-        // eddy runs from src/Eddy.Cli/bin/{configuration}/{tfm}/: the repository is five levels up.
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        if (bin.Parent?.Parent?.Parent?.Parent?.Parent is not { } root)
-        {
-            return null;
-        }
-
-        var project = Path.Combine(root.FullName, "bench", "Eddy.Bench.Streamiz", "bin");
-        var preferred = Path.Combine(project, bin.Parent!.Name, bin.Name, "Eddy.Bench.Streamiz.dll");
-        if (File.Exists(preferred))
-        {
-            return preferred;
-        }
-
-        return Directory.Exists(project)
-            ? Directory.EnumerateFiles(project, "Eddy.Bench.Streamiz.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() ?? preferred
-            : preferred;
     }
 
     private static async Task CreateTopicAsync(string bootstrap, string topic, int partitions)
@@ -459,9 +407,9 @@ internal static class EngineBenchmark
             _records = records;
         }
 
-        public (long InputCommitted, bool Done) Check()
+        public async Task<(long InputCommitted, bool Done)> CheckAsync()
         {
-            var listed = _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(_group, null)]).GetAwaiter().GetResult();
+            var listed = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(_group, null)]);
             var committed = listed.SelectMany(g => g.Partitions).Where(p => p.Offset.Value >= 0)
                 .ToDictionary(p => p.TopicPartition, p => p.Offset.Value);
             var input = committed.Where(c => c.Key.Topic == _input).Sum(c => c.Value);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>CPU time and resident memory of another process, read from /proc (Linux).</summary>
 internal sealed class ProcessSampler(int pid)

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench registry`: schema registrations per second (each a new schema, so each is a compatibility check and
@@ -14,14 +14,15 @@ namespace Eddy.Cli.Bench;
 /// would send them. Without --bootstrap it starts a fresh `eddy up` with its registry on a free port; with
 /// --bootstrap, -X registry.url=http://host:port names the registry to measure.
 /// </summary>
-internal static class RegistryBenchmarks
+public static class RegistryBenchmarks
 {
     private const string ContentType = "application/vnd.schemaregistry.v1+json";
 
+    /// <summary>Runs the registrations and the reads, reporting to <paramref name="output"/>; returns 0.</summary>
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         var registryPort = FreePort();
-        using var broker = options.Bootstrap is null ? BenchBroker.Start("--registry-port", registryPort.ToString(CultureInfo.InvariantCulture)) : null;
+        using var broker = options.Bootstrap is null ? await BenchBroker.StartAsync(options.Broker, cancellationToken, "--registry-port", registryPort.ToString(CultureInfo.InvariantCulture)) : null;
         var url = options.ClientProperties.FirstOrDefault(p => p.Key == "registry.url").Value ?? $"http://127.0.0.1:{registryPort}";
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };

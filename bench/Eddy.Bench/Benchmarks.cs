@@ -3,17 +3,18 @@ using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
-namespace Eddy.Cli.Bench;
+namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench produce|consume`: Confluent.Kafka against a broker, reporting MB/s, records/s, latency percentiles
 /// and, when the broker's process is known, its CPU and resident memory. Live numbers go to stderr every second.
 /// </summary>
-internal static class Benchmarks
+public static class Benchmarks
 {
+    /// <summary>Produces the records and reports throughput, delivery latency and broker cost to <paramref name="output"/>; returns 0 when every record was delivered.</summary>
     public static async Task<int> ProduceAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var broker = options.Bootstrap is null ? BenchBroker.Start() : null;
+        using var broker = options.Bootstrap is null ? await BenchBroker.StartAsync(options.Broker, cancellationToken) : null;
         var bootstrap = options.Bootstrap ?? broker!.BootstrapServers;
         var sampler = Sampler(options, broker);
         var topic = await PrepareTopicAsync(bootstrap, options, fresh: true);
@@ -24,9 +25,10 @@ internal static class Benchmarks
         return result.Failed == 0 ? 0 : 1;
     }
 
+    /// <summary>Consumes the records (loading them first if the topic has fewer) and reports throughput to <paramref name="output"/>; returns 0 when all were read.</summary>
     public static async Task<int> ConsumeAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
-        using var broker = options.Bootstrap is null ? BenchBroker.Start() : null;
+        using var broker = options.Bootstrap is null ? await BenchBroker.StartAsync(options.Broker, cancellationToken) : null;
         var bootstrap = options.Bootstrap ?? broker!.BootstrapServers;
         var sampler = Sampler(options, broker);
         var topic = await PrepareTopicAsync(bootstrap, options, fresh: broker is not null);
