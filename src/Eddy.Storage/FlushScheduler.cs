@@ -67,6 +67,7 @@ internal sealed class FlushScheduler
     /// <exception cref="IOException">The fsync, or a background flush it waited for, failed.</exception>
     public void Appended(LogConfig config, long offsetCount, long now)
     {
+        _log.AssertLocked();
         if (_unflushedMessages == 0)
         {
             _firstUnflushedAt = now;
@@ -93,6 +94,7 @@ internal sealed class FlushScheduler
     /// <exception cref="IOException">The fsync, or a background flush it waited for, failed.</exception>
     public void FlushActive(bool indexes)
     {
+        _log.AssertLocked();
         ThrowIfFailed(DrainRollFlushes());
         _log.FlushActiveSegment(indexes);
         _unflushedMessages = 0;
@@ -109,6 +111,7 @@ internal sealed class FlushScheduler
     /// </summary>
     public Exception? FlushForClose()
     {
+        _log.AssertLocked();
         _timer?.Dispose();
         var failure = DrainRollFlushes();
         _log.FlushActiveSegment(indexes: true);
@@ -121,6 +124,7 @@ internal sealed class FlushScheduler
     /// </summary>
     public void Abandon()
     {
+        _log.AssertLocked();
         _timer?.Dispose();
         Volatile.Write(ref _skipRollFlushes, true);
         DrainRollFlushes();
@@ -139,7 +143,9 @@ internal sealed class FlushScheduler
     /// Under the lock (a roll of the log): queues the sealed segment's fsync, then the producer snapshot taken at the
     /// roll, behind the flushes already queued. The sealed segment's batches stay counted as unflushed.
     /// </summary>
-    private void QueueRolled(LogSegment segment, byte[] snapshot) =>
+    private void QueueRolled(LogSegment segment, byte[] snapshot)
+    {
+        _log.AssertLocked();
         _rollFlushes = _rollFlushes.ContinueWith(
             static (_, state) =>
             {
@@ -147,6 +153,7 @@ internal sealed class FlushScheduler
                 scheduler.FlushRolled(segment, snapshot);
             },
             (this, segment, snapshot), CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
+    }
 
     /// <summary>
     /// The background flush of a rolled segment (never under the lock, one at a time): fsyncs its files, then writes
@@ -198,6 +205,7 @@ internal sealed class FlushScheduler
     /// </summary>
     private Exception? DrainRollFlushes()
     {
+        _log.AssertLocked();
         var pending = _rollFlushes;
         if (!pending.IsCompleted)
         {

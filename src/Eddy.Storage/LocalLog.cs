@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Eddy.Protocol;
 using Eddy.Storage.Producers;
 using Microsoft.Extensions.Logging;
@@ -155,6 +156,7 @@ internal sealed class LocalLog
     /// </summary>
     public bool Append(Span<byte> batches, long offsetCount, TimestampType timestampType, long now, AppendOrigin origin, LogConfig config, out AppendInfo info)
     {
+        AssertLocked();
         var baseOffset = _segments[^1].NextOffset;
         var appendTime = timestampType == TimestampType.LogAppendTime ? now : -1;
         try
@@ -182,6 +184,7 @@ internal sealed class LocalLog
     /// </summary>
     public long AppendEndTransactionMarker(Span<byte> marker, long producerId, short producerEpoch, bool commit, int coordinatorEpoch, long now, LogConfig config)
     {
+        AssertLocked();
         var offset = _segments[^1].NextOffset;
         CompletedTransaction? completed;
         try
@@ -389,6 +392,7 @@ internal sealed class LocalLog
     /// <summary>Under the lock: see <see cref="PartitionLog.DeleteRecordsBefore"/>.</summary>
     public long DeleteRecordsBefore(long offset)
     {
+        AssertLocked();
         var segments = _segments;
         var logEndOffset = segments[^1].NextOffset;
         if (offset < 0 || offset > logEndOffset)
@@ -419,6 +423,7 @@ internal sealed class LocalLog
     /// <summary>Under the lock: see <see cref="PartitionLog.EnforceRetention"/>.</summary>
     public int EnforceRetention(long now)
     {
+        AssertLocked();
         var config = _config;
         var deleted = 0;
         if (!config.Delete)
@@ -455,16 +460,32 @@ internal sealed class LocalLog
     }
 
     /// <summary>Under the lock: the producers this partition keeps state for.</summary>
-    public IReadOnlyList<ProducerInfo> DescribeProducers() => _producers.Describe();
+    public IReadOnlyList<ProducerInfo> DescribeProducers()
+    {
+        AssertLocked();
+        return _producers.Describe();
+    }
 
     /// <summary>Under the lock: see <see cref="PartitionLog.ExpireProducers"/>.</summary>
-    public int ExpireProducers(long now, long expirationMs) => _producers.Expire(now, expirationMs);
+    public int ExpireProducers(long now, long expirationMs)
+    {
+        AssertLocked();
+        return _producers.Expire(now, expirationMs);
+    }
 
     /// <summary>Under the lock: fsyncs the active segment's log file, and its indexes when asked.</summary>
-    public void FlushActiveSegment(bool indexes) => _segments[^1].Flush(indexes);
+    public void FlushActiveSegment(bool indexes)
+    {
+        AssertLocked();
+        _segments[^1].Flush(indexes);
+    }
 
     /// <summary>Under the lock: snapshots the producers' state as of the log end offset (temporary file, fsync, rename).</summary>
-    public void WriteProducerSnapshot() => ProducerStateSnapshot.Write(Directory, _segments[^1].NextOffset, _producers);
+    public void WriteProducerSnapshot()
+    {
+        AssertLocked();
+        ProducerStateSnapshot.Write(Directory, _segments[^1].NextOffset, _producers);
+    }
 
     /// <summary>
     /// Under the lock, for the cleaner: the aborted transactions of the whole log (a transaction's data may lie
@@ -472,6 +493,7 @@ internal sealed class LocalLog
     /// </summary>
     public CleanerTransactions TransactionsForCleaning()
     {
+        AssertLocked();
         var aborted = new List<AbortedTxn>();
         foreach (var segment in _segments)
         {
@@ -486,6 +508,7 @@ internal sealed class LocalLog
     /// </summary>
     public bool HoldsSealedRun(LogSegment[] group)
     {
+        AssertLocked();
         var segments = _segments;
         var index = _closed ? -1 : Array.IndexOf(segments, group[0]);
         return index >= 0 && index + group.Length <= segments.Length - 1 && segments.AsSpan(index, group.Length).SequenceEqual(group);
@@ -498,6 +521,7 @@ internal sealed class LocalLog
     /// </summary>
     public void ReplaceSegments(LogSegment[] group, LogSegment replacement)
     {
+        AssertLocked();
         var segments = _segments;
         var index = Array.IndexOf(segments, group[0]);
         Volatile.Write(ref _segments, [.. segments.AsSpan(0, index), replacement, .. segments.AsSpan(index + group.Length)]);
@@ -518,11 +542,20 @@ internal sealed class LocalLog
     }
 
     /// <summary>Under the lock: marks the log closed; every later operation throws, reads already copying finish.</summary>
-    public void MarkClosed() => Volatile.Write(ref _closed, true);
+    public void MarkClosed()
+    {
+        AssertLocked();
+        Volatile.Write(ref _closed, true);
+    }
+
+    /// <summary>Debug builds: the members marked "under the lock" check their caller holds it.</summary>
+    [Conditional("DEBUG")]
+    public void AssertLocked() => Debug.Assert(Lock.IsHeldByCurrentThread, "The caller must hold the log's lock.");
 
     /// <summary>Under the lock, after <see cref="MarkClosed"/>: drops the log's hold on every segment, deleted ones included.</summary>
     public void CloseSegments()
     {
+        AssertLocked();
         foreach (var segment in _segments)
         {
             segment.Close();
