@@ -203,7 +203,7 @@ public static class EngineBenchmark
                 MaxRecordsPerCommit = options.MaxRecordsPerCommit ?? new JobWorkerOptions { BootstrapServers = "", StateDirectory = "" }.MaxRecordsPerCommit,
                 Threads = options.Threads,
             });
-            await worker.StartAsync();
+            await worker.StartAsync(CancellationToken.None);
             using var progressWatch = new CommittedOffsets(bootstrap, plan.Name, input, options.Records);
             var next = TimeSpan.FromSeconds(1);
             while (true)

@@ -1,13 +1,16 @@
 using Confluent.Kafka;
 using Eddy.Engine.Plan;
-using Eddy.Engine.RocksDb;
+using Eddy.Engine.State;
 
 namespace Eddy.Engine.Kafka;
 
-/// <summary>Brings a worker's local state for newly assigned tasks up to their committed changelogs.</summary>
+/// <summary>
+/// Brings a worker's local state for newly assigned tasks up to their committed changelogs. Used by one stream thread's
+/// task manager, on that thread only; <see cref="RestoredRecords"/> may be read from any thread.
+/// </summary>
 /// <param name="progress">Called as the restore goes on, so a long restore is not taken for a hung thread.</param>
 /// <param name="stopping">Ends a restore early when the worker stops (OperationCanceledException).</param>
-internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string bootstrapServers, IReadOnlyDictionary<string, string> clientConfig, string jobName, Action progress,
+internal sealed class ChangelogRestorer(ICheckpointedStateBackend backend, string bootstrapServers, IReadOnlyDictionary<string, string> clientConfig, string jobName, Action progress,
     CancellationToken stopping)
 {
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
@@ -24,7 +27,7 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
     public long RestoredRecords => Interlocked.Read(ref _restored);
 
     /// <summary>
-    /// Replays stores' changelog partitions into RocksDB, all through one consumer: each from its checkpointed offset
+    /// Replays stores' changelog partitions into the state backend, all through one consumer: each from its checkpointed offset
     /// when the local state has one, else from the beginning into a wiped partition; up to the end of the committed
     /// changelog.
     /// </summary>
@@ -35,7 +38,6 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
             return;
         }
 
-        
         var targets = new Dictionary<TopicPartition, (string Store, int Partition, long? From)>();
         foreach (var (store, partition) in stores)
         {
@@ -48,16 +50,7 @@ internal sealed class ChangelogRestorer(RocksDbStateBackend backend, string boot
             targets[new TopicPartition(store.ChangelogTopic, partition)] = (store.Name, partition, from);
         }
 
-        ConsumerConfig Config(IsolationLevel isolation) => new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = $"{jobName}-restore",
-            EnableAutoCommit = false,
-            IsolationLevel = isolation,
-            EnablePartitionEof = true,
-            // Restores end on an empty fetch at the log end: do not let the broker hold it for long.
-            FetchWaitMaxMs = 20,
-        }.Overlay(clientConfig);
+        ConsumerConfig Config(IsolationLevel isolation) => WorkerClientConfig.RestoreConsumer(bootstrapServers, clientConfig, jobName, isolation);
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadCommitted)).Build();
         using var logEnd = new ConsumerBuilder<byte[]?, byte[]?>(Config(IsolationLevel.ReadUncommitted)).Build();

@@ -67,12 +67,13 @@ internal sealed class JobTopology
     public int PartitionsOf(string topic) =>
         _partitions.TryGetValue(topic, out var partitions) ? partitions : CreateSideOutputTopic(topic, _stagePartitions.Max());
 
-    /// <summary>Learns the partition counts, then creates the internal topics that are missing.</summary>
-    public async Task CreateTopicsAsync()
+    /// <summary>Learns the partition counts, then creates the internal topics that are missing (cancellable before it creates them).</summary>
+    public async Task CreateTopicsAsync(CancellationToken cancellationToken)
     {
         var plan = Plan;
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }.Overlay(_options.ClientConfig)).Build();
         var metadata = admin.GetMetadata(KafkaTimeout);
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var topic in metadata.Topics.Where(t => t.Error.Code == ErrorCode.NoError))
         {
             _partitions[topic.Topic] = topic.Partitions.Count;
@@ -126,6 +127,7 @@ internal sealed class JobTopology
             return;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             await admin.CreateTopicsAsync(create).ConfigureAwait(false);

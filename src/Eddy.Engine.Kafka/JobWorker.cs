@@ -1,5 +1,6 @@
 using Eddy.Engine.Plan;
 using Eddy.Engine.RocksDb;
+using Eddy.Engine.State;
 
 namespace Eddy.Engine.Kafka;
 
@@ -7,9 +8,15 @@ namespace Eddy.Engine.Kafka;
 /// Runs a <see cref="JobPlan"/> against a Kafka cluster: one worker process's share of the job. The worker's
 /// <see cref="JobWorkerOptions.Threads"/> stream threads each join the job's consumer group (the job's name) with their
 /// own consumer and transactional producer, so partitions, and the tasks and state that go with them, spread over the
-/// threads of every worker of the job; the worker's state lives in one RocksDB database in its state directory.
+/// threads of every worker of the job; the worker's state lives in one state backend (RocksDB in its state directory
+/// unless <see cref="JobWorkerOptions.StateBackend"/> says otherwise).
 /// </summary>
-public sealed class JobWorker : IDisposable
+/// <remarks>
+/// Lifecycle: <see cref="StartAsync"/> once, then <see cref="StopAsync"/> (or <see cref="DisposeAsync"/>) for a clean
+/// stop; <see cref="Completion"/> tells when and why the worker stopped, including by itself (fenced, failed). The
+/// members are safe to call from any thread; the stream threads are the worker's own.
+/// </remarks>
+public sealed class JobWorker : IAsyncDisposable, IDisposable
 {
     /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
     public const string KindHeader = OutputWriter.KindHeader;
@@ -18,9 +25,11 @@ public sealed class JobWorker : IDisposable
     private readonly JobWorkerOptions _options;
     private readonly List<StreamThread> _threads = [];
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private RocksDbStateBackend? _backend;
+    private readonly Lock _gate = new();
+    private ICheckpointedStateBackend? _backend;
     private volatile StreamThread? _stuck;
-    private bool _disposed;
+    private bool _starting;
+    private Task? _stopping;
 
     public JobWorker(JobPlan plan, JobWorkerOptions options)
     {
@@ -32,8 +41,8 @@ public sealed class JobWorker : IDisposable
     }
 
     /// <summary>
-    /// Completes when the worker has stopped, with the reason: every thread stopped (disposed), or the first thread
-    /// that ended otherwise (fenced, failed), after which the worker stops its other threads cleanly.
+    /// Completes when the worker has stopped, with the reason: every thread stopped (stopped by its host), or the
+    /// first thread that ended otherwise (fenced, failed), after which the worker stops its other threads cleanly.
     /// </summary>
     public Task<WorkerExit> Completion => _completion.Task;
 
@@ -41,59 +50,115 @@ public sealed class JobWorker : IDisposable
     public Exception? Error { get; private set; }
 
     /// <summary>Transactions (or offset commits, at least once) that succeeded, over all threads.</summary>
-    public long Commits => _threads.Sum(t => t.Commits);
+    public long Commits => Threads.Sum(t => t.Commits);
 
     /// <summary>Changelog records replayed into the state while restoring tasks.</summary>
-    public long RestoredRecords => _threads.Sum(t => t.RestoredRecords);
+    public long RestoredRecords => Threads.Sum(t => t.RestoredRecords);
 
     /// <summary>The tasks the worker runs now (for diagnostics).</summary>
     internal string Tasks => string.Join(",", Status.Tasks.Select(t => $"{t.Stage}/{t.Partition}@{t.Watermark}"));
 
     /// <summary>The transactional ids of the worker's threads' producers: <c>{job}-{worker id}-{thread}</c>.</summary>
-    public IReadOnlyList<string> TransactionalIds => _threads.Select(t => t.TransactionalId).ToList();
+    public IReadOnlyList<string> TransactionalIds => Threads.Select(t => t.TransactionalId).ToList();
 
     /// <summary>The worker's numbers as of its threads' latest commit intervals.</summary>
-    public WorkerStatus Status => WorkerStatus.Combine(_threads.Select(t => t.Status).ToList());
+    public WorkerStatus Status => WorkerStatus.Combine(Threads.Select(t => t.Status).ToList());
 
-    /// <summary>Creates the internal topics that are missing, opens the state, then starts the threads.</summary>
-    public async Task StartAsync()
+    /// <summary>The threads, once started (a snapshot: readers on other threads never see the list being filled).</summary>
+    private List<StreamThread> Threads
     {
-        await _topology.CreateTopicsAsync().ConfigureAwait(false);
-        _backend = new RocksDbStateBackend(_options.StateDirectory);
-        for (var i = 0; i < _options.Threads; i++)
+        get
         {
-            _threads.Add(new StreamThread(_topology, _options, _backend, i));
+            lock (_gate)
+            {
+                return [.. _threads];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the internal topics that are missing, opens the state, then starts the threads; returns once they are
+    /// started (they join the group and restore their tasks on their own). <paramref name="cancellationToken"/> ends
+    /// the start before the threads exist (OperationCanceledException); after that, stopping is
+    /// <see cref="StopAsync"/>'s.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The worker was started before.</exception>
+    /// <exception cref="ObjectDisposedException">The worker was stopped or disposed.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping is not null, this);
+            if (_starting)
+            {
+                throw new InvalidOperationException("The worker has been started already.");
+            }
+
+            _starting = true;
         }
 
-        foreach (var thread in _threads)
+        await _topology.CreateTopicsAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
         {
-            thread.Start();
+            // Stopped while the topics were being created: nothing to start.
+            ObjectDisposedException.ThrowIf(_stopping is not null, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            _backend = _options.StateBackend?.Invoke() ?? new RocksDbStateBackend(_options.StateDirectory);
+            for (var i = 0; i < _options.Threads; i++)
+            {
+                _threads.Add(new StreamThread(_topology, _options, _backend, i));
+            }
+
+            foreach (var thread in _threads)
+            {
+                thread.Start();
+            }
         }
 
         _ = WatchAsync();
         _ = WatchLivenessAsync();
     }
 
-    /// <summary>Stops the worker: each thread commits its open interval, checkpoints its state and leaves the group.</summary>
-    public void Dispose() => Stop(crash: false);
+    /// <summary>
+    /// Stops the worker cleanly: each thread commits its open interval, checkpoints its state and leaves the group;
+    /// then the state backend is closed. Calls after the first wait for the same stop. A cancelled
+    /// <paramref name="cancellationToken"/> stops the waiting, not the stop: the threads finish it in the background.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => Stop(crash: false).WaitAsync(cancellationToken);
+
+    /// <summary>Stops the worker cleanly (see <see cref="StopAsync"/>).</summary>
+    public ValueTask DisposeAsync() => new(Stop(crash: false));
+
+    /// <summary>
+    /// Stops the worker cleanly (see <see cref="StopAsync"/>), blocking the caller until it has stopped; prefer
+    /// <see cref="DisposeAsync"/> on a thread that should not block. The stop never needs the caller's thread (no
+    /// continuation of it runs on a captured context), so blocking on it cannot deadlock.
+    /// </summary>
+    public void Dispose() => Stop(crash: false).GetAwaiter().GetResult();
 
     /// <summary>
     /// For tests: stops the worker as a crash would, between two records: the open transactions are left open (the
     /// next producers with the same transactional ids abort them), nothing is committed, checkpointed or revoked.
     /// </summary>
-    internal void Crash() => Stop(crash: true);
+    internal void Crash() => Stop(crash: true).GetAwaiter().GetResult();
 
-    private void Stop(bool crash)
+    /// <summary>The one stop of the worker: the first caller decides how (clean or crash); later callers share it.</summary>
+    private Task Stop(bool crash)
     {
-        if (_disposed)
+        lock (_gate)
         {
-            return;
+            // On the thread pool: no continuation of the stop needs the caller's thread or context, so Dispose may block on it.
+            List<StreamThread> threads = [.. _threads];
+            return _stopping ??= Task.Run(() => StopThreadsAsync(crash, threads));
         }
+    }
 
-        _disposed = true;
+    private async Task StopThreadsAsync(bool crash, List<StreamThread> threads)
+    {
         // In parallel: each thread's clean stop waits on its group's rebalance. A stuck thread is abandoned (it is a
         // background thread), and with it the state it may still touch: the process is expected to exit.
-        var live = _threads.Where(t => t != _stuck).ToList();
+        var live = threads.Where(t => t != _stuck).ToList();
         foreach (var thread in live)
         {
             thread.RequestStop(crash);
@@ -102,7 +167,7 @@ public sealed class JobWorker : IDisposable
         var abandoned = _stuck is not null;
         foreach (var thread in live)
         {
-            if (thread.Join(_options.StallTimeout))
+            if (await thread.StoppedAsync(_options.StallTimeout).ConfigureAwait(false))
             {
                 thread.Dispose();
             }
@@ -117,7 +182,11 @@ public sealed class JobWorker : IDisposable
 
         if (!abandoned)
         {
-            _backend?.Dispose();
+            // Under the gate: a start that is still creating topics sees the stop before it opens a backend.
+            lock (_gate)
+            {
+                _backend?.Dispose();
+            }
         }
 
         _completion.TrySetResult(WorkerExit.Stopped);
@@ -131,10 +200,11 @@ public sealed class JobWorker : IDisposable
     /// </summary>
     private async Task WatchLivenessAsync()
     {
+        var threads = Threads;
         while (!_completion.Task.IsCompleted)
         {
             await Task.WhenAny(_completion.Task, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-            foreach (var thread in _threads)
+            foreach (var thread in threads)
             {
                 var (stalled, phase) = thread.Stalled;
                 if (stalled > _options.StallTimeout && !thread.Completion.IsCompleted && !_completion.Task.IsCompleted)
@@ -143,7 +213,7 @@ public sealed class JobWorker : IDisposable
                         $"Stream thread {thread.TransactionalId} has been {phase} for {stalled.TotalSeconds:0} s without coming back; the worker stops so that it can be restarted.");
                     _stuck = thread;
                     _completion.TrySetResult(WorkerExit.Failed);
-                    _ = Task.Run(Dispose);
+                    _ = Stop(crash: false);
                     return;
                 }
             }
@@ -153,7 +223,8 @@ public sealed class JobWorker : IDisposable
     /// <summary>The first thread that ends other than stopped ends the worker, which stops the others cleanly.</summary>
     private async Task WatchAsync()
     {
-        var pending = _threads.Select(t => t.Completion).ToList();
+        var threads = Threads;
+        var pending = threads.Select(t => t.Completion).ToList();
         while (pending.Count > 0)
         {
             var done = await Task.WhenAny(pending).ConfigureAwait(false);
@@ -161,9 +232,9 @@ public sealed class JobWorker : IDisposable
             var exit = await done.ConfigureAwait(false);
             if (exit != WorkerExit.Stopped)
             {
-                Error = _threads.First(t => t.Completion == done).Error;
+                Error = threads.First(t => t.Completion == done).Error;
                 _completion.TrySetResult(exit);
-                _ = Task.Run(Dispose);
+                _ = Stop(crash: false);
                 return;
             }
         }

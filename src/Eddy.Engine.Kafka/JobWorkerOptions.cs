@@ -1,3 +1,5 @@
+using Eddy.Engine.State;
+
 namespace Eddy.Engine.Kafka;
 
 /// <summary>How results are committed.</summary>
@@ -22,8 +24,14 @@ public sealed class JobWorkerOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> ClientConfig { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The worker's RocksDB directory.</summary>
+    /// <summary>The worker's RocksDB directory (the default state backend's).</summary>
     public required string StateDirectory { get; init; }
+
+    /// <summary>
+    /// Opens the worker's state backend when the worker starts; the worker owns it and disposes it when it stops.
+    /// Null (the default): RocksDB in <see cref="StateDirectory"/>.
+    /// </summary>
+    public Func<ICheckpointedStateBackend>? StateBackend { get; init; }
 
     /// <summary>Names the worker's transactional producer: <c>{job}-{worker id}-{thread}</c>.</summary>
     /// <remarks>

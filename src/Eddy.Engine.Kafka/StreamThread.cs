@@ -1,48 +1,36 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Eddy.Engine.Plan;
-using Eddy.Engine.Records;
-using Eddy.Engine.RocksDb;
-using Eddy.Engine.Runtime;
+using Eddy.Engine.State;
 
 namespace Eddy.Engine.Kafka;
 
 /// <summary>
-/// One thread of a worker: its own consumer in the job's group (subscribed to every stage's input topics with the
-/// range assignor, so the partitions it gets are co-partitioned) and its own transactional producer,
-/// <c>{job}-{worker id}-{thread}</c>. Each assigned partition becomes a task (stage, partition) whose state is first
-/// restored from its changelog topics. Every commit interval the thread writes the tasks' outputs, watermark control
+/// One thread of a worker: the poll loop and the clients. Its own consumer in the job's group (subscribed to every
+/// stage's input topics with the range assignor, so the partitions it gets are co-partitioned) and its own
+/// transactional producer, <c>{job}-{worker id}-{thread}</c>; its <see cref="TaskManager"/> turns assigned partitions
+/// into tasks (stage, partition). Every commit interval the thread writes the tasks' outputs, watermark control
 /// records, changelog records and the consumed offsets in one transaction (EOS v2), or, at least once, flushes the
-/// outputs and then commits the offsets. The worker's RocksDB is shared: tasks are disjoint between threads.
+/// outputs and then commits the offsets; retriable failures abort and replay the interval.
 /// </summary>
+/// <remarks>
+/// Threading: everything but <see cref="Start"/>, <see cref="RequestStop"/>, <see cref="StoppedAsync"/> and the
+/// read-only numbers (<see cref="Status"/>, <see cref="Commits"/>, <see cref="Stalled"/>, <see cref="Completion"/>) runs
+/// on the thread itself, including the rebalance callbacks (librdkafka calls them inside Consume and Close).
+/// </remarks>
 internal sealed class StreamThread : IDisposable
 {
     private static readonly TimeSpan KafkaTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Kafka Streams' EOS choice: a dead worker's open transaction blocks its partitions' successors this long at most.</summary>
-    private const int TransactionTimeoutMs = 10_000;
-
-    /// <summary>
-    /// No KIP-1102 re-bootstrap when every broker is down (as when a single broker restarts): librdkafka 2.16 then
-    /// decommissions the broker it cached as group coordinator and SendOffsetsToTransaction waits for it forever
-    /// (librdkafka issue #5511). Without re-bootstrap the client reconnects to the brokers it knows.
-    /// </summary>
-    internal const MetadataRecoveryStrategy NoRebootstrap = MetadataRecoveryStrategy.None;
-
     private readonly JobTopology _topology;
     private readonly JobPlan _plan;
     private readonly JobWorkerOptions _options;
-    private readonly RocksDbStateBackend _backend;
     private readonly bool _eos;
-    private readonly Dictionary<(int Stage, int Partition), StageTask> _tasks = [];
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _pending = [];
     private readonly Dictionary<TopicPartition, long> _positions = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ChangeLoggingBackend _logging;
-    private readonly ChangelogRestorer _restorer;
+    private readonly TaskManager _tasks;
     private Thread? _thread;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -50,7 +38,6 @@ internal sealed class StreamThread : IDisposable
     private OutputWriter? _writer;
     private bool _fenced;
     private volatile bool _crashing;
-    private long _lastCheckpoint;
     private long _commits;
     private volatile WorkerStatus _status = WorkerStatus.Starting;
     private long _recordsIn;
@@ -60,15 +47,14 @@ internal sealed class StreamThread : IDisposable
     private long _lastProgress = Environment.TickCount64;
     private volatile string _phase = "starting";
 
-    public StreamThread(JobTopology topology, JobWorkerOptions options, RocksDbStateBackend backend, int index)
+    public StreamThread(JobTopology topology, JobWorkerOptions options, ICheckpointedStateBackend backend, int index)
     {
         _topology = topology;
         _plan = topology.Plan;
         _options = options;
-        _backend = backend;
         _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
-        _logging = new ChangeLoggingBackend(backend);
-        _restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
+        var restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
+        _tasks = new TaskManager(topology, backend, restorer, options.CheckpointInterval);
         TransactionalId = $"{_plan.Name}-{options.WorkerId}-{index}";
     }
 
@@ -82,7 +68,7 @@ internal sealed class StreamThread : IDisposable
 
     public long Commits => Interlocked.Read(ref _commits);
 
-    public long RestoredRecords => _restorer.RestoredRecords;
+    public long RestoredRecords => _tasks.RestoredRecords;
 
     /// <summary>The thread's numbers as of its latest commit interval.</summary>
     public WorkerStatus Status => _status;
@@ -105,49 +91,42 @@ internal sealed class StreamThread : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Stops the thread: the open interval is committed, the state checkpointed, the group left.</summary>
-    public void Stop()
-    {
-        _stop.Cancel();
-        Join();
-    }
-
     /// <summary>
-    /// Waits for the thread to end, unless it stays stuck in one step past <paramref name="stallTimeout"/>: then it is
-    /// abandoned (a background thread) and false returned.
+    /// Asks the thread to stop at its next step: cleanly (the open interval committed, the state checkpointed, the
+    /// group left) or, with <paramref name="crash"/>, as a crash would, between two records: nothing committed,
+    /// checkpointed or revoked.
     /// </summary>
-    public bool Join(TimeSpan? stallTimeout = null)
-    {
-        while (_thread is { } thread && !thread.Join(TimeSpan.FromMilliseconds(200)))
-        {
-            if (stallTimeout is { } limit && Stalled.For > limit)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Asks the thread to stop at its next step.</summary>
     public void RequestStop(bool crash)
     {
         _crashing |= crash;
         _stop.Cancel();
     }
 
-    /// <summary>Stops as a crash would, between two records: nothing committed, checkpointed or revoked.</summary>
-    public void Crash()
+    /// <summary>
+    /// Completes with true when the thread has ended, or with false as soon as it stays stuck in one step past
+    /// <paramref name="stallTimeout"/>: it is then abandoned (a background thread).
+    /// </summary>
+    public async Task<bool> StoppedAsync(TimeSpan stallTimeout)
     {
-        _crashing = true;
-        Stop();
+        while (!_completion.Task.IsCompleted)
+        {
+            await Task.WhenAny(_completion.Task, Task.Delay(TimeSpan.FromMilliseconds(200))).ConfigureAwait(false);
+            if (!_completion.Task.IsCompleted && Stalled.For > stallTimeout)
+            {
+                return false;
+            }
+        }
+
+        // Completion is the thread's last act: this join returns at once.
+        _thread?.Join();
+        return true;
     }
 
-    /// <summary>After <see cref="Stop"/> or <see cref="Crash"/>.</summary>
+    /// <summary>After the thread has ended.</summary>
     public void Dispose()
     {
         _stop.Dispose();
-        _logging.Dispose();
+        _tasks.Dispose();
     }
 
     private void Run()
@@ -155,27 +134,7 @@ internal sealed class StreamThread : IDisposable
         var exit = WorkerExit.Stopped;
         try
         {
-            var producerConfig = new ProducerConfig
-            {
-                BootstrapServers = _options.BootstrapServers,
-                EnableIdempotence = true,
-                // Batches of 20 ms rather than 5: a quarter of the produce requests for the same records (less CPU in the client
-                // and the broker per record), while the commit every 100 ms still has little left to flush.
-                LingerMs = 20,
-                // A commit interval's outputs may outnumber its inputs (flatMap, windows firing): room for them.
-                QueueBufferingMaxMessages = 1_000_000,
-                MetadataRecoveryStrategy = NoRebootstrap,
-            }.Overlay(_options.ClientConfig);
-            if (_eos)
-            {
-                producerConfig.TransactionalId = TransactionalId;
-                producerConfig.TransactionTimeoutMs = TransactionTimeoutMs;
-                // A failed delivery fails the commit: records are produced without a handler, and the reports carry
-                // nothing to marshal.
-                producerConfig.DeliveryReportFields = "none";
-            }
-
-            using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(producerConfig).Build();
+            using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamProducer(_options, TransactionalId)).Build();
             if (_eos)
             {
                 producer.InitTransactions(KafkaTimeout);
@@ -184,35 +143,21 @@ internal sealed class StreamThread : IDisposable
             using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
             _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf);
 
-            using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-            {
-                BootstrapServers = _options.BootstrapServers,
-                GroupId = _plan.Name,
-                EnableAutoCommit = false,
-                IsolationLevel = IsolationLevel.ReadCommitted,
-                AutoOffsetReset = AutoOffsetReset.Earliest,
-                PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-                SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
-                // A member learns that the group is rebalancing from its next heartbeat: librdkafka's 3 s default left
-                // a worker's first thread owning every partition for up to 3 s while its other threads waited to join.
-                HeartbeatIntervalMs = Math.Max(100, (int)_options.SessionTimeout.TotalMilliseconds / 20),
-                // Larger fetches than librdkafka's defaults: the thread reads many small records per interval.
-                FetchMaxBytes = 32 * 1024 * 1024,
-                MaxPartitionFetchBytes = 8 * 1024 * 1024,
-                QueuedMaxMessagesKbytes = 64 * 1024,
-                MetadataRecoveryStrategy = NoRebootstrap,
-            }.Overlay(_options.ClientConfig))
-                .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamConsumer(_options, _plan.Name))
+                .SetPartitionsAssignedHandler((_, partitions) => _tasks.OnAssigned(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))
                 .Build();
             consumer.Subscribe(_topology.InputTopics);
-            _lastCheckpoint = Environment.TickCount64;
             exit = Loop();
             if (exit == WorkerExit.Stopped && !_crashing)
             {
                 // Revocation (in Close) commits the open interval and checkpoints the state.
                 consumer.Close();
+            }
+            else if (exit == WorkerExit.Fenced)
+            {
+                LeaveGroupFenced(consumer);
             }
         }
         catch (KafkaException e) when (IsFenced(e.Error))
@@ -235,6 +180,24 @@ internal sealed class StreamThread : IDisposable
         {
             _tasks.Clear();
             _completion.TrySetResult(exit);
+        }
+    }
+
+    /// <summary>
+    /// A fenced thread leaves the group at once, so its partitions go to the other members now rather than after
+    /// the session timeout. The revocation this brings commits nothing (the thread is fenced); a failure to leave
+    /// only leaves the session timeout to do it, so it is not an error of the thread's.
+    /// </summary>
+    private void LeaveGroupFenced(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        _fenced = true;
+        Progress("leaving the group (fenced)");
+        try
+        {
+            consumer.Close();
+        }
+        catch (KafkaException)
+        {
         }
     }
 
@@ -344,21 +307,12 @@ internal sealed class StreamThread : IDisposable
     private void ProcessAndCommit()
     {
         ProcessPending();
-        foreach (var task in _tasks.Values)
-        {
-            task.OnProcessingTime();
-            _writer!.Write(task);
-            task.SaveWatermarks();
-        }
-
-        _writer!.WriteChangelogs(_logging, _topology.Stores);
+        _tasks.PrepareCommit(_writer!);
         Commit();
     }
 
     /// <summary>Records of one partition processed together: long enough to amortise the per-batch work, short enough to stay in gen0.</summary>
     private const int RunLength = 1_000;
-
-    private readonly List<InputRecord> _batch = [];
 
     /// <summary>Feeds the pending run (records of one partition, in order) to the tasks reading it and writes their outputs.</summary>
     private void ProcessPending()
@@ -368,41 +322,9 @@ internal sealed class StreamThread : IDisposable
             return;
         }
 
-        var tp = _pending[0].TopicPartition;
-        var fed = false;
-        var batch = _batch;
-        // The run's state writes go to RocksDB as one write, not one per record.
-        using var writes = _backend.BeginBatch();
-        foreach (var stage in _topology.StagesReading(tp.Topic))
+        if (_tasks.Process(_pending, _writer!))
         {
-            if (!_tasks.TryGetValue((stage.Id, tp.Partition.Value), out var task))
-            {
-                continue;
-            }
-
-            fed = true;
-            batch.Clear();
-            foreach (var record in _pending)
-            {
-                var headers = record.Message.Headers;
-                if (headers is not null && headers.TryGetLastBytes(WatermarkControl.Header, out var control))
-                {
-                    Feed(task, tp.Topic, batch);
-                    task.OnWatermarkControl(tp.Topic, WatermarkControl.Parse(control));
-                    continue;
-                }
-
-                var kind = headers is not null && headers.TryGetLastBytes(OutputWriter.KindHeader, out var k) && k.Length == 1 ? (RowKind)k[0] : RowKind.Insert;
-                batch.Add(new InputRecord(record.Message.Key, record.Message.Value, record.Message.Timestamp.UnixTimestampMs, record.Offset.Value, kind));
-            }
-
-            Feed(task, tp.Topic, batch);
-            _writer!.Write(task);
-        }
-
-        writes.Commit();
-        if (fed)
-        {
+            var tp = _pending[0].TopicPartition;
             _positions[tp] = _pending[^1].Offset.Value + 1;
             if (_topology.IsSourceTopic(tp.Topic))
             {
@@ -413,21 +335,12 @@ internal sealed class StreamThread : IDisposable
         _pending.Clear();
     }
 
-    private static void Feed(StageTask task, string topic, List<InputRecord> batch)
-    {
-        if (batch.Count > 0)
-        {
-            task.ProcessBatch(topic, CollectionsMarshal.AsSpan(batch));
-            batch.Clear();
-        }
-    }
-
     private void Commit()
     {
         if (_positions.Count == 0 && !_writer!.InTransaction)
         {
             PublishStatus();
-            MaybeCheckpoint();
+            _tasks.MaybeCheckpoint(_admin!);
             return;
         }
 
@@ -468,7 +381,7 @@ internal sealed class StreamThread : IDisposable
         _lastCommitLatency = Stopwatch.GetElapsedTime(started);
         _maxCommitLatency = _lastCommitLatency > _maxCommitLatency ? _lastCommitLatency : _maxCommitLatency;
         PublishStatus();
-        MaybeCheckpoint();
+        _tasks.MaybeCheckpoint(_admin!);
     }
 
     /// <summary>A snapshot of the numbers for readers on other threads (the live view); taken once per commit interval.</summary>
@@ -486,10 +399,7 @@ internal sealed class StreamThread : IDisposable
             }
         }
 
-        var tasks = _tasks.Values
-            .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords))
-            .OrderBy(t => t.Stage).ThenBy(t => t.Partition)
-            .ToList();
+        var tasks = _tasks.Statuses();
         var watermarks = tasks.Where(t => t.Watermark != long.MinValue).Select(t => t.Watermark).ToList();
         _status = new WorkerStatus
         {
@@ -501,7 +411,7 @@ internal sealed class StreamThread : IDisposable
             Aborts = _aborts,
             LastCommitLatency = _lastCommitLatency,
             MaxCommitLatency = _maxCommitLatency,
-            RestoredRecords = _restorer.RestoredRecords,
+            RestoredRecords = _tasks.RestoredRecords,
             LastError = _lastError,
             Lag = lag,
             Watermark = watermarks.Count > 0 ? watermarks.Min() : null,
@@ -515,43 +425,6 @@ internal sealed class StreamThread : IDisposable
         _lastError = error;
         Thread.Sleep(Math.Min(100 << Math.Min(_failuresInARow, 6), 5_000));
         AbortAndRewind();
-    }
-
-    private void MaybeCheckpoint()
-    {
-        if (Environment.TickCount64 - _lastCheckpoint >= (long)_options.CheckpointInterval.TotalMilliseconds)
-        {
-            CheckpointState(_tasks.Keys);
-        }
-    }
-
-    /// <summary>
-    /// Right after a commit (nothing written since): records, for each store partition of the given tasks, the
-    /// changelog's last stable offset as the position the local state reflects, then flushes RocksDB and writes the
-    /// checkpoint. The tasks' partitions have one writer, this worker, whose writes are all committed now; an offset
-    /// below that (another producer's transaction still open there) only makes a later restore replay records the
-    /// state already has, which leaves it the same.
-    /// </summary>
-    private void CheckpointState(IEnumerable<(int Stage, int Partition)> tasks)
-    {
-        var partitions = tasks
-            .SelectMany(t => _plan.Stages[t.Stage].Stores.Select(store => (store.Name, Target: new TopicPartition(store.ChangelogTopic, t.Partition))))
-            .ToList();
-        if (partitions.Count > 0)
-        {
-            var result = _admin!.ListOffsetsAsync(
-                    partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = p.Target, OffsetSpec = OffsetSpec.Latest() }),
-                    new ListOffsetsOptions { IsolationLevel = IsolationLevel.ReadCommitted, RequestTimeout = KafkaTimeout })
-                .GetAwaiter().GetResult();
-            var ends = result.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
-            foreach (var (store, target) in partitions)
-            {
-                _backend.SetChangelogOffset(store, target.Partition.Value, ends[target]);
-            }
-        }
-
-        _backend.Checkpoint();
-        _lastCheckpoint = Environment.TickCount64;
     }
 
     /// <summary>
@@ -572,18 +445,7 @@ internal sealed class StreamThread : IDisposable
 
         _pending.Clear();
         _positions.Clear();
-        _logging.Clear();
-        var keys = _tasks.Keys.ToList();
-        foreach (var key in keys)
-        {
-            _tasks.Remove(key);
-            foreach (var store in _plan.Stages[key.Stage].Stores)
-            {
-                _logging.DropPartition(store.Name, key.Partition);
-            }
-        }
-
-        EnsureTasks(keys.Select(k => (_plan.Stages[k.Stage], k.Partition)));
+        _tasks.DropAll(recreate: true);
 
         var assignment = _consumer!.Assignment;
         foreach (var committed in _consumer.Committed(assignment, KafkaTimeout))
@@ -592,11 +454,6 @@ internal sealed class StreamThread : IDisposable
                 ? new TopicPartitionOffset(committed.TopicPartition, Offset.Beginning)
                 : committed);
         }
-    }
-
-    private void OnAssigned(IEnumerable<TopicPartition> partitions)
-    {
-        EnsureTasks(partitions.SelectMany(tp => _topology.StagesReading(tp.Topic).Select(stage => (stage, tp.Partition.Value))));
     }
 
     private void OnRevoked(IEnumerable<TopicPartition> partitions)
@@ -628,19 +485,11 @@ internal sealed class StreamThread : IDisposable
 
             _pending.Clear();
             _positions.Clear();
-            _logging.Clear();
-            foreach (var key in _tasks.Keys.ToList())
-            {
-                _tasks.Remove(key);
-                foreach (var store in _plan.Stages[key.Stage].Stores)
-                {
-                    _logging.DropPartition(store.Name, key.Partition);
-                }
-            }
+            _tasks.DropAll(recreate: false);
         }
 
-        CheckpointState(_tasks.Keys);
-        CloseTasks(partitions);
+        _tasks.Checkpoint(_admin!);
+        _tasks.Close(partitions);
     }
 
     private void OnLost(IEnumerable<TopicPartition> partitions)
@@ -653,43 +502,8 @@ internal sealed class StreamThread : IDisposable
         // Another worker owns these partitions now: nothing of them may be committed from here. Their tasks go first
         // (with their local state, which may hold uncommitted writes), then the open transaction is aborted and the
         // remaining tasks rewound to their committed point.
-        var lost = partitions.ToList();
-        foreach (var tp in lost)
-        {
-            foreach (var stage in _topology.StagesReading(tp.Topic))
-            {
-                foreach (var store in stage.Stores)
-                {
-                    _logging.DropPartition(store.Name, tp.Partition.Value);
-                }
-            }
-        }
-
-        CloseTasks(lost);
+        _tasks.DropLost(partitions.ToList());
         AbortAndRewind();
-    }
-
-    private void CloseTasks(IEnumerable<TopicPartition> partitions)
-    {
-        foreach (var tp in partitions)
-        {
-            foreach (var stage in _topology.StagesReading(tp.Topic))
-            {
-                _tasks.Remove((stage.Id, tp.Partition.Value));
-            }
-        }
-    }
-
-    /// <summary>Creates the tasks (stage, partition) not running yet, once their stores are restored from their changelogs.</summary>
-    private void EnsureTasks(IEnumerable<(StagePlan Stage, int Partition)> wanted)
-    {
-        var missing = wanted.Where(t => !_tasks.ContainsKey((t.Stage.Id, t.Partition))).Distinct().ToList();
-        _restorer.Restore(missing.SelectMany(t => t.Stage.Stores.Select(store => (Store: store, t.Partition))).ToList());
-        foreach (var (stage, partition) in missing)
-        {
-            _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging, TimeProvider.System,
-                topic => _topology.StagePartitions(stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value), _plan.BadInput);
-        }
     }
 
     private static bool IsFenced(Error error) =>

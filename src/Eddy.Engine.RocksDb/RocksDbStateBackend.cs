@@ -14,7 +14,7 @@ namespace Eddy.Engine.RocksDb;
 /// memtables, which the runtime replays from the checkpointed offset.
 /// </para>
 /// </summary>
-public sealed class RocksDbStateBackend : IStateBackend
+public sealed class RocksDbStateBackend : ICheckpointedStateBackend
 {
     private readonly StateMemoryOptions _memory;
     private readonly Cache _cache;
@@ -247,6 +247,8 @@ public sealed class RocksDbStateBackend : IStateBackend
         _batch.Value = batch;
         return new StateWriteBatch(this, batch);
     }
+
+    IStateWriteBatch ICheckpointedStateBackend.BeginBatch() => BeginBatch();
 
     internal void CommitBatch(WriteBatchWithIndex batch)
     {

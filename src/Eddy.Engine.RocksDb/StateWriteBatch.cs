@@ -1,3 +1,4 @@
+using Eddy.Engine.State;
 using RocksDbSharp;
 
 namespace Eddy.Engine.RocksDb;
@@ -6,7 +7,7 @@ namespace Eddy.Engine.RocksDb;
 /// A task's writes gathered into one RocksDB write: open with <see cref="RocksDbStateBackend.BeginBatch"/>, write
 /// through the store views on the same thread, then <see cref="Commit"/>. Disposing without committing discards.
 /// </summary>
-public sealed class StateWriteBatch : IDisposable
+public sealed class StateWriteBatch : IStateWriteBatch
 {
     private readonly RocksDbStateBackend _backend;
     private readonly WriteBatchWithIndex _batch;

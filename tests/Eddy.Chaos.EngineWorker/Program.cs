@@ -49,7 +49,7 @@ try
     if (stopped != worker.Completion)
     {
         Console.WriteLine("SIGTERM: stopping");
-        worker.Dispose();
+        await worker.StopAsync();
         var exit = await worker.Completion;
         Console.WriteLine($"stopped: {exit} after {worker.Commits} commits{(worker.Error is { } error ? $": {error}" : "")}");
         return exit == WorkerExit.Stopped ? 0 : 1;
@@ -67,5 +67,5 @@ catch (Exception e)
 }
 finally
 {
-    worker.Dispose();
+    await worker.DisposeAsync();
 }

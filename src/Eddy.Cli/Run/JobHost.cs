@@ -9,7 +9,7 @@ namespace Eddy.Cli.Run;
 /// <summary>
 /// Runs one job on one worker against a cluster until asked to stop: creates the missing input topics, starts the
 /// sample generator, starts the worker, shows a frame per interval, and on stop (Ctrl-C, SIGTERM, --duration) stops
-/// the generator first, then disposes the worker (its last transaction commits and its state is checkpointed), and
+/// the generator first, then stops the worker (its last transaction commits and its state is checkpointed), and
 /// prints a summary. A worker that stops on its own (fenced, failed) ends the run with an error.
 /// </summary>
 internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, string bootstrapServers, string clusterLabel,
@@ -58,7 +58,8 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
         }, started);
         try
         {
-            await worker.StartAsync();
+            // Not cancelled by Ctrl-C: a start that was asked to stop runs to its end, then the worker stops cleanly below.
+            await worker.StartAsync(CancellationToken.None);
             await progress.WriteAsync($"Running {job.Name} as worker {options.WorkerId} of consumer group {plan.Name}, state in {stateDirectory}.\n");
             await progress.FlushAsync(CancellationToken.None);
             await ShowUntilStoppedAsync(worker, generator, meter, cancellationToken);
@@ -66,8 +67,8 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
         finally
         {
             await stopGenerator.CancelAsync();
-            // Dispose joins the worker thread while it commits and checkpoints: keep it off the caller's thread.
-            await Task.Run(worker.Dispose, CancellationToken.None);
+            // The worker's threads commit, checkpoint and leave the group; the stop is not cancelled by Ctrl-C (that is what asked for it).
+            await worker.StopAsync(CancellationToken.None);
             await ObserveGeneratorAsync(generating, generator);
         }
 
