@@ -4,9 +4,10 @@ namespace Eddy.Protocol.Client;
 
 /// <summary>
 /// A small Kafka admin client over raw protocol requests, for the APIs Confluent.Kafka's AdminClient lacks. It
-/// bootstraps from a list of addresses, learns the brokers from Metadata, finds coordinators with FindCoordinator, keeps one connection per broker, and asks again
-/// (with backoff, until the request timeout) when a broker answers with a retriable error such as
-/// COORDINATOR_LOAD_IN_PROGRESS or NOT_COORDINATOR. Plaintext listeners only.
+/// bootstraps from a list of addresses, learns the brokers from Metadata, finds coordinators with FindCoordinator,
+/// keeps one connection per broker, and asks again (with backoff, until the request timeout) when a broker answers
+/// with a retriable error such as COORDINATOR_LOAD_IN_PROGRESS or NOT_COORDINATOR. Plaintext listeners only.
+/// Failures are <see cref="KafkaClientException"/>s.
 /// </summary>
 public sealed class KafkaProtocolClient : IAsyncDisposable
 {

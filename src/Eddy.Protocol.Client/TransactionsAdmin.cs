@@ -5,7 +5,8 @@ namespace Eddy.Protocol.Client;
 /// <summary>
 /// The transaction admin operations kafka-transactions.sh performs through Kafka's Java Admin client, over
 /// <see cref="KafkaProtocolClient"/>: ListTransactions on every broker, DescribeTransactions on each transactional
-/// id's coordinator, DescribeProducers on each partition's leader (or a chosen broker).
+/// id's coordinator, DescribeProducers on each partition's leader (or a chosen broker), and aborting a hanging
+/// transaction with WriteTxnMarkers on the partition's leader.
 /// </summary>
 public sealed class TransactionsAdmin(KafkaProtocolClient client)
 {
@@ -199,6 +200,51 @@ public sealed class TransactionsAdmin(KafkaProtocolClient client)
             }
         }
     }
+
+    /// <summary>
+    /// Aborts a producer's open transaction on one partition, as kafka-transactions.sh abort does for a hanging
+    /// transaction: an abort marker (WriteTxnMarkers) written by the partition's leader, with the producer's id and
+    /// epoch and the coordinator epoch from <see cref="DescribeProducersAsync"/>. A broker error on the partition is a
+    /// <see cref="KafkaClientException"/> carrying it.
+    /// </summary>
+    public async Task AbortTransactionAsync(TopicPartitionId partition, long producerId, short producerEpoch, int coordinatorEpoch, CancellationToken cancellationToken)
+    {
+        var metadata = await client.MetadataAsync([partition.Topic], cancellationToken);
+        var (leader, error, retriable) = Leader(metadata, partition);
+        if (leader is null)
+        {
+            // Retriable: no leader yet; otherwise the topic or partition is missing (or the topic is in error).
+            throw new KafkaClientException(retriable ? ErrorCode.LeaderNotAvailable : ErrorCode.UnknownTopicOrPartition, $"cannot abort the transaction of producer {producerId} on {partition}: {error}");
+        }
+        var connection = await client.ConnectAsync(leader, cancellationToken);
+        var version = connection.RequireVersion(ApiKey.WriteTxnMarkers, "WriteTxnMarkers (aborting a transaction)");
+        var response = await connection.SendAsync<WriteTxnMarkersResponse>(AbortMarkerRequest(partition, producerId, producerEpoch, coordinatorEpoch), version, cancellationToken);
+        var answer = response.Markers.Where(m => m.ProducerId == producerId)
+            .SelectMany(m => m.Topics.Where(t => t.Name == partition.Topic).SelectMany(t => t.Partitions))
+            .FirstOrDefault(p => p.PartitionIndex == partition.Partition)
+            ?? throw new KafkaClientException(ErrorCode.UnknownServerError, $"broker {leader} did not answer for partition {partition}");
+        if (answer.ErrorCode != 0)
+        {
+            throw new KafkaClientException((ErrorCode)answer.ErrorCode,
+                $"could not abort the transaction of producer {producerId} on {partition}: {ProtocolErrors.Format(answer.ErrorCode, null)}");
+        }
+    }
+
+    /// <summary>The WriteTxnMarkers request that writes one abort marker for the producer on the partition.</summary>
+    internal static WriteTxnMarkersRequest AbortMarkerRequest(TopicPartitionId partition, long producerId, short producerEpoch, int coordinatorEpoch) => new()
+    {
+        Markers =
+        [
+            new WriteTxnMarkersRequest.WritableTxnMarker
+            {
+                ProducerId = producerId,
+                ProducerEpoch = producerEpoch,
+                TransactionResult = false, // false: abort
+                CoordinatorEpoch = coordinatorEpoch,
+                Topics = [new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = partition.Topic, PartitionIndexes = [partition.Partition] }],
+            },
+        ],
+    };
 
     // The partition's leader from Metadata, or why there is none (and whether asking again may help).
     private static (BrokerAddress? Leader, string? Error, bool Retriable) Leader(ClusterMetadata metadata, TopicPartitionId partition)

@@ -143,4 +143,55 @@ public sealed class ProtocolClientTests : IAsyncLifetime
         var afterAbort = (await admin.DescribeTransactionsAsync(["ledger-writer"], CancellationToken.None))["ledger-writer"]!;
         Assert.NotEqual("Ongoing", afterAbort.State);
     }
+
+    [Fact]
+    public async Task Aborting_needs_write_txn_markers_which_eddy_does_not_offer_and_leaves_the_transaction_open()
+    {
+        CreateTopic("audit", 1);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = _broker.BootstrapServers,
+            TransactionalId = "audit-writer",
+        }).Build();
+        producer.InitTransactions(TimeSpan.FromSeconds(30));
+        producer.BeginTransaction();
+        await producer.ProduceAsync(new TopicPartition("audit", 0), new Message<Null, string> { Value = "entry" });
+        await using var client = Client();
+        var admin = new TransactionsAdmin(client);
+        var partition = new TopicPartitionId("audit", 0);
+        var open = Assert.Single((await admin.DescribeProducersAsync([partition], null, CancellationToken.None))[partition].Producers);
+
+        var error = await Assert.ThrowsAsync<KafkaClientException>(() =>
+            admin.AbortTransactionAsync(partition, open.ProducerId, (short)open.ProducerEpoch, open.CoordinatorEpoch, CancellationToken.None));
+
+        Assert.Equal(KafkaErrorCode.UnsupportedVersion, error.ErrorCode);
+        Assert.Contains("does not support WriteTxnMarkers (aborting a transaction)", error.Message, StringComparison.Ordinal);
+        var after = Assert.Single((await admin.DescribeProducersAsync([partition], null, CancellationToken.None))[partition].Producers);
+        Assert.Equal(open.CurrentTransactionStartOffset, after.CurrentTransactionStartOffset);
+        producer.AbortTransaction(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Aborting_on_a_missing_topic_names_it()
+    {
+        await using var client = Client();
+
+        var error = await Assert.ThrowsAsync<KafkaClientException>(() =>
+            new TransactionsAdmin(client).AbortTransactionAsync(new TopicPartitionId("nope", 0), 1, 0, 0, CancellationToken.None));
+
+        Assert.Equal(KafkaErrorCode.UnknownTopicOrPartition, error.ErrorCode);
+        Assert.EndsWith("Topic 'nope' does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_abort_marker_names_the_producer_and_only_the_partition_asked_for()
+    {
+        var request = TransactionsAdmin.AbortMarkerRequest(new TopicPartitionId("ledger", 3), producerId: 17, producerEpoch: 2, coordinatorEpoch: 5);
+
+        var marker = Assert.Single(request.Markers);
+        Assert.Equal((17L, (short)2, 5, false), (marker.ProducerId, marker.ProducerEpoch, marker.CoordinatorEpoch, marker.TransactionResult));
+        var topic = Assert.Single(marker.Topics);
+        Assert.Equal("ledger", topic.Name);
+        Assert.Equal([3], topic.PartitionIndexes);
+    }
 }
