@@ -9,47 +9,18 @@ using Eddy.Protocol.Messages;
 namespace Eddy.Cli.Tests;
 
 /// <summary>
-/// The raw protocol client behind `eddy transactions`: version negotiation against a scripted broker that supports
-/// only old versions, and clean errors from listeners that are not what they should be.
+/// The raw protocol client behind `eddy transactions` (Eddy.Protocol.Client): version negotiation against a scripted
+/// broker that supports only old versions, and clean errors from listeners that are not what they should be.
 /// </summary>
 public class TransactionsClientTests
 {
-    [Theory]
-    [InlineData(0, 1, 0, 1, 0, (short)1)] // highest common
-    [InlineData(0, 0, 0, 1, 0, (short)0)] // the broker is older
-    [InlineData(0, 5, 0, 3, 0, (short)3)] // this client's codec is older
-    [InlineData(0, 0, 0, 1, 1, null)] // a feature that needs v1
-    [InlineData(4, 6, 0, 3, 0, null)] // no overlap
-    public void Negotiation_picks_the_highest_version_both_sides_support(short brokerMin, short brokerMax, short codecMin, short codecMax, short minimum, short? expected)
-    {
-        Assert.Equal(expected, BrokerConnection.NegotiateVersion((brokerMin, brokerMax), (codecMin, codecMax), minimum));
-    }
-
-    [Fact]
-    public void An_api_the_broker_does_not_list_has_no_version()
-    {
-        Assert.Null(BrokerConnection.NegotiateVersion(null, (0, 1), 0));
-    }
-
-    [Theory]
-    [InlineData("127.0.0.1:9093", "127.0.0.1", 9093)]
-    [InlineData(" broker.example:19092 ", "broker.example", 19092)]
-    [InlineData("PLAINTEXT://kafka:9092", "kafka", 9092)]
-    [InlineData("[::1]:9092", "::1", 9092)]
-    [InlineData("kafka", "kafka", 9092)]
-    public void Bootstrap_entries_parse_as_librdkafka_reads_them(string entry, string host, int port)
-    {
-        var address = BrokerAddress.Parse(entry);
-        Assert.Equal((host, port), (address.Host, address.Port));
-    }
-
     [Theory]
     [InlineData("kafka:0")]
     [InlineData("kafka:x")]
     [InlineData(":9092")]
     public void A_bad_bootstrap_entry_is_a_usage_error(string entry)
     {
-        Assert.Equal(ExitCodes.Usage, Assert.Throws<CliException>(() => BrokerAddress.Parse(entry)).ExitCode);
+        Assert.Equal(ExitCodes.Usage, Assert.Throws<CliException>(() => ProtocolClientFactory.ParseBootstrap(entry)).ExitCode);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using Eddy.Protocol;
-using Eddy.Protocol.Messages;
+using Eddy.Protocol.Framing;
 
 namespace Eddy.Testing;
 
@@ -28,19 +27,8 @@ public sealed class RawKafkaClient : IDisposable
     /// <summary>Encodes a full request frame (size, header, body) for the given API version.</summary>
     public byte[] Frame(IApiMessage request, short version, int? correlationId = null)
     {
-        using var writer = new KafkaWriter();
-        var sizeAt = writer.ReserveInt32();
-        var header = new RequestHeader
-        {
-            RequestApiKey = (short)request.Api,
-            RequestApiVersion = version,
-            CorrelationId = correlationId ?? ++_correlationId,
-            ClientId = "raw-test",
-        };
-        header.Write(writer, ApiMessages.IsFlexibleRequest(request.Api, version) ? (short)2 : (short)1);
-        request.Write(writer, version);
-        writer.PatchInt32(sizeAt, writer.Position - 4);
-        return writer.WrittenMemory.ToArray();
+        ArgumentNullException.ThrowIfNull(request);
+        return RequestFrame.Encode(request, version, correlationId ?? ++_correlationId, "raw-test");
     }
 
     public void Send(byte[] bytes, int chunkSize = int.MaxValue)
@@ -59,12 +47,12 @@ public sealed class RawKafkaClient : IDisposable
     /// <summary>Reads one response frame; null when the broker closed the connection.</summary>
     public byte[]? ReceiveFrame()
     {
-        var size = new byte[4];
+        var size = new byte[FrameSize.PrefixBytes];
         if (!ReadExactly(size))
         {
             return null;
         }
-        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
+        var frame = new byte[FrameSize.Read(size)];
         return ReadExactly(frame) ? frame : null;
     }
 
@@ -90,7 +78,7 @@ public sealed class RawKafkaClient : IDisposable
         return true;
     }
 
-    /// <summary>Sends a request and decodes the response (header v0/v1 as the API and version dictate).</summary>
+    /// <summary>Sends a request and decodes the response (its header as <see cref="HeaderVersions"/> dictates).</summary>
     public (int CorrelationId, T Response) Call<T>(IApiMessage request, short version, int chunkSize = int.MaxValue) where T : IApiMessage, new()
     {
         Send(Frame(request, version), chunkSize);
@@ -100,14 +88,7 @@ public sealed class RawKafkaClient : IDisposable
 
     public static (int CorrelationId, T Response) Decode<T>(byte[] frame, ApiKey api, short version) where T : IApiMessage, new()
     {
-        var reader = new KafkaReader(frame);
-        var correlationId = reader.ReadInt32();
-        var response = new T();
-        if (api != ApiKey.ApiVersions && response.IsFlexible(version))
-        {
-            reader.SkipTaggedFields();
-        }
-        response.Read(ref reader, version);
+        var response = ResponseFrame.Decode<T>(frame, api, version, out var correlationId);
         return (correlationId, response);
     }
 

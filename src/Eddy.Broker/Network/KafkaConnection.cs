@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using Eddy.Protocol;
+using Eddy.Protocol.Framing;
 using Eddy.Protocol.Messages;
 using Microsoft.Extensions.Logging;
 
@@ -86,17 +86,17 @@ internal sealed partial class KafkaConnection
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!await FillAsync(stream, 4, cancellationToken))
+                if (!await FillAsync(stream, FrameSize.PrefixBytes, cancellationToken))
                 {
                     break;
                 }
-                var size = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start));
+                var size = FrameSize.Read(_buffer.AsSpan(_start, FrameSize.PrefixBytes));
                 if (size < 0 || size > _owner.MaxRequestBytes)
                 {
                     LogFrameTooLarge(remote, size, _owner.MaxRequestBytes);
                     break;
                 }
-                _start += 4;
+                _start += FrameSize.PrefixBytes;
                 if (!pool.IsUnlimited)
                 {
                     await ReserveAsync(pool, size, cancellationToken);
@@ -257,11 +257,9 @@ internal sealed partial class KafkaConnection
         try
         {
             var reader = new KafkaReader(frame);
-            var apiKey = (ApiKey)reader.ReadInt16();
-            var version = reader.ReadInt16();
-            var correlationId = reader.ReadInt32();
-            var clientId = reader.ReadNullableString();
-            var context = new RequestContext(apiKey, version, correlationId, clientId, remote);
+            var header = RequestFrame.ReadHeader(ref reader);
+            var (apiKey, version) = (header.ApiKey, header.ApiVersion);
+            var context = new RequestContext(apiKey, version, header.CorrelationId, header.ClientId, remote);
             if (!_dispatcher.CanHandle(apiKey))
             {
                 LogUnknownApi(remote, (short)apiKey, version);
@@ -276,10 +274,7 @@ internal sealed partial class KafkaConnection
                 LogUnsupportedVersion(remote, apiKey, version);
                 return new(DecodeOutcome.Close, context, null);
             }
-            if (ApiMessages.IsFlexibleRequest(apiKey, version))
-            {
-                reader.SkipTaggedFields();
-            }
+            RequestFrame.SkipHeaderTaggedFields(ref reader, header);
             var request = ApiMessages.CreateRequest(apiKey)!;
             request.Read(ref reader, version);
             return new(DecodeOutcome.Ok, context, request);
@@ -306,15 +301,8 @@ internal sealed partial class KafkaConnection
     {
         writer.Reset();
         writer.DeferLargeRecords = true;
-        var sizeAt = writer.ReserveInt32();
-        writer.WriteInt32(context.CorrelationId);
-        // ApiVersions always answers with response header v0, even in flexible versions.
-        if (context.ApiKey != ApiKey.ApiVersions && response.IsFlexible(version))
-        {
-            writer.WriteUnsignedVarInt(0);
-        }
-        response.Write(writer, version);
-        writer.PatchInt32(sizeAt, checked((int)(writer.Position - 4 + writer.DeferredBytes)));
+        // The size counts the deferred record bytes, sent after the writer's buffer below.
+        ResponseFrame.Write(writer, context.ApiKey, version, context.CorrelationId, response);
         if (writer.Deferred.Count == 0)
         {
             await stream.WriteAsync(writer.WrittenMemory, cancellationToken);

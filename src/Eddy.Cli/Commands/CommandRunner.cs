@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Eddy.Broker.Configuration;
 using Eddy.Cli.Kafka;
+using Eddy.Protocol.Client;
 
 namespace Eddy.Cli.Commands;
 
@@ -20,6 +21,12 @@ internal static class CommandRunner
         {
             await Error(stderr, e.Message);
             return e.ExitCode;
+        }
+        catch (KafkaClientException e)
+        {
+            var error = ProtocolClientFactory.ToCliException(e);
+            await Error(stderr, error.Message);
+            return error.ExitCode;
         }
         catch (ConfigException e)
         {

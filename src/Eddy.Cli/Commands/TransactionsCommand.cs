@@ -3,6 +3,7 @@ using System.Globalization;
 using Eddy.Cli.Kafka;
 using Eddy.Cli.Output;
 using Eddy.Protocol;
+using Eddy.Protocol.Client;
 
 namespace Eddy.Cli.Commands;
 
@@ -42,8 +43,8 @@ public static class TransactionsCommand
             {
                 throw CliException.Usage("--duration-ms must be 0 or more");
             }
-            await using var client = KafkaProtocolClient.Create(options.Client, TopicsCommand.AdminTimeout);
-            var result = await new TransactionsAdmin(client).ListTransactionsAsync(states, options.ProducerIds, options.DurationMs ?? -1, cancellationToken);
+            await using var client = ProtocolClientFactory.Create(options.Client, TopicsCommand.AdminTimeout);
+            var result = await new CliTransactionsAdmin(client).ListTransactionsAsync(states, options.ProducerIds, options.DurationMs ?? -1, cancellationToken);
             if (options.Output == OutputFormat.Json)
             {
                 TransactionsJson.WriteList(result.Listings, stdout);
@@ -78,8 +79,8 @@ public static class TransactionsCommand
             {
                 throw CliException.Usage("--transactional-id must not be empty");
             }
-            await using var client = KafkaProtocolClient.Create(options.Client, TopicsCommand.AdminTimeout);
-            var descriptions = await new TransactionsAdmin(client).DescribeTransactionsAsync([options.TransactionalId], cancellationToken);
+            await using var client = ProtocolClientFactory.Create(options.Client, TopicsCommand.AdminTimeout);
+            var descriptions = await new CliTransactionsAdmin(client).DescribeTransactionsAsync([options.TransactionalId], cancellationToken);
             var description = descriptions[options.TransactionalId]
                 ?? throw new CliException(TransactionsAdmin.DescribeFailure(options.TransactionalId, (short)ErrorCode.TransactionalIdNotFound));
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -108,8 +109,8 @@ public static class TransactionsCommand
                 throw CliException.Usage("--partition must be 0 or more");
             }
             var partition = new TopicPartitionKey(options.Topic, options.Partition);
-            await using var client = KafkaProtocolClient.Create(options.Client, TopicsCommand.AdminTimeout);
-            var result = (await new TransactionsAdmin(client).DescribeProducersAsync([partition], options.BrokerId, cancellationToken))[partition];
+            await using var client = ProtocolClientFactory.Create(options.Client, TopicsCommand.AdminTimeout);
+            var result = (await new CliTransactionsAdmin(client).DescribeProducersAsync([partition], options.BrokerId, cancellationToken))[partition];
             if (result.Error is { } error)
             {
                 var on = options.BrokerId is { } broker ? $"broker {broker.ToString(CultureInfo.InvariantCulture)}" : "leader";
@@ -149,8 +150,8 @@ public static class TransactionsCommand
             {
                 throw CliException.Usage("--max-transaction-timeout must be 0 or more minutes");
             }
-            await using var client = KafkaProtocolClient.Create(options.Client, TopicsCommand.AdminTimeout);
-            var admin = new TransactionsAdmin(client);
+            await using var client = ProtocolClientFactory.Create(options.Client, TopicsCommand.AdminTimeout);
+            var admin = new CliTransactionsAdmin(client);
             var partitions = await PartitionsToSearchAsync(client, options, cancellationToken);
             var producers = await admin.DescribeProducersAsync(partitions, options.BrokerId, cancellationToken);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -236,7 +237,7 @@ public static class TransactionsCommand
 
     // Kafka's cross-check: the coordinator of each candidate's transactional id (ListTransactions by producer id)
     // must still count the partition in the open transaction (DescribeTransactions), or nobody will close it.
-    private static async Task<List<OpenTransaction>> ConfirmAsync(TransactionsAdmin admin, List<OpenTransaction> candidates, CancellationToken cancellationToken)
+    private static async Task<List<OpenTransaction>> ConfirmAsync(CliTransactionsAdmin admin, List<OpenTransaction> candidates, CancellationToken cancellationToken)
     {
         var producerIds = candidates.Select(c => c.Producer.ProducerId).Distinct().Order().ToList();
         var listed = await admin.ListTransactionsAsync([], producerIds, -1, cancellationToken);

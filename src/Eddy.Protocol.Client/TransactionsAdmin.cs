@@ -1,29 +1,28 @@
-using Eddy.Cli.Output;
-using Eddy.Protocol;
 using Eddy.Protocol.Messages;
 
-namespace Eddy.Cli.Kafka;
+namespace Eddy.Protocol.Client;
 
 /// <summary>
 /// The transaction admin operations kafka-transactions.sh performs through Kafka's Java Admin client, over
 /// <see cref="KafkaProtocolClient"/>: ListTransactions on every broker, DescribeTransactions on each transactional
-/// id's coordinator, DescribeProducers on each partition's leader (or a chosen broker).
+/// id's coordinator, DescribeProducers on each partition's leader (or a chosen broker), and aborting a hanging
+/// transaction with WriteTxnMarkers on the partition's leader.
 /// </summary>
-internal sealed class TransactionsAdmin(KafkaProtocolClient client)
+public sealed class TransactionsAdmin(KafkaProtocolClient client)
 {
     /// <summary>Partitions per DescribeProducers request, as Kafka's tool batches them.</summary>
     public const int MaxPartitionsPerRequest = 500;
 
     /// <summary>
     /// ListTransactions on every broker. A broker that cannot be asked (down, too old, an error) adds an
-    /// <see cref="ListResult.Errors"/> line; the others' listings are still returned.
+    /// <see cref="TransactionListResult.Errors"/> line; the others' listings are still returned.
     /// </summary>
-    public async Task<ListResult> ListTransactionsAsync(
+    public async Task<TransactionListResult> ListTransactionsAsync(
         IReadOnlyList<string> states, IReadOnlyList<long> producerIds, long durationMs, CancellationToken cancellationToken)
     {
         var metadata = await client.MetadataAsync([], cancellationToken);
         var answers = await Task.WhenAll(metadata.Brokers.Select(b => ListOnBrokerAsync(b, states, producerIds, durationMs, cancellationToken)));
-        return new ListResult(
+        return new TransactionListResult(
             [.. answers.SelectMany(a => a.Listings)],
             [.. answers.Where(a => a.Error is not null).Select(a => a.Error!)],
             [.. answers.SelectMany(a => a.UnknownStates).Distinct(StringComparer.Ordinal)]);
@@ -31,13 +30,13 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
 
     /// <summary>
     /// DescribeTransactions for each id, asked of its coordinator; a transactional id the coordinator does not know
-    /// maps to null. Any other error is the command's error.
+    /// maps to null. Any other error is a <see cref="KafkaClientException"/>.
     /// </summary>
-    public async Task<Dictionary<string, TransactionDescription?>> DescribeTransactionsAsync(IReadOnlyCollection<string> transactionalIds, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, DescribedTransaction?>> DescribeTransactionsAsync(IReadOnlyCollection<string> transactionalIds, CancellationToken cancellationToken)
     {
-        var results = new Dictionary<string, TransactionDescription?>(StringComparer.Ordinal);
+        var results = new Dictionary<string, DescribedTransaction?>(StringComparer.Ordinal);
         var pending = transactionalIds.Distinct(StringComparer.Ordinal).ToList();
-        var retry = new KafkaProtocolClient.Retry(client.RequestTimeout);
+        var retry = new RetryBackoff(client.RequestTimeout);
         while (pending.Count > 0)
         {
             var coordinators = new List<(BrokerAddress Coordinator, string Id)>();
@@ -46,7 +45,7 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
                 coordinators.Add((await client.FindCoordinatorAsync(id, KafkaProtocolClient.TransactionKeyType, cancellationToken), id));
             }
             var again = new List<string>();
-            string? lastError = null;
+            (ErrorCode Code, string Message)? lastError = null;
             foreach (var group in coordinators.GroupBy(c => c.Coordinator))
             {
                 var coordinator = group.Key;
@@ -58,7 +57,7 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
                 foreach (var id in ids)
                 {
                     var state = response.TransactionStates.FirstOrDefault(s => s.TransactionalId == id)
-                        ?? throw new CliException($"the coordinator {coordinator} did not describe transactional-id '{id}'");
+                        ?? throw new KafkaClientException(ErrorCode.UnknownServerError, $"the coordinator {coordinator} did not describe transactional-id '{id}'");
                     switch ((ErrorCode)state.ErrorCode)
                     {
                         case ErrorCode.None:
@@ -69,16 +68,16 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
                             break;
                         case var _ when ProtocolErrors.IsRetriable(state.ErrorCode):
                             again.Add(id);
-                            lastError = DescribeFailure(id, state.ErrorCode);
+                            lastError = ((ErrorCode)state.ErrorCode, DescribeFailure(id, state.ErrorCode));
                             break;
                         default:
-                            throw new CliException(DescribeFailure(id, state.ErrorCode));
+                            throw new KafkaClientException((ErrorCode)state.ErrorCode, DescribeFailure(id, state.ErrorCode));
                     }
                 }
             }
             if (again.Count > 0 && !await retry.WaitAsync(cancellationToken))
             {
-                throw new CliException(lastError!);
+                throw new KafkaClientException(lastError!.Value.Code, lastError.Value.Message);
             }
             pending = again;
         }
@@ -93,20 +92,20 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
     /// DescribeProducers for the partitions: on each partition's leader, or on <paramref name="brokerId"/> (any
     /// replica) when given. Every partition gets an answer: its producers, or the error that stopped it.
     /// </summary>
-    public async Task<Dictionary<TopicPartitionKey, PartitionProducers>> DescribeProducersAsync(
-        IReadOnlyList<TopicPartitionKey> partitions, int? brokerId, CancellationToken cancellationToken)
+    public async Task<Dictionary<TopicPartitionId, PartitionProducerStates>> DescribeProducersAsync(
+        IReadOnlyList<TopicPartitionId> partitions, int? brokerId, CancellationToken cancellationToken)
     {
-        var results = new Dictionary<TopicPartitionKey, PartitionProducers>();
+        var results = new Dictionary<TopicPartitionId, PartitionProducerStates>();
         var pending = partitions.Distinct().ToList();
-        var retry = new KafkaProtocolClient.Retry(client.RequestTimeout);
+        var retry = new RetryBackoff(client.RequestTimeout);
         while (pending.Count > 0)
         {
-            var again = new Dictionary<TopicPartitionKey, string>();
-            var targets = new List<(BrokerAddress Broker, TopicPartitionKey Partition)>();
+            var again = new Dictionary<TopicPartitionId, string>();
+            var targets = new List<(BrokerAddress Broker, TopicPartitionId Partition)>();
             if (brokerId is { } id)
             {
                 var metadata = await client.MetadataAsync([], cancellationToken);
-                var broker = metadata.Broker(id) ?? throw new CliException(
+                var broker = metadata.Broker(id) ?? throw new KafkaClientException(ErrorCode.BrokerNotAvailable,
                     $"broker {id} is not in the cluster (brokers: {string.Join(", ", metadata.Brokers.Select(b => b.NodeId))})");
                 targets.AddRange(pending.Select(p => (broker, p)));
             }
@@ -126,7 +125,7 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
                     }
                     else
                     {
-                        results[partition] = PartitionProducers.Failed(error!);
+                        results[partition] = PartitionProducerStates.Failed(error!);
                     }
                 }
             }
@@ -141,7 +140,7 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
             {
                 foreach (var (partition, error) in again)
                 {
-                    results[partition] = PartitionProducers.Failed(error);
+                    results[partition] = PartitionProducerStates.Failed(error);
                 }
                 break;
             }
@@ -150,8 +149,8 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
         return results;
     }
 
-    private async Task DescribeBatchAsync(BrokerAddress broker, TopicPartitionKey[] batch, Dictionary<TopicPartitionKey, PartitionProducers> results,
-        Dictionary<TopicPartitionKey, string> again, CancellationToken cancellationToken)
+    private async Task DescribeBatchAsync(BrokerAddress broker, TopicPartitionId[] batch, Dictionary<TopicPartitionId, PartitionProducerStates> results,
+        Dictionary<TopicPartitionId, string> again, CancellationToken cancellationToken)
     {
         DescribeProducersResponse response;
         try
@@ -168,23 +167,23 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
             };
             response = await connection.SendAsync<DescribeProducersResponse>(request, version, cancellationToken);
         }
-        catch (CliException e)
+        catch (KafkaClientException e)
         {
             foreach (var partition in batch)
             {
-                results[partition] = PartitionProducers.Failed(e.Message);
+                results[partition] = PartitionProducerStates.Failed(e.Message);
             }
             return;
         }
         var answered = response.Topics
-            .SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartitionKey(t.Name, p.PartitionIndex), Answer: p)))
+            .SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartitionId(t.Name, p.PartitionIndex), Answer: p)))
             .GroupBy(a => a.Key)
             .ToDictionary(g => g.Key, g => g.First().Answer);
         foreach (var partition in batch)
         {
             if (!answered.TryGetValue(partition, out var answer))
             {
-                results[partition] = PartitionProducers.Failed($"broker {broker} did not answer for partition {partition}");
+                results[partition] = PartitionProducerStates.Failed($"broker {broker} did not answer for partition {partition}");
             }
             else if (answer.ErrorCode != 0 && ProtocolErrors.IsRetriable(answer.ErrorCode))
             {
@@ -192,18 +191,63 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
             }
             else if (answer.ErrorCode != 0)
             {
-                results[partition] = PartitionProducers.Failed($"partition {partition}: {ProtocolErrors.Format(answer.ErrorCode, answer.ErrorMessage)}");
+                results[partition] = PartitionProducerStates.Failed($"partition {partition}: {ProtocolErrors.Format(answer.ErrorCode, answer.ErrorMessage)}");
             }
             else
             {
-                results[partition] = new PartitionProducers([.. answer.ActiveProducers.Select(p => new ProducerStateInfo(
+                results[partition] = new PartitionProducerStates([.. answer.ActiveProducers.Select(p => new ActiveProducer(
                     p.ProducerId, p.ProducerEpoch, p.CoordinatorEpoch, p.LastSequence, p.LastTimestamp, p.CurrentTxnStartOffset))], null);
             }
         }
     }
 
+    /// <summary>
+    /// Aborts a producer's open transaction on one partition, as kafka-transactions.sh abort does for a hanging
+    /// transaction: an abort marker (WriteTxnMarkers) written by the partition's leader, with the producer's id and
+    /// epoch and the coordinator epoch from <see cref="DescribeProducersAsync"/>. A broker error on the partition is a
+    /// <see cref="KafkaClientException"/> carrying it.
+    /// </summary>
+    public async Task AbortTransactionAsync(TopicPartitionId partition, long producerId, short producerEpoch, int coordinatorEpoch, CancellationToken cancellationToken)
+    {
+        var metadata = await client.MetadataAsync([partition.Topic], cancellationToken);
+        var (leader, error, retriable) = Leader(metadata, partition);
+        if (leader is null)
+        {
+            // Retriable: no leader yet; otherwise the topic or partition is missing (or the topic is in error).
+            throw new KafkaClientException(retriable ? ErrorCode.LeaderNotAvailable : ErrorCode.UnknownTopicOrPartition, $"cannot abort the transaction of producer {producerId} on {partition}: {error}");
+        }
+        var connection = await client.ConnectAsync(leader, cancellationToken);
+        var version = connection.RequireVersion(ApiKey.WriteTxnMarkers, "WriteTxnMarkers (aborting a transaction)");
+        var response = await connection.SendAsync<WriteTxnMarkersResponse>(AbortMarkerRequest(partition, producerId, producerEpoch, coordinatorEpoch), version, cancellationToken);
+        var answer = response.Markers.Where(m => m.ProducerId == producerId)
+            .SelectMany(m => m.Topics.Where(t => t.Name == partition.Topic).SelectMany(t => t.Partitions))
+            .FirstOrDefault(p => p.PartitionIndex == partition.Partition)
+            ?? throw new KafkaClientException(ErrorCode.UnknownServerError, $"broker {leader} did not answer for partition {partition}");
+        if (answer.ErrorCode != 0)
+        {
+            throw new KafkaClientException((ErrorCode)answer.ErrorCode,
+                $"could not abort the transaction of producer {producerId} on {partition}: {ProtocolErrors.Format(answer.ErrorCode, null)}");
+        }
+    }
+
+    /// <summary>The WriteTxnMarkers request that writes one abort marker for the producer on the partition.</summary>
+    internal static WriteTxnMarkersRequest AbortMarkerRequest(TopicPartitionId partition, long producerId, short producerEpoch, int coordinatorEpoch) => new()
+    {
+        Markers =
+        [
+            new WriteTxnMarkersRequest.WritableTxnMarker
+            {
+                ProducerId = producerId,
+                ProducerEpoch = producerEpoch,
+                TransactionResult = false, // false: abort
+                CoordinatorEpoch = coordinatorEpoch,
+                Topics = [new WriteTxnMarkersRequest.WritableTxnMarkerTopic { Name = partition.Topic, PartitionIndexes = [partition.Partition] }],
+            },
+        ],
+    };
+
     // The partition's leader from Metadata, or why there is none (and whether asking again may help).
-    private static (BrokerAddress? Leader, string? Error, bool Retriable) Leader(ClusterMetadata metadata, TopicPartitionKey partition)
+    private static (BrokerAddress? Leader, string? Error, bool Retriable) Leader(ClusterMetadata metadata, TopicPartitionId partition)
     {
         var topic = metadata.Topics.FirstOrDefault(t => t.Name == partition.Topic);
         if (topic is null || topic.ErrorCode == (short)ErrorCode.UnknownTopicOrPartition)
@@ -229,7 +273,7 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
         BrokerAddress broker, IReadOnlyList<string> states, IReadOnlyList<long> producerIds, long durationMs, CancellationToken cancellationToken)
     {
         var brokerId = broker.NodeId ?? -1;
-        var retry = new KafkaProtocolClient.Retry(client.RequestTimeout);
+        var retry = new RetryBackoff(client.RequestTimeout);
         while (true)
         {
             ListTransactionsResponse response;
@@ -247,14 +291,14 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
                 };
                 response = await connection.SendAsync<ListTransactionsResponse>(request, version, cancellationToken);
             }
-            catch (CliException e)
+            catch (KafkaClientException e)
             {
                 return BrokerListing.Failed($"broker {brokerId}: {e.Message}");
             }
             if (response.ErrorCode == (short)ErrorCode.None)
             {
                 return new BrokerListing(
-                    [.. response.TransactionStates.Select(s => new TransactionListing(s.TransactionalId, brokerId, s.ProducerId, s.TransactionStateValue))],
+                    [.. response.TransactionStates.Select(s => new ListedTransaction(s.TransactionalId, brokerId, s.ProducerId, s.TransactionStateValue))],
                     null,
                     response.UnknownStateFilters);
             }
@@ -270,7 +314,7 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
         }
     }
 
-    private static TransactionDescription ToDescription(int coordinatorId, DescribeTransactionsResponse.TransactionState state) => new(
+    private static DescribedTransaction ToDescription(int coordinatorId, DescribeTransactionsResponse.TransactionState state) => new(
         coordinatorId,
         state.TransactionalId,
         state.ProducerId,
@@ -278,18 +322,19 @@ internal sealed class TransactionsAdmin(KafkaProtocolClient client)
         state.TransactionStateValue,
         state.TransactionTimeoutMs,
         state.TransactionStartTimeMs,
-        [.. state.Topics.SelectMany(t => t.Partitions.Select(p => new TopicPartitionKey(t.Topic, p))).Distinct().Order()]);
+        [.. state.Topics.SelectMany(t => t.Partitions.Select(p => new TopicPartitionId(t.Topic, p))).Distinct().Order()]);
 
-    public sealed record ListResult(IReadOnlyList<TransactionListing> Listings, IReadOnlyList<string> Errors, IReadOnlyList<string> UnknownStates);
-
-    private sealed record BrokerListing(IReadOnlyList<TransactionListing> Listings, string? Error, IReadOnlyList<string> UnknownStates)
+    private sealed record BrokerListing(IReadOnlyList<ListedTransaction> Listings, string? Error, IReadOnlyList<string> UnknownStates)
     {
         public static BrokerListing Failed(string error) => new([], error, []);
     }
 }
 
 /// <summary>One partition's DescribeProducers answer: the active producers, or why they could not be described.</summary>
-internal sealed record PartitionProducers(IReadOnlyList<ProducerStateInfo> Producers, string? Error)
+/// <param name="Producers">The producers with state on the partition (empty when <paramref name="Error"/> is set).</param>
+/// <param name="Error">Why the partition could not be described, as one line; null on success.</param>
+public sealed record PartitionProducerStates(IReadOnlyList<ActiveProducer> Producers, string? Error)
 {
-    public static PartitionProducers Failed(string error) => new([], error);
+    /// <summary>A partition that could not be described.</summary>
+    public static PartitionProducerStates Failed(string error) => new([], error);
 }

@@ -1,12 +1,10 @@
-using Eddy.Protocol;
-
-namespace Eddy.Cli.Kafka;
+namespace Eddy.Protocol.Client;
 
 /// <summary>
-/// Kafka error codes from raw protocol responses, as the one-line messages the CLI prints: <c>NAME: message</c>,
+/// Kafka error codes from raw protocol responses as one-line messages: <c>NAME: message</c>,
 /// with the broker's own error message when it sent one and Kafka's default message otherwise.
 /// </summary>
-internal static class ProtocolErrors
+public static class ProtocolErrors
 {
     /// <summary><c>TRANSACTIONAL_ID_NOT_FOUND: The transactionalId could not be found.</c></summary>
     public static string Format(short code, string? brokerMessage)

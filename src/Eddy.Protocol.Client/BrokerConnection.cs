@@ -1,39 +1,38 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using Eddy.Protocol;
+using Eddy.Protocol.Framing;
 using Eddy.Protocol.Messages;
 
-namespace Eddy.Cli.Kafka;
+namespace Eddy.Protocol.Client;
 
 /// <summary>
 /// One plaintext connection to one Kafka broker, speaking the wire protocol with Eddy's generated messages: the
 /// ApiVersions handshake on connect (falling back as a broker that does not know our ApiVersions version asks),
 /// then one request at a time, each sent at the highest version both sides support. For the admin APIs that
-/// Confluent.Kafka does not expose (ListTransactions, DescribeTransactions, DescribeProducers).
+/// Confluent.Kafka does not expose (ListTransactions, DescribeTransactions, DescribeProducers), and for any raw
+/// request through <see cref="SendAsync{TResponse}"/>.
 /// </summary>
-internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
+public sealed class BrokerConnection : IDisposable, IAsyncDisposable
 {
     // A response larger than this is not an admin answer but a misread length (e.g. a TLS listener's bytes).
     private const int MaxFrameBytes = 256 * 1024 * 1024;
 
-    private static readonly string SoftwareVersion = typeof(BrokerConnection).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;
-    private readonly string _clientId;
+    private readonly KafkaClientOptions _options;
     private readonly TimeSpan _requestTimeout;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Dictionary<ApiKey, (short Min, short Max)> _brokerVersions = [];
     private int _correlationId;
     private bool _broken;
 
-    private BrokerConnection(TcpClient client, string endpoint, string clientId, TimeSpan requestTimeout)
+    private BrokerConnection(TcpClient client, string endpoint, KafkaClientOptions options)
     {
         _client = client;
         _stream = client.GetStream();
         Endpoint = endpoint;
-        _clientId = clientId;
-        _requestTimeout = requestTimeout;
+        _options = options;
+        _requestTimeout = options.RequestTimeout;
     }
 
     /// <summary>host:port as connected to.</summary>
@@ -45,9 +44,12 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
     /// <summary>The API version ranges the broker advertised in ApiVersions.</summary>
     public IReadOnlyDictionary<ApiKey, (short Min, short Max)> BrokerVersions => _brokerVersions;
 
-    /// <summary>Connects and negotiates API versions; connection failures are <see cref="CliException"/>s naming the address.</summary>
-    public static async Task<BrokerConnection> ConnectAsync(BrokerAddress address, string clientId, TimeSpan requestTimeout, CancellationToken cancellationToken)
+    /// <summary>Connects and negotiates API versions; connection failures are <see cref="KafkaClientException"/>s naming the address.</summary>
+    public static async Task<BrokerConnection> ConnectAsync(BrokerAddress address, KafkaClientOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(options);
+        var requestTimeout = options.RequestTimeout;
         var client = new TcpClient { NoDelay = true };
         try
         {
@@ -60,14 +62,14 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new CliException($"cannot connect to {address}: no answer within {requestTimeout.TotalSeconds:0.#} s");
+                    throw new KafkaClientException(ErrorCode.NetworkException, $"cannot connect to {address}: no answer within {requestTimeout.TotalSeconds:0.#} s");
                 }
                 catch (SocketException e)
                 {
-                    throw new CliException($"cannot connect to {address}: {e.Message}");
+                    throw new KafkaClientException(ErrorCode.NetworkException, $"cannot connect to {address}: {e.Message}", e);
                 }
             }
-            var connection = new BrokerConnection(client, address.ToString(), clientId, requestTimeout);
+            var connection = new BrokerConnection(client, address.ToString(), options);
             await connection.NegotiateAsync(cancellationToken);
             return connection;
         }
@@ -86,7 +88,8 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
         NegotiateVersion(_brokerVersions.TryGetValue(api, out var broker) ? broker : null, ApiMessages.CodecVersions(api), minimum);
 
     /// <summary>
-    /// Like <see cref="VersionFor"/>, but a broker without a usable version is the command's error:
+    /// Like <see cref="VersionFor"/>, but a broker without a usable version is a <see cref="KafkaClientException"/>
+    /// (<see cref="ErrorCode.UnsupportedVersion"/>):
     /// "the broker at host:port does not support &lt;what&gt; (API ... vN or later)".
     /// </summary>
     public short RequireVersion(ApiKey api, string what, short minimum = 0)
@@ -96,7 +99,7 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
             return version;
         }
         var advertised = _brokerVersions.TryGetValue(api, out var range) ? $"it supports v{range.Min}-v{range.Max}" : "it does not list the API";
-        throw new CliException($"the broker at {Endpoint} does not support {what}: {api} v{minimum} or later is needed and {advertised}");
+        throw new KafkaClientException(ErrorCode.UnsupportedVersion, $"the broker at {Endpoint} does not support {what}: {api} v{minimum} or later is needed and {advertised}");
     }
 
     /// <summary>The highest version in both ranges, at least <paramref name="minimum"/>, or null.</summary>
@@ -121,7 +124,7 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
         {
             if (!IsUsable)
             {
-                throw new CliException($"the connection to {Endpoint} was lost");
+                throw new KafkaClientException(ErrorCode.NetworkException, $"the connection to {Endpoint} was lost");
             }
             var frame = await ExchangeAsync(request, version, cancellationToken);
             try
@@ -131,7 +134,7 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
             catch (Exception e) when (e is KafkaProtocolException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
             {
                 _broken = true;
-                throw new CliException($"could not read the {request.Api} v{version} response from {Endpoint}: {e.Message}");
+                throw new KafkaClientException(ErrorCode.CorruptMessage, $"could not read the {request.Api} v{version} response from {Endpoint}: {e.Message}", e);
             }
         }
         finally
@@ -140,36 +143,9 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Decodes a response frame (without its size prefix): header v0 for ApiVersions and non-flexible versions, else v1.</summary>
-    internal static TResponse Decode<TResponse>(ReadOnlyMemory<byte> frame, ApiKey api, short version) where TResponse : IApiMessage, new()
-    {
-        var reader = new KafkaReader(frame);
-        _ = reader.ReadInt32(); // correlation id, checked by the exchange
-        var response = new TResponse();
-        if (api != ApiKey.ApiVersions && response.IsFlexible(version))
-        {
-            reader.SkipTaggedFields();
-        }
-        response.Read(ref reader, version);
-        return response;
-    }
-
-    /// <summary>Encodes a whole request frame: size, request header (v2 for flexible versions, else v1), body.</summary>
-    internal static byte[] Encode(IApiMessage request, short version, int correlationId, string clientId)
-    {
-        using var writer = new KafkaWriter();
-        var sizeAt = writer.ReserveInt32();
-        new RequestHeader
-        {
-            RequestApiKey = (short)request.Api,
-            RequestApiVersion = version,
-            CorrelationId = correlationId,
-            ClientId = clientId,
-        }.Write(writer, ApiMessages.IsFlexibleRequest(request.Api, version) ? (short)2 : (short)1);
-        request.Write(writer, version);
-        writer.PatchInt32(sizeAt, writer.Position - 4);
-        return writer.WrittenMemory.ToArray();
-    }
+    /// <summary>Decodes a response frame (without its size prefix), its header as <see cref="HeaderVersions"/> says.</summary>
+    internal static TResponse Decode<TResponse>(ReadOnlyMemory<byte> frame, ApiKey api, short version) where TResponse : IApiMessage, new() =>
+        ResponseFrame.Decode<TResponse>(frame, api, version, out _); // the correlation id was checked by the exchange
 
     // ApiVersions at the highest version this client knows. A broker that does not know it answers in v0 with
     // UNSUPPORTED_VERSION and its own ApiVersions range; ask again at the highest version of that range.
@@ -178,7 +154,7 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
         var version = ApiVersionsRequest.HighestVersion;
         for (var attempt = 0; ; attempt++)
         {
-            var request = new ApiVersionsRequest { ClientSoftwareName = KafkaClientFactory.ClientId, ClientSoftwareVersion = SoftwareVersion };
+            var request = new ApiVersionsRequest { ClientSoftwareName = _options.SoftwareName, ClientSoftwareVersion = _options.SoftwareVersion };
             var frame = await ExchangeAsync(request, version, cancellationToken);
             ApiVersionsResponse response;
             try
@@ -190,7 +166,8 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
             catch (Exception e) when (e is KafkaProtocolException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
             {
                 _broken = true;
-                throw new CliException($"{Endpoint} did not answer ApiVersions as a Kafka broker does ({e.Message}); is it a Kafka listener without TLS or SASL?");
+                throw new KafkaClientException(ErrorCode.CorruptMessage,
+                    $"{Endpoint} did not answer ApiVersions as a Kafka broker does ({e.Message}); is it a Kafka listener without TLS or SASL?", e);
             }
             if (response.ErrorCode == (short)ErrorCode.UnsupportedVersion && attempt == 0
                 && response.ApiKeys.FirstOrDefault(k => k.ApiKey == (short)ApiKey.ApiVersions) is { } range)
@@ -204,7 +181,7 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
             }
             if (response.ErrorCode != 0)
             {
-                throw new CliException($"{Endpoint} refused ApiVersions: {ProtocolErrors.Format(response.ErrorCode, null)}");
+                throw new KafkaClientException((ErrorCode)response.ErrorCode, $"{Endpoint} refused ApiVersions: {ProtocolErrors.Format(response.ErrorCode, null)}");
             }
             _brokerVersions = response.ApiKeys
                 .Where(k => Enum.IsDefined((ApiKey)k.ApiKey))
@@ -218,19 +195,19 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
     private async Task<ReadOnlyMemory<byte>> ExchangeAsync(IApiMessage request, short version, CancellationToken cancellationToken)
     {
         var correlationId = ++_correlationId;
-        var bytes = Encode(request, version, correlationId, _clientId);
+        var bytes = RequestFrame.Encode(request, version, correlationId, _options.ClientId);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_requestTimeout);
         try
         {
             await _stream.WriteAsync(bytes, timeout.Token);
-            var size = new byte[4];
+            var size = new byte[FrameSize.PrefixBytes];
             await _stream.ReadExactlyAsync(size, timeout.Token);
-            var length = BinaryPrimitives.ReadInt32BigEndian(size);
+            var length = FrameSize.Read(size);
             if (length is < 4 or > MaxFrameBytes)
             {
                 _broken = true;
-                throw new CliException($"{Endpoint} sent a {length}-byte frame in answer to {request.Api}; is it a Kafka listener without TLS or SASL?");
+                throw new KafkaClientException(ErrorCode.CorruptMessage, $"{Endpoint} sent a {length}-byte frame in answer to {request.Api}; is it a Kafka listener without TLS or SASL?");
             }
             var frame = new byte[length];
             await _stream.ReadExactlyAsync(frame, timeout.Token);
@@ -238,20 +215,20 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
             if (answered != correlationId)
             {
                 _broken = true;
-                throw new CliException($"{Endpoint} answered request {answered} while {correlationId} ({request.Api}) was expected");
+                throw new KafkaClientException(ErrorCode.CorruptMessage, $"{Endpoint} answered request {answered} while {correlationId} ({request.Api}) was expected");
             }
             return frame;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             _broken = true;
-            throw new CliException($"{Endpoint} did not answer {request.Api} within {_requestTimeout.TotalSeconds:0.#} s");
+            throw new KafkaClientException(ErrorCode.RequestTimedOut, $"{Endpoint} did not answer {request.Api} within {_requestTimeout.TotalSeconds:0.#} s");
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             _broken = true;
             var reason = e is EndOfStreamException ? "the broker closed the connection" : e.Message;
-            throw new CliException($"{request.Api} to {Endpoint} failed: {reason}");
+            throw new KafkaClientException(ErrorCode.NetworkException, $"{request.Api} to {Endpoint} failed: {reason}", e);
         }
         catch (OperationCanceledException)
         {
@@ -260,6 +237,7 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the connection.</summary>
     public void Dispose()
     {
         _broken = true;
@@ -267,45 +245,10 @@ internal sealed class BrokerConnection : IDisposable, IAsyncDisposable
         _client.Dispose();
     }
 
+    /// <summary>Closes the connection.</summary>
     public ValueTask DisposeAsync()
     {
         Dispose();
         return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>A broker's host and port, and its node id once known.</summary>
-internal sealed record BrokerAddress(string Host, int Port, int? NodeId = null)
-{
-    public const int DefaultPort = 9092;
-
-    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
-
-    /// <summary>host:port, [ipv6]:port; a bad entry is a usage error.</summary>
-    public static BrokerAddress Parse(string entry)
-    {
-        var text = entry.Trim();
-        // librdkafka accepts a PLAINTEXT:// style prefix on bootstrap entries.
-        var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            text = text[(scheme + 3)..];
-        }
-        if (!text.Contains(':', StringComparison.Ordinal) && text.Length > 0)
-        {
-            return new BrokerAddress(text, DefaultPort); // librdkafka's default port
-        }
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-            || port is < 1 or > 65535)
-        {
-            throw CliException.Usage($"invalid bootstrap server '{entry}': expected host:port");
-        }
-        var host = text[..colon];
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-        return new BrokerAddress(host, port);
     }
 }

@@ -1,69 +1,40 @@
-using System.Globalization;
-using Eddy.Protocol;
 using Eddy.Protocol.Messages;
 
-namespace Eddy.Cli.Kafka;
+namespace Eddy.Protocol.Client;
 
 /// <summary>
 /// A small Kafka admin client over raw protocol requests, for the APIs Confluent.Kafka's AdminClient lacks. It
-/// bootstraps from the same settings as the other verbs (-b, EDDY_BOOTSTRAP, --command-config, -X), learns the
-/// brokers from Metadata, finds coordinators with FindCoordinator, keeps one connection per broker, and asks again
-/// (with backoff, until the request timeout) when a broker answers with a retriable error such as
-/// COORDINATOR_LOAD_IN_PROGRESS or NOT_COORDINATOR. Plaintext listeners only.
+/// bootstraps from a list of addresses, learns the brokers from Metadata, finds coordinators with FindCoordinator,
+/// keeps one connection per broker, and asks again (with backoff, until the request timeout) when a broker answers
+/// with a retriable error such as COORDINATOR_LOAD_IN_PROGRESS or NOT_COORDINATOR. Plaintext listeners only.
+/// Failures are <see cref="KafkaClientException"/>s.
 /// </summary>
-internal sealed class KafkaProtocolClient : IAsyncDisposable
+public sealed class KafkaProtocolClient : IAsyncDisposable
 {
     /// <summary>FindCoordinator key type for transactional ids.</summary>
     public const sbyte TransactionKeyType = 1;
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
-
     private readonly IReadOnlyList<BrokerAddress> _bootstrap;
-    private readonly string _clientId;
+    private readonly KafkaClientOptions _options;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Task<BrokerConnection>> _connections = new(StringComparer.Ordinal);
     private readonly List<BrokerAddress> _knownBrokers = [];
 
-    public KafkaProtocolClient(IReadOnlyList<BrokerAddress> bootstrap, string clientId, TimeSpan requestTimeout)
+    /// <summary>A client that bootstraps from <paramref name="bootstrap"/> (at least one address); it connects on first use.</summary>
+    public KafkaProtocolClient(IReadOnlyList<BrokerAddress> bootstrap, KafkaClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(bootstrap);
+        ArgumentNullException.ThrowIfNull(options);
         if (bootstrap.Count == 0)
         {
-            throw CliException.Usage("no bootstrap server given");
+            throw new ArgumentException("no bootstrap server given", nameof(bootstrap));
         }
         _bootstrap = bootstrap;
-        _clientId = clientId;
-        RequestTimeout = requestTimeout;
+        _options = options;
     }
 
     /// <summary>How long one request, and the retries of one operation, may take.</summary>
-    public TimeSpan RequestTimeout { get; }
-
-    /// <summary>
-    /// A client for the verb's connection settings: bootstrap.servers, client.id and socket.timeout.ms are read from
-    /// the same layers as librdkafka's; a security.protocol other than PLAINTEXT is a usage error.
-    /// </summary>
-    public static KafkaProtocolClient Create(ClientSettings settings, TimeSpan defaultTimeout)
-    {
-        var config = KafkaClientFactory.BuildConfig(settings);
-        if (config.TryGetValue("security.protocol", out var security) && !string.Equals(security.Trim(), "plaintext", StringComparison.OrdinalIgnoreCase))
-        {
-            throw CliException.Usage($"this verb speaks to plaintext listeners only; security.protocol={security} is not supported yet");
-        }
-        var timeout = defaultTimeout;
-        if (config.TryGetValue("socket.timeout.ms", out var ms))
-        {
-            if (!int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 10)
-            {
-                throw CliException.Usage($"invalid client configuration: socket.timeout.ms={ms} is not a number of milliseconds (10 or more)");
-            }
-            timeout = TimeSpan.FromMilliseconds(value);
-        }
-        var bootstrap = config["bootstrap.servers"]
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(BrokerAddress.Parse)
-            .ToList();
-        return new KafkaProtocolClient(bootstrap, config.GetValueOrDefault("client.id", KafkaClientFactory.ClientId), timeout);
-    }
+    public TimeSpan RequestTimeout => _options.RequestTimeout;
 
     /// <summary>Cluster metadata: every broker, and the topics asked for (null: all topics; empty: none).</summary>
     public async Task<ClusterMetadata> MetadataAsync(IReadOnlyList<string>? topics, CancellationToken cancellationToken)
@@ -101,7 +72,7 @@ internal sealed class KafkaProtocolClient : IAsyncDisposable
     /// <summary>The coordinator of <paramref name="key"/> (a transactional id with <see cref="TransactionKeyType"/>).</summary>
     public async Task<BrokerAddress> FindCoordinatorAsync(string key, sbyte keyType, CancellationToken cancellationToken)
     {
-        var retry = new Retry(RequestTimeout);
+        var retry = new RetryBackoff(RequestTimeout);
         while (true)
         {
             var connection = await AnyConnectionAsync(cancellationToken);
@@ -129,7 +100,7 @@ internal sealed class KafkaProtocolClient : IAsyncDisposable
             var failure = $"could not find the coordinator of '{key}': {ProtocolErrors.Format(error, message)}";
             if (!ProtocolErrors.IsRetriable(error) || !await retry.WaitAsync(cancellationToken))
             {
-                throw new CliException(failure);
+                throw new KafkaClientException((ErrorCode)error, failure);
             }
         }
     }
@@ -147,7 +118,7 @@ internal sealed class KafkaProtocolClient : IAsyncDisposable
                 {
                     task.Result.Dispose();
                 }
-                task = BrokerConnection.ConnectAsync(address, _clientId, RequestTimeout, cancellationToken);
+                task = BrokerConnection.ConnectAsync(address, _options, cancellationToken);
                 _connections[key] = task;
             }
         }
@@ -167,21 +138,24 @@ internal sealed class KafkaProtocolClient : IAsyncDisposable
             }
             candidates = [.. _bootstrap, .. _knownBrokers];
         }
-        var failures = new List<string>();
+        var failures = new List<KafkaClientException>();
         foreach (var address in candidates.DistinctBy(a => a.ToString()))
         {
             try
             {
                 return await ConnectAsync(address, cancellationToken);
             }
-            catch (CliException e)
+            catch (KafkaClientException e)
             {
-                failures.Add(e.Message);
+                failures.Add(e);
             }
         }
-        throw new CliException(failures.Count == 1 ? failures[0] : $"no broker could be reached: {string.Join("; ", failures)}");
+        throw failures.Count == 1
+            ? failures[0]
+            : new KafkaClientException(ErrorCode.NetworkException, $"no broker could be reached: {string.Join("; ", failures.Select(f => f.Message))}");
     }
 
+    /// <summary>Closes every connection.</summary>
     public ValueTask DisposeAsync()
     {
         List<Task<BrokerConnection>> connections;
@@ -211,34 +185,19 @@ internal sealed class KafkaProtocolClient : IAsyncDisposable
         }
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>Backoff between attempts of one operation: 100 ms doubling to 1 s, until the deadline.</summary>
-    internal sealed class Retry(TimeSpan budget)
-    {
-        private readonly DateTime _deadline = DateTime.UtcNow + budget;
-        private TimeSpan _backoff = TimeSpan.FromMilliseconds(100);
-
-        /// <summary>Waits before the next attempt; false when the deadline has passed (give up).</summary>
-        public async Task<bool> WaitAsync(CancellationToken cancellationToken)
-        {
-            var left = _deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-            {
-                return false;
-            }
-            await Task.Delay(_backoff < left ? _backoff : left, cancellationToken);
-            _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
-            return true;
-        }
-    }
 }
 
 /// <summary>What Metadata said: the brokers (with node ids) and the topics asked for.</summary>
-internal sealed record ClusterMetadata(IReadOnlyList<BrokerAddress> Brokers, IReadOnlyList<TopicMetadata> Topics)
+/// <param name="Brokers">Every broker, by node id.</param>
+/// <param name="Topics">The topics asked for.</param>
+public sealed record ClusterMetadata(IReadOnlyList<BrokerAddress> Brokers, IReadOnlyList<TopicMetadata> Topics)
 {
+    /// <summary>The broker with node id <paramref name="nodeId"/>, or null.</summary>
     public BrokerAddress? Broker(int nodeId) => Brokers.FirstOrDefault(b => b.NodeId == nodeId);
 }
 
-internal sealed record TopicMetadata(string Name, short ErrorCode, bool IsInternal, IReadOnlyList<PartitionMetadata> Partitions);
+/// <summary>One topic in Metadata: its error (0 when none), whether it is internal, its partitions by index.</summary>
+public sealed record TopicMetadata(string Name, short ErrorCode, bool IsInternal, IReadOnlyList<PartitionMetadata> Partitions);
 
-internal sealed record PartitionMetadata(int Partition, short ErrorCode, int Leader, IReadOnlyList<int> Replicas);
+/// <summary>One partition in Metadata: its error (0 when none), its leader's node id (-1: none) and its replicas.</summary>
+public sealed record PartitionMetadata(int Partition, short ErrorCode, int Leader, IReadOnlyList<int> Replicas);
