@@ -10,6 +10,7 @@ public class CheckpointTests
     private static string CheckpointFile(string dir) => Path.Combine(dir, StateCheckpoint.FileName);
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Checkpoint_is_written_after_flush_and_read_after_reopen()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -38,6 +39,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void First_write_after_open_invalidates_that_partitions_entry_only()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -67,6 +69,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void A_new_checkpoint_after_writes_then_invalidates_again_on_the_next_write()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -86,6 +89,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void A_leftover_temp_file_is_ignored_and_the_old_checkpoint_stands()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -105,6 +109,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void A_truncated_or_corrupt_checkpoint_reads_as_absent()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -133,6 +138,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void ApplyChangelog_applies_puts_and_deletes_and_records_the_offset()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -159,6 +165,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Wipe_forgets_the_data_and_the_checkpoint_entry()
     {
         using var dir = new TempDirectory("eddy-state");
@@ -175,6 +182,7 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Chaos")]
     public void Kill_9_after_a_checkpoint_leaves_the_checkpointed_state_and_no_overclaim()
     {
         using var dir = new TempDirectory("eddy-state");

@@ -2,6 +2,7 @@ using Xunit.Abstractions;
 
 namespace Eddy.Engine.RocksDb.Tests;
 
+[Trait("Category", "Unit")]
 public class MemoryBudgetTests(ITestOutputHelper output)
 {
     [Fact]

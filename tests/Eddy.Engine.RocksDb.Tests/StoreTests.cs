@@ -2,6 +2,7 @@ using System.Text;
 
 namespace Eddy.Engine.RocksDb.Tests;
 
+[Trait("Category", "Unit")]
 public class StoreTests
 {
     private static byte[] B(params byte[] bytes) => bytes;
@@ -162,6 +163,7 @@ public class StoreTests
     }
 }
 
+[Trait("Category", "Unit")]
 public class ConcurrencyTests
 {
     [Fact]
