@@ -3,6 +3,7 @@ using Eddy.Testing;
 namespace Eddy.Cli.Tests;
 
 /// <summary>`eddy produce|consume --value-format avro` against a real broker and the registry `eddy up` hosts.</summary>
+[Trait("Category", "Compat")]
 public sealed class AvroValueFormatTests : IAsyncLifetime
 {
     private const string Schema = """

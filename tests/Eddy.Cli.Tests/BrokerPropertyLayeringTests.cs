@@ -4,6 +4,7 @@ using Eddy.Cli.Configuration;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class BrokerPropertyLayeringTests : IDisposable
 {
     private static readonly Dictionary<string, string> NoEnvironment = [];

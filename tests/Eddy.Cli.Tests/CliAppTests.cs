@@ -1,5 +1,6 @@
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class CliAppTests
 {
     /// <summary>A loopback port nothing listens on: the client verbs must fail fast and cleanly against it.</summary>

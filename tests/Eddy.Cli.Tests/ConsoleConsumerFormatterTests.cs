@@ -3,6 +3,7 @@ using Eddy.Cli.Output;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class ConsoleConsumerFormatterTests
 {
     private static string Render(ConsoleConsumerFormatOptions options, ConsumeResult<byte[], byte[]> record) =>

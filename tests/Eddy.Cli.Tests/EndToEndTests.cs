@@ -4,6 +4,7 @@ using Eddy.Testing;
 namespace Eddy.Cli.Tests;
 
 /// <summary>The client verbs against a real Eddy broker, run in-process as `eddy ...` would run.</summary>
+[Trait("Category", "Compat")]
 public class EndToEndTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Eddy.Cli.Output;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class GroupDescriptionTests
 {
     private const string LongConsumerId = "consumer-1-0123456789abcdef"; // 27 characters: widens its column past 15

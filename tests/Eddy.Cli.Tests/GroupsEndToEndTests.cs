@@ -6,6 +6,7 @@ using Eddy.Testing;
 namespace Eddy.Cli.Tests;
 
 /// <summary>`eddy groups ...` against a real Eddy broker with a real Confluent.Kafka consumer group.</summary>
+[Trait("Category", "Compat")]
 public class GroupsEndToEndTests
 {
     private static readonly Dictionary<string, string> FastGroups = new() { ["group.initial.rebalance.delay.ms"] = "0" };

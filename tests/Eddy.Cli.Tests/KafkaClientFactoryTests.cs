@@ -2,6 +2,7 @@ using Eddy.Cli.Kafka;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class KafkaClientFactoryTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("eddy-cli-factory-").FullName;

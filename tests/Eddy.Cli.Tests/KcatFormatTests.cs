@@ -2,6 +2,7 @@ using Eddy.Cli.Output;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class KcatFormatTests
 {
     [Fact]

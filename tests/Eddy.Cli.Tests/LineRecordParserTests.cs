@@ -2,6 +2,7 @@ using Eddy.Cli.Input;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class LineRecordParserTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Eddy.Cli.Output;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class OffsetResetTests
 {
     private static readonly GroupPartition Orders0 = new("orders", 0);

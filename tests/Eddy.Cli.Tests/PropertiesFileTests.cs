@@ -2,6 +2,7 @@ using Eddy.Cli.Configuration;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class PropertiesFileTests
 {
     private static Dictionary<string, string> Parse(string text) =>

@@ -7,6 +7,7 @@ using Eddy.Testing;
 namespace Eddy.Cli.Tests;
 
 /// <summary><c>eddy run</c>: listing, plans, argument errors, and jobs run for a few seconds against a real broker.</summary>
+[Trait("Category", "Compat")]
 public class RunCommandTests
 {
     private static readonly string TestJobs = typeof(RunCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -4,6 +4,7 @@ using Eddy.Engine;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class RunPlanTests
 {
     [Fact]

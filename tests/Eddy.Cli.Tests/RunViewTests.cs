@@ -6,6 +6,7 @@ using TaskStatus = Eddy.Engine.Kafka.TaskStatus;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class RunViewTests
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using Eddy.Cli.Kafka;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class StartPositionTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using Eddy.Cli.Kafka;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class TimestampParserTests
 {
     [Theory]

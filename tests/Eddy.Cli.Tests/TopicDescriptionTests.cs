@@ -4,6 +4,7 @@ using Eddy.Cli.Output;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class TopicDescriptionTests
 {
     private static readonly TopicInfo Orders = new(

@@ -12,6 +12,7 @@ namespace Eddy.Cli.Tests;
 /// The raw protocol client behind `eddy transactions` (Eddy.Protocol.Client): version negotiation against a scripted
 /// broker that supports only old versions, and clean errors from listeners that are not what they should be.
 /// </summary>
+[Trait("Category", "Unit")]
 public class TransactionsClientTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Eddy.Testing;
 namespace Eddy.Cli.Tests;
 
 /// <summary>`eddy transactions ...` against a real Eddy broker, with real Confluent.Kafka transactional producers.</summary>
+[Trait("Category", "Compat")]
 public class TransactionsEndToEndTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

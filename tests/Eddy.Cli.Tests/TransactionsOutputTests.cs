@@ -5,6 +5,7 @@ using Eddy.Cli.Output;
 namespace Eddy.Cli.Tests;
 
 /// <summary>kafka-transactions.sh's tables and the JSON documents, from fixed values.</summary>
+[Trait("Category", "Unit")]
 public class TransactionsOutputTests
 {
     private const long Now = 1_700_000_600_000;

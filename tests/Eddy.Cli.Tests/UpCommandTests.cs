@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class UpCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("eddy-cli-up-").FullName;

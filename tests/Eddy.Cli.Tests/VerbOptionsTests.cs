@@ -3,6 +3,7 @@ using Eddy.Cli.Output;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class VerbOptionsTests
 {
     [Fact]

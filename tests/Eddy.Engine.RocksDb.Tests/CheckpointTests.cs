@@ -10,9 +10,10 @@ public class CheckpointTests
     private static string CheckpointFile(string dir) => Path.Combine(dir, StateCheckpoint.FileName);
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Checkpoint_is_written_after_flush_and_read_after_reopen()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using (var backend = new RocksDbStateBackend(dir.Path))
         {
             Assert.Null(backend.CheckpointedOffset("s", 0));
@@ -38,9 +39,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void First_write_after_open_invalidates_that_partitions_entry_only()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using (var backend = new RocksDbStateBackend(dir.Path))
         {
             backend.Store("s", 0).Put(S("k"), S("v"));
@@ -67,9 +69,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void A_new_checkpoint_after_writes_then_invalidates_again_on_the_next_write()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         var store = backend.Store("s", 0);
         store.Put(S("a"), S("1"));
@@ -86,9 +89,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void A_leftover_temp_file_is_ignored_and_the_old_checkpoint_stands()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using (var backend = new RocksDbStateBackend(dir.Path))
         {
             backend.SetChangelogOffset("s", 0, 5);
@@ -105,9 +109,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void A_truncated_or_corrupt_checkpoint_reads_as_absent()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using (var backend = new RocksDbStateBackend(dir.Path))
         {
             backend.SetChangelogOffset("s", 0, 123456);
@@ -133,9 +138,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void ApplyChangelog_applies_puts_and_deletes_and_records_the_offset()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using (var backend = new RocksDbStateBackend(dir.Path))
         {
             backend.ApplyChangelog("s", 2, [(S("a"), S("1")), (S("b"), S("2")), (S("a"), S("3")), (S("b"), null)], 4);
@@ -159,9 +165,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Wipe_forgets_the_data_and_the_checkpoint_entry()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         backend.ApplyChangelog("s", 0, [(S("a"), S("1"))], 1);
         backend.ApplyChangelog("s", 1, [(S("a"), S("1"))], 1);
@@ -175,9 +182,10 @@ public class CheckpointTests
     }
 
     [Fact]
+    [Trait("Category", "Chaos")]
     public void Kill_9_after_a_checkpoint_leaves_the_checkpointed_state_and_no_overclaim()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         var dll = typeof(CrashWriter).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {

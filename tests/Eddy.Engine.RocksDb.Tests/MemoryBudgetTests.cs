@@ -2,13 +2,14 @@ using Xunit.Abstractions;
 
 namespace Eddy.Engine.RocksDb.Tests;
 
+[Trait("Category", "Unit")]
 public class MemoryBudgetTests(ITestOutputHelper output)
 {
     [Fact]
     public void Writes_of_200_MB_across_4_stores_stay_within_a_64_MB_budget()
     {
         const long budget = 64L * 1024 * 1024;
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path, new StateMemoryOptions { TotalBytes = budget });
         var stores = Enumerable.Range(0, 4).Select(i => backend.Store("store-" + i, i % 2)).ToArray();
         var value = new byte[1000];

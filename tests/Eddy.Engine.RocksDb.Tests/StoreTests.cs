@@ -2,6 +2,7 @@ using System.Text;
 
 namespace Eddy.Engine.RocksDb.Tests;
 
+[Trait("Category", "Unit")]
 public class StoreTests
 {
     private static byte[] B(params byte[] bytes) => bytes;
@@ -11,7 +12,7 @@ public class StoreTests
     [Fact]
     public void Get_put_delete_round_trip()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         var store = backend.Store("s", 3);
         Assert.Equal("s", store.Name);
@@ -34,7 +35,7 @@ public class StoreTests
     [Fact]
     public void Range_is_in_ascending_unsigned_byte_order_and_respects_bounds()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         var store = backend.Store("s", 0);
         byte[][] keys = [B(0xFF), B(0x80), B(0x7F), B(0x00), B(0x00, 0x00), B(0x01), B(0xFF, 0x00)];
@@ -57,7 +58,7 @@ public class StoreTests
     [Fact]
     public void Partitions_and_stores_are_isolated()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         var p0 = backend.Store("s", 0);
         var p1 = backend.Store("s", 1);
@@ -85,7 +86,7 @@ public class StoreTests
     [Fact]
     public void DropPartition_removes_only_that_partition()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         for (var p = 0; p < 3; p++)
         {
@@ -110,7 +111,7 @@ public class StoreTests
     [Fact]
     public void Reopening_brings_back_column_families_and_data()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using (var backend = new RocksDbStateBackend(dir.Path))
         {
             backend.Store("alpha", 0).Put(S("a"), S("1"));
@@ -131,7 +132,7 @@ public class StoreTests
     [Fact]
     public void A_write_batch_applies_its_writes_in_one_write_and_reads_see_them()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         var a = backend.Store("a", 0);
         var b = backend.Store("b", 0);
@@ -162,12 +163,13 @@ public class StoreTests
     }
 }
 
+[Trait("Category", "Unit")]
 public class ConcurrencyTests
 {
     [Fact]
     public void Tasks_on_several_threads_write_their_own_partitions_and_batches()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("eddy-state");
         using var backend = new RocksDbStateBackend(dir.Path);
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, partition =>
         {

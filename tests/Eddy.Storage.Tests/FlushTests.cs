@@ -22,7 +22,7 @@ public sealed class FlushTests : IDisposable
     [Fact]
     public void By_default_fsync_is_left_to_the_OS_until_Flush()
     {
-        using var log = PartitionLog.Open(_directory.Path, new LogConfig(), new ManualTimeProvider());
+        using var log = PartitionLog.Open(_directory.Path, new LogConfig(), new FakeTimeProvider());
         for (var i = 0; i < 5; i++)
         {
             log.Append(TestBatches.Create(3), TimestampType.CreateTime, 0);
@@ -51,7 +51,7 @@ public sealed class FlushTests : IDisposable
     [Fact]
     public void Flush_ms_fsyncs_the_append_that_finds_unflushed_data_old_enough()
     {
-        using var log = PartitionLog.Open(_directory.Path, new LogConfig { FlushMs = 1_000 }, new ManualTimeProvider());
+        using var log = PartitionLog.Open(_directory.Path, new LogConfig { FlushMs = 1_000 }, new FakeTimeProvider());
         var counts = new List<long>();
         foreach (var now in new long[] { 0, 500, 1_000, 1_200, 2_199, 2_200 })
         {
@@ -65,19 +65,19 @@ public sealed class FlushTests : IDisposable
     [Fact]
     public void Flush_ms_fsyncs_an_idle_log_from_a_timer()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { FlushMs = 1_000 }, time);
-        log.Append(TestBatches.Create(1), TimestampType.CreateTime, time.NowMs);
+        log.Append(TestBatches.Create(1), TimestampType.CreateTime, time.GetUtcNow().ToUnixTimeMilliseconds());
 
-        time.Advance(999);
+        time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Equal(0, log.FsyncCount);
-        time.Advance(1);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, log.FsyncCount);
-        time.Advance(5_000);
+        time.Advance(TimeSpan.FromMilliseconds(5_000));
         Assert.Equal(1, log.FsyncCount);
 
-        log.Append(TestBatches.Create(1), TimestampType.CreateTime, time.NowMs);
-        time.Advance(1_000);
+        log.Append(TestBatches.Create(1), TimestampType.CreateTime, time.GetUtcNow().ToUnixTimeMilliseconds());
+        time.Advance(TimeSpan.FromMilliseconds(1_000));
         Assert.Equal(2, log.FsyncCount);
     }
 

@@ -186,7 +186,7 @@ public sealed class RetentionTests : IDisposable
     [Fact]
     public void A_deleted_segment_stays_readable_for_file_delete_delay_ms()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { SegmentBytes = BatchSize, RetentionMs = -1, FileDeleteDelayMs = 1_000 }, time);
         for (var i = 0; i < 3; i++)
         {
@@ -197,12 +197,12 @@ public sealed class RetentionTests : IDisposable
         var records = log.Read(0, int.MaxValue).Records;
         log.DeleteRecordsBefore(4);
 
-        time.Advance(999);
-        log.EnforceRetention(time.NowMs);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        log.EnforceRetention(time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Equal(["b00-0", "b00-1"], TestBatches.ReadRecords(TestBatches.CopyOut(records)).Select(r => r.Key));
 
-        time.Advance(1);
-        log.EnforceRetention(time.NowMs);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        log.EnforceRetention(time.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.Throws<ObjectDisposedException>(() => TestBatches.CopyOut(records));
     }
 

@@ -286,7 +286,7 @@ public sealed class TransactionTests : IDisposable
     [Fact]
     public void Retention_and_delete_records_delete_the_transaction_indexes_of_their_segments()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         using var log = PartitionLog.Open(_directory.Path, new LogConfig { SegmentBytes = 1, RetentionMs = 1_000, FileDeleteDelayMs = 0 }, time);
         Txn(log, 1, 0, timestamp: 1_000);
         Abort(log, 1, now: 1_000);
