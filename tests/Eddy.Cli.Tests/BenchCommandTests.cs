@@ -3,6 +3,7 @@ using Eddy.Cli.Commands;
 
 namespace Eddy.Cli.Tests;
 
+[Trait("Category", "Unit")]
 public class BenchCommandTests
 {
     [Fact]

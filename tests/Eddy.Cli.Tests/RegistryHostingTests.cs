@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Eddy.Cli.Tests;
 
 /// <summary><c>eddy registry</c> and the registry <c>eddy up</c> starts: they print where they listen, serve, and stop on Ctrl-C.</summary>
+[Trait("Category", "Compat")]
 public partial class RegistryHostingTests
 {
     [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)")]
