@@ -11,7 +11,7 @@ namespace Eddy.Storage.Tests;
 public sealed class FlushSchedulerTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
     private readonly LocalLog _log;
     private readonly FlushScheduler _scheduler;
 
@@ -59,12 +59,12 @@ public sealed class FlushSchedulerTests : IDisposable
     {
         var config = new LogConfig { FlushMs = 1_000 };
         Append(config, 1);
-        _time.Advance(600);
+        _time.Advance(TimeSpan.FromMilliseconds(600));
         Append(config, 1);
 
-        _time.Advance(399);
+        _time.Advance(TimeSpan.FromMilliseconds(399));
         Assert.Equal(0, _scheduler.FsyncCount);
-        _time.Advance(1);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, _scheduler.FsyncCount);
         Assert.Equal(0, UnflushedMessages());
     }
@@ -76,7 +76,7 @@ public sealed class FlushSchedulerTests : IDisposable
         var config = new LogConfig { FlushMs = 0xFFFFFFFFL, SegmentMs = long.MaxValue };
         Append(config, 1);
 
-        _time.Advance(0xFFFFFFFFL);
+        _time.Advance(TimeSpan.FromMilliseconds(0xFFFFFFFFL));
         Assert.Equal(0, _scheduler.FsyncCount);
         Assert.Equal(1, UnflushedMessages());
 
@@ -94,7 +94,7 @@ public sealed class FlushSchedulerTests : IDisposable
             _log.MarkClosed();
         }
 
-        _time.Advance(1_000);
+        _time.Advance(TimeSpan.FromMilliseconds(1_000));
 
         Assert.Equal(0, _scheduler.FsyncCount);
     }
@@ -135,7 +135,7 @@ public sealed class FlushSchedulerTests : IDisposable
     {
         lock (_log.Lock)
         {
-            var now = _time.NowMs;
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             Assert.True(_log.Append(TestBatches.Create(records), records, TimestampType.CreateTime, now, AppendOrigin.Client, config, out _));
             _scheduler.Appended(config, records, now);
         }
