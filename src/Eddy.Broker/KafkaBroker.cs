@@ -145,7 +145,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             if (options.LogCleanerEnable)
             {
                 cleaner = new LogCleanerService(
-                    () => topicManager.AllPartitions().Select(p => (p.ToString(), p.Log)),
+                    topicManager.AllPartitions,
                     () => TimeSpan.FromMilliseconds(configuration.GetLong(BrokerConfigs.LogCleanerBackoffMs)), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
             cancellationToken.ThrowIfCancellationRequested();
@@ -255,7 +255,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                     {
                         partition.Log.ExpireProducers(now, Configuration.GetLong(BrokerConfigs.ProducerIdExpirationMs));
                     }
-                    catch (ObjectDisposedException)
+                    catch (ObjectDisposedException) when (partition.IsDeleted)
                     {
                         // The topic was deleted meanwhile.
                     }
