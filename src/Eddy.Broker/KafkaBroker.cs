@@ -102,7 +102,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             if (options.LogCleanerEnable)
             {
                 _cleaner = new LogCleanerService(
-                    () => _topics.AllPartitions().Select(p => (p.ToString(), p.Log)),
+                    _topics.AllPartitions,
                     () => TimeSpan.FromMilliseconds(Configuration.GetLong(BrokerConfigs.LogCleanerBackoffMs)), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
             _listener.Start(dispatcher);
@@ -175,7 +175,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                     {
                         partition.Log.ExpireProducers(now, Configuration.GetLong(BrokerConfigs.ProducerIdExpirationMs));
                     }
-                    catch (ObjectDisposedException)
+                    catch (ObjectDisposedException) when (partition.IsDeleted)
                     {
                         // The topic was deleted meanwhile.
                     }

@@ -5,57 +5,59 @@ namespace Eddy.Broker.Configuration;
 /// <summary>
 /// The broker's settings, built from Kafka-named properties (command line, EDDY_ environment variables and a
 /// settings file all reduce to such a dictionary). Unknown keys and invalid values are rejected with a message.
+/// The defaults are <see cref="BrokerConfigs"/>' definitions (the ones DescribeConfigs reports), read here, not
+/// written a second time.
 /// </summary>
 public sealed class BrokerOptions
 {
-    public string ListenHost { get; init; } = "127.0.0.1";
+    public string ListenHost { get; init; } = DefaultListener.Host;
 
-    public int ListenPort { get; init; } = 9092;
+    public int ListenPort { get; init; } = DefaultListener.Port;
 
-    public string AdvertisedHost { get; init; } = "127.0.0.1";
+    public string AdvertisedHost { get; init; } = AdvertisedHostFor(DefaultListener.Host);
 
-    public int AdvertisedPort { get; init; } = 9092;
+    public int AdvertisedPort { get; init; } = DefaultListener.Port;
 
-    public string DataDirectory { get; init; } = Path.GetFullPath("eddy-data");
+    public string DataDirectory { get; init; } = DataDirectoryFrom(DefaultOf(BrokerConfigs.LogDirs));
 
-    public int NodeId { get; init; } = 1;
+    public int NodeId { get; init; } = (int)DefaultLong(BrokerConfigs.NodeId);
 
     public string? ClusterId { get; init; }
 
-    public int NumPartitions { get; init; } = 1;
+    public int NumPartitions { get; init; } = (int)DefaultLong(BrokerConfigs.NumPartitions);
 
-    public bool AutoCreateTopics { get; init; } = true;
+    public bool AutoCreateTopics { get; init; } = bool.Parse(DefaultOf(BrokerConfigs.AutoCreateTopics));
 
-    public bool DeleteTopicEnable { get; init; } = true;
+    public bool DeleteTopicEnable { get; init; } = bool.Parse(DefaultOf(BrokerConfigs.DeleteTopicEnable));
 
-    public int SocketRequestMaxBytes { get; init; } = 104857600;
+    public int SocketRequestMaxBytes { get; init; } = (int)DefaultLong(BrokerConfigs.SocketRequestMaxBytes);
 
-    public int MaxConnections { get; init; } = int.MaxValue;
+    public int MaxConnections { get; init; } = (int)DefaultLong(BrokerConfigs.MaxConnections);
 
-    public int MaxConnectionsPerIp { get; init; } = int.MaxValue;
+    public int MaxConnectionsPerIp { get; init; } = (int)DefaultLong(BrokerConfigs.MaxConnectionsPerIp);
 
-    public long ConnectionsMaxIdleMs { get; init; } = 600000;
+    public long ConnectionsMaxIdleMs { get; init; } = DefaultLong(BrokerConfigs.ConnectionsMaxIdleMs);
 
     /// <summary>queued.max.request.bytes; -1 (or 0, as Kafka treats any non-positive value) means no limit.</summary>
-    public long QueuedMaxRequestBytes { get; init; } = -1;
+    public long QueuedMaxRequestBytes { get; init; } = DefaultLong(BrokerConfigs.QueuedMaxRequestBytes);
 
-    public long RetentionCheckIntervalMs { get; init; } = 300000;
+    public long RetentionCheckIntervalMs { get; init; } = DefaultLong(BrokerConfigs.LogRetentionCheckIntervalMs);
 
-    public int GroupInitialRebalanceDelayMs { get; init; } = 3000;
+    public int GroupInitialRebalanceDelayMs { get; init; } = (int)DefaultLong(BrokerConfigs.GroupInitialRebalanceDelayMs);
 
-    public long OffsetsRetentionMs { get; init; } = 10080L * 60_000;
+    public long OffsetsRetentionMs { get; init; } = DefaultLong(BrokerConfigs.OffsetsRetentionMinutes) * 60_000;
 
-    public bool LogCleanerEnable { get; init; } = true;
+    public bool LogCleanerEnable { get; init; } = bool.Parse(DefaultOf(BrokerConfigs.LogCleanerEnable));
 
-    public long LogCleanerBackoffMs { get; init; } = 15000;
+    public long LogCleanerBackoffMs { get; init; } = DefaultLong(BrokerConfigs.LogCleanerBackoffMs);
 
-    public int TransactionMaxTimeoutMs { get; init; } = 900000;
+    public int TransactionMaxTimeoutMs { get; init; } = (int)DefaultLong(BrokerConfigs.TransactionMaxTimeoutMs);
 
-    public int TransactionAbortTimedOutIntervalMs { get; init; } = 10000;
+    public int TransactionAbortTimedOutIntervalMs { get; init; } = (int)DefaultLong(BrokerConfigs.TransactionAbortTimedOutIntervalMs);
 
-    public long TransactionalIdExpirationMs { get; init; } = 604800000;
+    public long TransactionalIdExpirationMs { get; init; } = DefaultLong(BrokerConfigs.TransactionalIdExpirationMs);
 
-    public long ProducerIdExpirationMs { get; init; } = 86400000;
+    public long ProducerIdExpirationMs { get; init; } = DefaultLong(BrokerConfigs.ProducerIdExpirationMs);
 
     /// <summary>The properties as given (canonical names), so DescribeConfigs can tell set values from defaults.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
@@ -86,7 +88,7 @@ public sealed class BrokerOptions
         var (listenHost, listenPort) = ParseListener(Get(BrokerConfigs.Listeners), BrokerConfigs.Listeners);
         var (advertisedHost, advertisedPort) = props.TryGetValue(BrokerConfigs.AdvertisedListeners, out var adv)
             ? ParseListener(adv, BrokerConfigs.AdvertisedListeners)
-            : (listenHost is "0.0.0.0" or "::" or "" ? "127.0.0.1" : listenHost, listenPort);
+            : (AdvertisedHostFor(listenHost), listenPort);
 
         return new BrokerOptions
         {
@@ -94,7 +96,7 @@ public sealed class BrokerOptions
             ListenPort = listenPort,
             AdvertisedHost = advertisedHost,
             AdvertisedPort = advertisedPort,
-            DataDirectory = Path.GetFullPath(Get(BrokerConfigs.LogDirs).Split(',')[0].Trim()),
+            DataDirectory = DataDirectoryFrom(Get(BrokerConfigs.LogDirs)),
             NodeId = (int)GetLong(BrokerConfigs.NodeId),
             ClusterId = props.GetValueOrDefault(BrokerConfigs.ClusterId),
             NumPartitions = (int)GetLong(BrokerConfigs.NumPartitions),
@@ -118,6 +120,20 @@ public sealed class BrokerOptions
             TopicDefaults = TopicDefaultsFrom(props),
         };
     }
+
+    private static (string Host, int Port) DefaultListener => ParseListener(DefaultOf(BrokerConfigs.Listeners), BrokerConfigs.Listeners);
+
+    // Static methods rather than static fields: Default is built during this type's static initialisation, when
+    // fields declared after it would still be unset.
+    private static string DefaultOf(string key) => BrokerConfigs.FindBroker(key)!.Default!;
+
+    private static long DefaultLong(string key) => long.Parse(DefaultOf(key), CultureInfo.InvariantCulture);
+
+    // A wildcard listener is not an address clients can connect to: advertise loopback instead.
+    private static string AdvertisedHostFor(string listenHost) => listenHost is "0.0.0.0" or "::" or "" ? "127.0.0.1" : listenHost;
+
+    // log.dirs may list several directories; the broker uses the first.
+    private static string DataDirectoryFrom(string logDirs) => Path.GetFullPath(logDirs.Split(',')[0].Trim());
 
     /// <summary>PLAINTEXT://host:port (or host:port); the first listener is used.</summary>
     private static (string Host, int Port) ParseListener(string value, string key)

@@ -49,7 +49,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         {
             if (request.Protocols.Count == 0 || request.ProtocolType.Length == 0
                 || (group.Members.Count > 0 && group.ProtocolType != request.ProtocolType)
-                || (group.Members.Count > 0 && !SharesProtocol(group, request.Protocols, request.MemberId)))
+                || (group.Members.Count > 0 && !group.SupportsProtocols(request.Protocols, request.MemberId)))
             {
                 return Failed(ErrorCode.InconsistentGroupProtocol, request.MemberId);
             }
@@ -63,16 +63,11 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 var newId = $"{request.ClientId}-{Guid.NewGuid()}";
                 if (request.InstanceId is { } instanceId && group.FindByInstance(instanceId) is { } existing)
                 {
-                    // A static member coming back (KIP-345): it takes over its old place and assignment.
-                    group.Members.Remove(existing.MemberId);
-                    if (group.Leader == existing.MemberId)
-                    {
-                        group.Leader = newId;
-                    }
+                    // A static member coming back (KIP-345): it takes over its old place and assignment, and
+                    // whatever its previous incarnation still waits for is fenced.
                     existing.PendingJoin?.TrySetResult(Failed(ErrorCode.FencedInstanceId, existing.MemberId));
                     existing.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.FencedInstanceId, null, null, []));
-                    existing.MemberId = newId;
-                    group.Members[newId] = existing;
+                    group.ReplaceStaticMember(existing, newId);
                     Update(existing, request);
                     if (group.State == GroupState.Stable && SameProtocols(existing, request.Protocols))
                     {
@@ -83,14 +78,14 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 }
                 else if (request.RequireKnownMemberId && request.InstanceId is null)
                 {
-                    group.PendingMemberIds.Add(newId);
+                    group.OfferMemberId(newId);
                     return Failed(ErrorCode.MemberIdRequired, newId);
                 }
                 else
                 {
                     member = new GroupMember(newId, request.InstanceId, request.ClientId, request.ClientHost);
                     Update(member, request);
-                    AddMember(group, member);
+                    group.AddMember(member, Now, _initialRebalanceDelayMs);
                 }
             }
             else if (group.Members.TryGetValue(request.MemberId, out var known))
@@ -104,11 +99,11 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                     return Outcome(group, member, ErrorCode.None);
                 }
             }
-            else if (group.PendingMemberIds.Remove(request.MemberId))
+            else if (group.ClaimOfferedMemberId(request.MemberId))
             {
                 member = new GroupMember(request.MemberId, request.InstanceId, request.ClientId, request.ClientHost);
                 Update(member, request);
-                AddMember(group, member);
+                group.AddMember(member, Now, _initialRebalanceDelayMs);
             }
             else
             {
@@ -118,7 +113,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             member.PendingJoin?.TrySetResult(Failed(ErrorCode.UnknownMemberId, member.MemberId));
             member.PendingJoin = new TaskCompletionSource<JoinOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             wait = member.PendingJoin.Task;
-            PrepareRebalance(group, member.RebalanceTimeoutMs);
+            Rebalance(group, member.RebalanceTimeoutMs);
             TryCompleteJoin(group);
         }
         return await wait.WaitAsync(cancellationToken);
@@ -158,20 +153,10 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
             wait = member.PendingSync.Task;
             if (memberId == group.Leader)
             {
-                foreach (var m in group.Members.Values)
-                {
-                    m.Assignment = [];
-                }
-                foreach (var (target, assignment) in assignments)
-                {
-                    if (group.Members.TryGetValue(target, out var m))
-                    {
-                        m.Assignment = assignment;
-                    }
-                }
+                group.AssignFromLeader(assignments);
                 // Kafka's order: the assignment is made durable before anyone learns it.
                 StoreGroup(group);
-                group.State = GroupState.Stable;
+                group.CompleteRebalance();
                 LogStable(group.Id, group.Generation, group.Members.Count);
                 foreach (var m in group.Members.Values)
                 {
@@ -353,7 +338,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 {
                     return ErrorCode.NonEmptyGroup;
                 }
-                group.State = GroupState.Dead;
+                group.MarkDead();
                 _groups.TryRemove(groupId, out _);
             }
         }
@@ -384,26 +369,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    // ---- state machine ----
-
-    private void AddMember(Group group, GroupMember member)
-    {
-        if (group.Members.Count == 0)
-        {
-            group.ProtocolType = member.ProtocolType;
-            if (group.State == GroupState.Empty && _initialRebalanceDelayMs > 0)
-            {
-                group.InitialDelayUntil = Now + _initialRebalanceDelayMs;
-            }
-        }
-        else if (group.InitialDelayUntil > Now)
-        {
-            // Each new member of a filling group extends the wait, up to the rebalance timeout (Kafka's InitialDelayedJoin).
-            group.InitialDelayUntil = Math.Min(Now + _initialRebalanceDelayMs, group.JoinDeadline);
-        }
-        group.Members[member.MemberId] = member;
-        group.Leader ??= member.MemberId;
-    }
+    // ---- orchestration of the group's transitions: answering the members that wait, storing, logging ----
 
     private static void Update(GroupMember member, JoinRequest request)
     {
@@ -415,66 +381,39 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         member.Protocols = request.Protocols;
     }
 
-    private void PrepareRebalance(Group group, int rebalanceTimeoutMs)
+    private void Rebalance(Group group, int rebalanceTimeoutMs)
     {
-        if (group.State != GroupState.PreparingRebalance)
+        if (group.State == GroupState.CompletingRebalance)
         {
-            if (group.State == GroupState.CompletingRebalance)
+            // Members waiting for the leader's assignment must rejoin instead.
+            foreach (var m in group.Members.Values)
             {
-                // Members waiting for the leader's assignment must rejoin instead.
-                foreach (var m in group.Members.Values)
-                {
-                    m.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.RebalanceInProgress, null, null, []));
-                    m.PendingSync = null;
-                }
-            }
-            group.State = GroupState.PreparingRebalance;
-            group.JoinDeadline = Now + Math.Max(rebalanceTimeoutMs, group.Members.Values.Select(m => m.RebalanceTimeoutMs).DefaultIfEmpty(0).Max());
-            if (group.InitialDelayUntil > group.JoinDeadline)
-            {
-                group.InitialDelayUntil = group.JoinDeadline;
+                m.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.RebalanceInProgress, null, null, []));
+                m.PendingSync = null;
             }
         }
+        group.BeginRebalance(Now, rebalanceTimeoutMs);
     }
 
     /// <summary>Ends the join phase when every member has rejoined (and an initial delay is over), or when the deadline passed.</summary>
     private void TryCompleteJoin(Group group, bool deadlinePassed = false)
     {
-        if (group.State != GroupState.PreparingRebalance)
+        var completion = group.TryCompleteJoin(Now, deadlinePassed);
+        foreach (var late in completion.Dropped)
         {
-            return;
-        }
-        var allJoined = group.Members.Values.All(m => m.PendingJoin is not null);
-        if (!deadlinePassed && (!allJoined || group.InitialDelayUntil > Now))
-        {
-            return;
-        }
-        foreach (var late in group.Members.Values.Where(m => m.PendingJoin is null).ToList())
-        {
-            group.Members.Remove(late.MemberId);
             LogMemberRemoved(group.Id, late.MemberId, "did not rejoin before the rebalance timeout");
         }
-        group.Generation++;
-        if (group.Members.Count == 0)
+        if (!completion.Completed)
         {
-            group.State = GroupState.Empty;
-            group.EmptySince = Now;
-            group.Leader = null;
-            group.Protocol = null;
+            return;
+        }
+        if (group.State == GroupState.Empty)
+        {
             StoreGroup(group);
             return;
         }
-        group.Protocol = SelectProtocol(group);
-        if (group.Leader is null || !group.Members.ContainsKey(group.Leader))
-        {
-            group.Leader = group.Members.Keys.First();
-        }
-        group.State = GroupState.CompletingRebalance;
-        group.InitialDelayUntil = 0;
-        var now = Now;
         foreach (var member in group.Members.Values)
         {
-            member.LastHeartbeat = now;
             member.PendingJoin!.TrySetResult(Outcome(group, member, ErrorCode.None));
             member.PendingJoin = null;
         }
@@ -490,24 +429,16 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
 
     private void RemoveMember(Group group, GroupMember member, string reason)
     {
-        group.Members.Remove(member.MemberId);
+        group.RemoveMember(member, Now);
         member.PendingJoin?.TrySetResult(Failed(ErrorCode.UnknownMemberId, member.MemberId));
         member.PendingSync?.TrySetResult(new SyncOutcome((short)ErrorCode.UnknownMemberId, null, null, []));
         LogMemberRemoved(group.Id, member.MemberId, reason);
-        if (group.Leader == member.MemberId)
+        if (group.State == GroupState.Empty)
         {
-            group.Leader = group.Members.Keys.FirstOrDefault();
-        }
-        if (group.Members.Count == 0)
-        {
-            group.State = GroupState.Empty;
-            group.EmptySince = Now;
-            group.Generation++;
-            group.Protocol = null;
             StoreGroup(group);
             return;
         }
-        PrepareRebalance(group, 0);
+        Rebalance(group, 0);
         TryCompleteJoin(group);
     }
 
@@ -527,49 +458,13 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
         var now = Now;
         foreach (var (id, stored) in Offsets.StoredGroups)
         {
-            var group = new Group(id)
-            {
-                State = stored.Members.Count > 0 ? GroupState.Stable : GroupState.Empty,
-                Generation = stored.Generation,
-                ProtocolType = stored.ProtocolType.Length > 0 ? stored.ProtocolType : null,
-                Protocol = stored.Protocol,
-                Leader = stored.Leader,
-                EmptySince = Math.Max(0, stored.StateTimestamp),
-            };
-            foreach (var m in stored.Members)
-            {
-                group.Members[m.MemberId] = new GroupMember(m.MemberId, m.InstanceId, m.ClientId, m.ClientHost)
-                {
-                    SessionTimeoutMs = m.SessionTimeoutMs,
-                    RebalanceTimeoutMs = m.RebalanceTimeoutMs,
-                    ProtocolType = stored.ProtocolType,
-                    Protocols = stored.Protocol is { } protocol ? [(protocol, m.Subscription)] : [],
-                    Assignment = m.Assignment,
-                    LastHeartbeat = now,
-                };
-            }
-            _groups[id] = group;
+            _groups[id] = Group.Restore(id, stored, now);
         }
     }
-
-    // Kafka's supportsProtocols: some protocol of the joiner is supported by every other member.
-    private static bool SharesProtocol(Group group, List<(string Name, byte[] Metadata)> protocols, string joiningMemberId) =>
-        protocols.Any(p => group.Members.Values.Where(m => m.MemberId != joiningMemberId).All(m => m.Protocols.Any(q => q.Name == p.Name)));
 
     private static bool SameProtocols(GroupMember member, List<(string Name, byte[] Metadata)> protocols) =>
         member.Protocols.Count == protocols.Count
         && member.Protocols.Zip(protocols).All(p => p.First.Name == p.Second.Name && p.First.Metadata.AsSpan().SequenceEqual(p.Second.Metadata));
-
-    // Each member votes for its most preferred protocol among those every member supports (Kafka's selectProtocol).
-    private static string SelectProtocol(Group group)
-    {
-        var candidates = group.Members.Values.Select(m => m.Protocols.Select(p => p.Name)).Aggregate((a, b) => a.Intersect(b)).ToList();
-        return group.Members.Values
-            .Select(m => m.Protocols.First(p => candidates.Contains(p.Name)).Name)
-            .GroupBy(n => n)
-            .OrderByDescending(g => g.Count())
-            .First().Key;
-    }
 
     private async Task TickAsync()
     {
@@ -585,8 +480,8 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                     {
                         foreach (var member in group.Members.Values.ToList())
                         {
-                            // A member blocked in JoinGroup does not heartbeat; the rebalance timeout bounds it instead.
-                            if (member.PendingJoin is null && now - member.LastHeartbeat > member.SessionTimeoutMs)
+                            // Checked one by one: removing a member may end a join phase, which restarts the others' sessions.
+                            if (group.HasSessionExpired(member, now))
                             {
                                 RemoveMember(group, member, "session timed out");
                             }

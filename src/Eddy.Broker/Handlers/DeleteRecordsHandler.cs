@@ -32,7 +32,7 @@ internal sealed class DeleteRecordsHandler(TopicManager topics) : IRequestHandle
 
     private static DeleteRecordsResponse.DeleteRecordsPartitionResult Delete(Partition? partition, DeleteRecordsRequest.DeleteRecordsPartition request)
     {
-        if (partition is null)
+        if (partition is null || partition.IsDeleted)
         {
             return Result(request.PartitionIndex, ErrorCode.UnknownTopicOrPartition, -1);
         }
@@ -50,8 +50,9 @@ internal sealed class DeleteRecordsHandler(TopicManager topics) : IRequestHandle
         {
             return Result(request.PartitionIndex, ErrorCode.OffsetOutOfRange, -1);
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (partition.IsDeleted)
         {
+            // Deleted between the lookup and the deletion of records.
             return Result(request.PartitionIndex, ErrorCode.UnknownTopicOrPartition, -1);
         }
     }

@@ -92,7 +92,7 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
     private static FetchResponse.PartitionData ReadPartition(Topic? topic, FetchRequest.FetchPartition request, bool readCommitted, ref long remaining, bool firstNonEmpty)
     {
         var partition = topic?.Partition(request.Partition);
-        if (partition is null)
+        if (partition is null || partition.IsDeleted)
         {
             return Failed(request.Partition, ErrorCode.UnknownTopicOrPartition);
         }
@@ -150,8 +150,9 @@ internal sealed class FetchHandler(TopicManager topics, AppendWaiters waiters, T
                 Records = MemoryRecords.Empty,
             };
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (partition.IsDeleted)
         {
+            // Deleted between the lookup and the read.
             return Failed(request.Partition, ErrorCode.UnknownTopicOrPartition);
         }
     }

@@ -35,7 +35,7 @@ internal sealed class ListOffsetsHandler(TopicManager topics) : IRequestHandler
     private static ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(Topic? topic, ListOffsetsRequest.ListOffsetsPartition request, short version, bool readCommitted)
     {
         var partition = topic?.Partition(request.PartitionIndex);
-        if (partition is null)
+        if (partition is null || partition.IsDeleted)
         {
             return Result(request.PartitionIndex, ErrorCode.UnknownTopicOrPartition, -1, -1, version);
         }
@@ -62,8 +62,9 @@ internal sealed class ListOffsetsHandler(TopicManager topics) : IRequestHandler
                     return Result(request.PartitionIndex, ErrorCode.None, found?.Timestamp ?? -1, found?.Offset ?? -1, version);
             }
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (partition.IsDeleted)
         {
+            // Deleted between the lookup and the read.
             return Result(request.PartitionIndex, ErrorCode.UnknownTopicOrPartition, -1, -1, version);
         }
     }

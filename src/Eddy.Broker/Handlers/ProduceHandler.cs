@@ -45,7 +45,7 @@ internal sealed class ProduceHandler(TopicManager topics, TransactionCoordinator
     private ProduceResponse.PartitionProduceResponse Append(Topic? topic, ProduceRequest.PartitionProduceData data, short version, string? transactionalId)
     {
         var partition = topic?.Partition(data.Index);
-        if (topic is null || partition is null)
+        if (topic is null || partition is null || partition.IsDeleted)
         {
             return Failed(data.Index, ErrorCode.UnknownTopicOrPartition, "This server does not host this topic-partition.");
         }
@@ -113,8 +113,9 @@ internal sealed class ProduceHandler(TopicManager topics, TransactionCoordinator
         {
             return Failed(data.Index, e.Error, e.Message);
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (partition.IsDeleted)
         {
+            // Deleted between the lookup and the append.
             return Failed(data.Index, ErrorCode.UnknownTopicOrPartition, "The topic was deleted.");
         }
         catch (IOException e)

@@ -1,4 +1,3 @@
-using Eddy.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Eddy.Broker.Topics;
@@ -10,16 +9,17 @@ namespace Eddy.Broker.Topics;
 /// </summary>
 internal sealed partial class LogCleanerService : IAsyncDisposable
 {
-    private readonly Func<IEnumerable<(string Name, PartitionLog Log)>> _logs;
+    private readonly Func<IEnumerable<Partition>> _partitions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
     /// <param name="backoff">log.cleaner.backoff.ms as in force now: read before each wait, so a dynamic change applies from the next pass.</param>
-    public LogCleanerService(Func<IEnumerable<(string Name, PartitionLog Log)>> logs, Func<TimeSpan> backoff, TimeProvider time, ILogger<LogCleanerService> logger)
+    /// <param name="partitions">Every partition as of now (the topics change while the cleaner runs).</param>
+    public LogCleanerService(Func<IEnumerable<Partition>> partitions, Func<TimeSpan> backoff, TimeProvider time, ILogger<LogCleanerService> logger)
     {
-        _logs = logs;
+        _partitions = partitions;
         _time = time;
         _logger = logger;
         _loop = RunAsync(backoff);
@@ -28,15 +28,17 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
     /// <summary>Cleans every log that is due now; returns how many were cleaned.</summary>
     public int CleanOnce()
     {
-        var due = _logs()
-            .Where(l => l.Log.Config.Compact)
-            .Select(l => (l.Name, l.Log, Ratio: SafeDirtyRatio(l.Log)))
-            .Where(l => l.Ratio > 0 && l.Ratio >= l.Log.Config.MinCleanableDirtyRatio)
-            .OrderByDescending(l => l.Ratio)
+        var due = _partitions()
+            .Where(p => p.Log.Config.Compact)
+            .Select(p => (Partition: p, Ratio: DirtyRatio(p)))
+            .Where(p => p.Ratio > 0 && p.Ratio >= p.Partition.Log.Config.MinCleanableDirtyRatio)
+            .OrderByDescending(p => p.Ratio)
             .ToList();
         var cleaned = 0;
-        foreach (var (name, log, _) in due)
+        foreach (var (partition, _) in due)
         {
+            var log = partition.Log;
+            var name = partition.ToString();
             if (_stopping.IsCancellationRequested)
             {
                 break;
@@ -51,7 +53,7 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
                         result.BytesRead / 1e6 / Math.Max(result.Elapsed.TotalSeconds, 1e-6));
                 }
             }
-            catch (ObjectDisposedException)
+            catch (ObjectDisposedException) when (partition.IsDeleted)
             {
                 // The topic was deleted while waiting its turn.
             }
@@ -63,13 +65,18 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
         return cleaned;
     }
 
-    private static double SafeDirtyRatio(PartitionLog log)
+    // A partition deleted since the list was taken has nothing to clean.
+    private static double DirtyRatio(Partition partition)
     {
+        if (partition.IsDeleted)
+        {
+            return 0;
+        }
         try
         {
-            return log.DirtyRatio;
+            return partition.Log.DirtyRatio;
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (partition.IsDeleted)
         {
             return 0;
         }

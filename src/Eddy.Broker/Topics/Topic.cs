@@ -22,6 +22,8 @@ public sealed class Topic(string name, Uuid id, TopicConfig config, IReadOnlyLis
 /// <summary>One partition: its log. Leader epoch is always 0 on a single node.</summary>
 public sealed class Partition(string topic, int index, PartitionLog log)
 {
+    private bool _deleted;
+
     public string Topic { get; } = topic;
 
     public int Index { get; } = index;
@@ -29,6 +31,15 @@ public sealed class Partition(string topic, int index, PartitionLog log)
     public PartitionLog Log { get; } = log;
 
     public const int LeaderEpoch = 0;
+
+    /// <summary>
+    /// True once the partition's topic was deleted. <see cref="TopicManager"/> sets it before it closes the log, so a
+    /// request that found the partition just before the deletion and then finds its log closed can tell the deletion
+    /// (answered UNKNOWN_TOPIC_OR_PARTITION) from a log closed by a bug (which must surface as one).
+    /// </summary>
+    public bool IsDeleted => Volatile.Read(ref _deleted);
+
+    internal void MarkDeleted() => Volatile.Write(ref _deleted, true);
 
     public override string ToString() => $"{Topic}-{Index}";
 }

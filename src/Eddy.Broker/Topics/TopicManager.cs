@@ -149,6 +149,8 @@ public sealed class TopicManager : IDisposable
         }
         foreach (var partition in topic.Partitions)
         {
+            // Marked before the log closes: whoever then finds it closed knows why.
+            partition.MarkDeleted();
             partition.Log.DeleteLog();
         }
         _logger.LogInformation("Deleted topic {Topic}", name);
@@ -253,7 +255,7 @@ public sealed class TopicManager : IDisposable
                 {
                     deleted += partition.Log.EnforceRetention(now);
                 }
-                catch (ObjectDisposedException)
+                catch (ObjectDisposedException) when (partition.IsDeleted)
                 {
                     // Deleted concurrently.
                 }

@@ -25,6 +25,7 @@ internal sealed partial class TransactionMarkerWriter(TopicManager topics, Offse
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (topic, index) in partitions)
         {
+            Partition? partition = null;
             try
             {
                 if ((topic, index) == OffsetsPartition)
@@ -33,12 +34,15 @@ internal sealed partial class TransactionMarkerWriter(TopicManager topics, Offse
                     continue;
                 }
                 // A partition deleted since it was added needs no marker.
-                topics.Find(topic)?.Partition(index)?.Log.AppendEndTransactionMarker(producerId, producerEpoch, commit, CoordinatorEpoch, now);
+                partition = topics.Find(topic)?.Partition(index);
+                if (partition is not null && !partition.IsDeleted)
+                {
+                    partition.Log.AppendEndTransactionMarker(producerId, producerEpoch, commit, CoordinatorEpoch, now);
+                }
             }
-            catch (ObjectDisposedException)
+            catch (ObjectDisposedException) when (partition is { IsDeleted: true })
             {
-                // Deleted meanwhile, or the broker is stopping (then start-up completes the markers).
-                complete &= topics.Find(topic) is null;
+                // Deleted between the lookup and the append: no marker needed either.
             }
             catch (ProducerStateException e)
             {
