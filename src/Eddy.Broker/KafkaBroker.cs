@@ -26,38 +26,81 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly LogCleanerService? _cleaner;
     private readonly KafkaListener _listener;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _maintenance;
+    private Task _maintenance = Task.CompletedTask;
     private readonly ILogger _logger;
     private int _disposed;
 
-    private KafkaBroker(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider time)
+    // Only assigns: everything it is given was opened (and recovered) by OpenAsync.
+    private KafkaBroker(BrokerOptions options, Parts parts, ILoggerFactory loggerFactory)
     {
         Options = options;
         _logger = loggerFactory.CreateLogger<KafkaBroker>();
-        _dataDirectory = DataDirectory.Open(options.DataDirectory, options.ClusterId, options.NodeId);
+        _dataDirectory = parts.DataDirectory;
+        Configuration = parts.Configuration;
+        _topics = parts.Topics;
+        _offsets = parts.Offsets;
+        _groups = parts.Groups;
+        _transactionLog = parts.TransactionLog;
+        _transactions = parts.Transactions;
+        _cleaner = parts.Cleaner;
+        _listener = parts.Listener;
+        LocalEndPoint = parts.Listener.LocalEndPoint;
+        BootstrapServers = parts.BootstrapServers;
+    }
+
+    /// <summary>What <see cref="OpenAsync"/> brings up, handed to the constructor.</summary>
+    private sealed record Parts(
+        DataDirectory DataDirectory,
+        BrokerConfiguration Configuration,
+        TopicManager Topics,
+        OffsetStore Offsets,
+        GroupCoordinator Groups,
+        TransactionLog TransactionLog,
+        TransactionCoordinator Transactions,
+        LogCleanerService? Cleaner,
+        KafkaListener Listener,
+        RequestDispatcher Dispatcher,
+        string BootstrapServers);
+
+    /// <summary>
+    /// Opens the data directory and every log (recovering them), reloads the groups and transactions, binds the
+    /// listener: synchronous disk I/O, done by <see cref="StartAsync"/> before the broker exists. Cancellation is
+    /// honoured between the steps; whatever was opened is closed again when a step fails or is cancelled.
+    /// </summary>
+    private static async Task<Parts> OpenAsync(BrokerOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var dataDirectory = DataDirectory.Open(options.DataDirectory, options.ClusterId, options.NodeId);
+        TopicManager? topics = null;
+        GroupCoordinator? groups = null;
+        TransactionCoordinator? transactions = null;
+        LogCleanerService? cleaner = null;
+        KafkaListener? listener = null;
         try
         {
-            Configuration = new BrokerConfiguration(options);
-            _topics = new TopicManager(options, Configuration.TopicDefaults, time, loggerFactory);
-            Configuration.Changed += _ => _topics.ApplyTopicDefaults(Configuration.TopicDefaults);
-            Configuration.Changed += _ => _listener?.UpdateLimits(
-                (int)Configuration.GetLong(BrokerConfigs.MaxConnections), (int)Configuration.GetLong(BrokerConfigs.MaxConnectionsPerIp));
-            _topics.Load();
+            cancellationToken.ThrowIfCancellationRequested();
+            var configuration = new BrokerConfiguration(options);
+            topics = new TopicManager(options, configuration.TopicDefaults, time, loggerFactory);
+            var topicManager = topics;
+            configuration.Changed += _ => topicManager.ApplyTopicDefaults(configuration.TopicDefaults);
+            topics.Load();
+            cancellationToken.ThrowIfCancellationRequested();
             var endPoint = new IPEndPoint(ParseHost(options.ListenHost), options.ListenPort);
-            _listener = new KafkaListener(endPoint, new ConnectionLimits(
+            listener = new KafkaListener(endPoint, new ConnectionLimits(
                 options.SocketRequestMaxBytes, options.MaxConnections, options.MaxConnectionsPerIp, options.ConnectionsMaxIdleMs, options.QueuedMaxRequestBytes), loggerFactory);
-            LocalEndPoint = _listener.LocalEndPoint;
+            var boundListener = listener;
+            configuration.Changed += _ => boundListener.UpdateLimits(
+                (int)configuration.GetLong(BrokerConfigs.MaxConnections), (int)configuration.GetLong(BrokerConfigs.MaxConnectionsPerIp));
             // A listen port of 0 picks a free port (tests do this); Metadata must then advertise the real one.
-            var identity = new BrokerIdentity(options, _dataDirectory.ClusterId, options.AdvertisedPort == 0 ? LocalEndPoint.Port : options.AdvertisedPort);
-            BootstrapServers = $"{identity.Host}:{identity.Port}";
-            var waiters = new AppendWaiters(_topics);
-            _offsets = new OffsetStore(_topics.InternalLog(TopicNames.ConsumerOffsets), time);
-            _groups = new GroupCoordinator(_offsets, options.GroupInitialRebalanceDelayMs, options.OffsetsRetentionMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
-            _transactionLog = new TransactionLog(_topics.InternalLog(TopicNames.TransactionState), time);
-            _transactions = new TransactionCoordinator(
-                _transactionLog,
+            var identity = new BrokerIdentity(options, dataDirectory.ClusterId, options.AdvertisedPort == 0 ? listener.LocalEndPoint.Port : options.AdvertisedPort);
+            var waiters = new AppendWaiters(topics);
+            var offsets = new OffsetStore(topics.InternalLog(TopicNames.ConsumerOffsets), time);
+            groups = new GroupCoordinator(offsets, options.GroupInitialRebalanceDelayMs, options.OffsetsRetentionMs, time, loggerFactory.CreateLogger<GroupCoordinator>());
+            cancellationToken.ThrowIfCancellationRequested();
+            var transactionLog = new TransactionLog(topics.InternalLog(TopicNames.TransactionState), time);
+            transactions = new TransactionCoordinator(
+                transactionLog,
                 new ProducerIdManager(options.DataDirectory),
-                new TransactionMarkerWriter(_topics, _offsets, time, loggerFactory.CreateLogger<TransactionMarkerWriter>()),
+                new TransactionMarkerWriter(topics, offsets, time, loggerFactory.CreateLogger<TransactionMarkerWriter>()),
                 options.TransactionMaxTimeoutMs,
                 options.TransactionAbortTimedOutIntervalMs,
                 options.TransactionalIdExpirationMs,
@@ -66,56 +109,69 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             var dispatcher = new RequestDispatcher(new Dictionary<ApiKey, IRequestHandler>
             {
                 [ApiKey.ApiVersions] = new ApiVersionsHandler(),
-                [ApiKey.Metadata] = new MetadataHandler(_topics, identity),
-                [ApiKey.Produce] = new ProduceHandler(_topics, _transactions, time),
-                [ApiKey.Fetch] = new FetchHandler(_topics, waiters, time),
-                [ApiKey.ListOffsets] = new ListOffsetsHandler(_topics),
-                [ApiKey.OffsetForLeaderEpoch] = new OffsetForLeaderEpochHandler(_topics),
-                [ApiKey.CreateTopics] = new CreateTopicsHandler(_topics, identity),
-                [ApiKey.DeleteTopics] = new DeleteTopicsHandler(_topics),
-                [ApiKey.CreatePartitions] = new CreatePartitionsHandler(_topics, identity),
-                [ApiKey.DeleteRecords] = new DeleteRecordsHandler(_topics),
-                [ApiKey.DescribeConfigs] = new DescribeConfigsHandler(_topics, Configuration),
-                [ApiKey.AlterConfigs] = new AlterConfigsHandler(_topics, Configuration),
-                [ApiKey.IncrementalAlterConfigs] = new IncrementalAlterConfigsHandler(_topics, Configuration),
+                [ApiKey.Metadata] = new MetadataHandler(topics, identity),
+                [ApiKey.Produce] = new ProduceHandler(topics, transactions, time),
+                [ApiKey.Fetch] = new FetchHandler(topics, waiters, time),
+                [ApiKey.ListOffsets] = new ListOffsetsHandler(topics),
+                [ApiKey.OffsetForLeaderEpoch] = new OffsetForLeaderEpochHandler(topics),
+                [ApiKey.CreateTopics] = new CreateTopicsHandler(topics, identity),
+                [ApiKey.DeleteTopics] = new DeleteTopicsHandler(topics),
+                [ApiKey.CreatePartitions] = new CreatePartitionsHandler(topics, identity),
+                [ApiKey.DeleteRecords] = new DeleteRecordsHandler(topics),
+                [ApiKey.DescribeConfigs] = new DescribeConfigsHandler(topics, configuration),
+                [ApiKey.AlterConfigs] = new AlterConfigsHandler(topics, configuration),
+                [ApiKey.IncrementalAlterConfigs] = new IncrementalAlterConfigsHandler(topics, configuration),
                 [ApiKey.DescribeCluster] = new DescribeClusterHandler(identity),
                 [ApiKey.FindCoordinator] = new FindCoordinatorHandler(identity),
-                [ApiKey.JoinGroup] = new JoinGroupHandler(_groups),
-                [ApiKey.SyncGroup] = new SyncGroupHandler(_groups),
-                [ApiKey.Heartbeat] = new HeartbeatHandler(_groups),
-                [ApiKey.LeaveGroup] = new LeaveGroupHandler(_groups),
-                [ApiKey.OffsetCommit] = new OffsetCommitHandler(_groups, _topics, time),
-                [ApiKey.OffsetFetch] = new OffsetFetchHandler(_groups),
-                [ApiKey.DescribeGroups] = new DescribeGroupsHandler(_groups),
-                [ApiKey.ListGroups] = new ListGroupsHandler(_groups),
-                [ApiKey.DeleteGroups] = new DeleteGroupsHandler(_groups),
-                [ApiKey.OffsetDelete] = new OffsetDeleteHandler(_groups),
-                [ApiKey.InitProducerId] = new InitProducerIdHandler(_transactions),
-                [ApiKey.AddPartitionsToTxn] = new AddPartitionsToTxnHandler(_transactions, _topics),
-                [ApiKey.AddOffsetsToTxn] = new AddOffsetsToTxnHandler(_transactions),
-                [ApiKey.EndTxn] = new EndTxnHandler(_transactions),
-                [ApiKey.TxnOffsetCommit] = new TxnOffsetCommitHandler(_groups, _transactions, _topics, time),
-                [ApiKey.DescribeTransactions] = new DescribeTransactionsHandler(_transactions),
-                [ApiKey.ListTransactions] = new ListTransactionsHandler(_transactions, time),
-                [ApiKey.DescribeProducers] = new DescribeProducersHandler(_topics),
+                [ApiKey.JoinGroup] = new JoinGroupHandler(groups),
+                [ApiKey.SyncGroup] = new SyncGroupHandler(groups),
+                [ApiKey.Heartbeat] = new HeartbeatHandler(groups),
+                [ApiKey.LeaveGroup] = new LeaveGroupHandler(groups),
+                [ApiKey.OffsetCommit] = new OffsetCommitHandler(groups, topics, time),
+                [ApiKey.OffsetFetch] = new OffsetFetchHandler(groups),
+                [ApiKey.DescribeGroups] = new DescribeGroupsHandler(groups),
+                [ApiKey.ListGroups] = new ListGroupsHandler(groups),
+                [ApiKey.DeleteGroups] = new DeleteGroupsHandler(groups),
+                [ApiKey.OffsetDelete] = new OffsetDeleteHandler(groups),
+                [ApiKey.InitProducerId] = new InitProducerIdHandler(transactions),
+                [ApiKey.AddPartitionsToTxn] = new AddPartitionsToTxnHandler(transactions, topics),
+                [ApiKey.AddOffsetsToTxn] = new AddOffsetsToTxnHandler(transactions),
+                [ApiKey.EndTxn] = new EndTxnHandler(transactions),
+                [ApiKey.TxnOffsetCommit] = new TxnOffsetCommitHandler(groups, transactions, topics, time),
+                [ApiKey.DescribeTransactions] = new DescribeTransactionsHandler(transactions),
+                [ApiKey.ListTransactions] = new ListTransactionsHandler(transactions, time),
+                [ApiKey.DescribeProducers] = new DescribeProducersHandler(topics),
             });
             if (options.LogCleanerEnable)
             {
-                _cleaner = new LogCleanerService(
-                    _topics.AllPartitions,
-                    () => TimeSpan.FromMilliseconds(Configuration.GetLong(BrokerConfigs.LogCleanerBackoffMs)), time, loggerFactory.CreateLogger<LogCleanerService>());
+                cleaner = new LogCleanerService(
+                    topicManager.AllPartitions,
+                    () => TimeSpan.FromMilliseconds(configuration.GetLong(BrokerConfigs.LogCleanerBackoffMs)), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
-            _listener.Start(dispatcher);
-            _maintenance = RunMaintenanceAsync(time);
+            cancellationToken.ThrowIfCancellationRequested();
+            return new Parts(dataDirectory, configuration, topics, offsets, groups, transactionLog, transactions, cleaner, listener, dispatcher,
+                $"{identity.Host}:{identity.Port}");
         }
         catch
         {
-            _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _cleaner?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _transactions?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _groups?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            _topics?.Dispose();
-            _dataDirectory.Dispose();
+            if (listener is not null)
+            {
+                await listener.DisposeAsync();
+            }
+            if (cleaner is not null)
+            {
+                await cleaner.DisposeAsync();
+            }
+            if (transactions is not null)
+            {
+                await transactions.DisposeAsync();
+            }
+            if (groups is not null)
+            {
+                await groups.DisposeAsync();
+            }
+            topics?.Dispose();
+            dataDirectory.Dispose();
             throw;
         }
     }
@@ -148,10 +204,38 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public TransactionCoordinator Transactions => _transactions;
 
-    public static Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens the data directory and its logs (recovering them after a crash), then starts listening. The opening is
+    /// synchronous disk I/O on the caller's thread; cancellation is honoured between its steps.
+    /// </summary>
+    public static async Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(new KafkaBroker(options, loggerFactory ?? NullLoggerFactory.Instance, TimeProvider.System));
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var time = TimeProvider.System;
+        // Opened on the caller's thread, and the broker's loops start on its context, as before this method was
+        // asynchronous: moving them to the thread pool (Task.Run) makes a static-membership test's first rebalance
+        // never complete (StaticMembershipTests, a librdkafka group in the same process); until that is understood the
+        // opening stays where it was, out of the constructor.
+        var parts = await OpenAsync(options, loggerFactory, time, cancellationToken);
+        var broker = new KafkaBroker(options, parts, loggerFactory);
+        try
+        {
+            broker.Start(parts.Dispatcher, time);
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+        return broker;
+    }
+
+    /// <summary>Accepts connections and starts the periodic maintenance (producer expiry, retention).</summary>
+    private void Start(RequestDispatcher dispatcher, TimeProvider time)
+    {
+        _listener.Start(dispatcher);
+        _maintenance = RunMaintenanceAsync(time);
     }
 
     private static IPAddress ParseHost(string host) =>
