@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Eddy.Broker.Configuration;
 using Eddy.Broker.Network;
 
@@ -17,6 +19,51 @@ public class DocumentationTests
             }
         }
         throw new FileNotFoundException(relative);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Eddy.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new DirectoryNotFoundException("Eddy.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The projects (by name) a project file references.</summary>
+    private static SortedSet<string> ProjectReferences(string projectFile) =>
+        new(XDocument.Load(projectFile).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/'))), StringComparer.Ordinal);
+
+    [Fact]
+    public void Development_doc_maps_every_project_with_the_projects_it_references()
+    {
+        var root = RepositoryRoot();
+        var rows = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (Match row in Regex.Matches(RepositoryFile("docs/development.md"), @"^\| `(?<path>(?:src|bench|tools|tests)/[^`]+)` \|[^\n]*\| (?<refs>[^|\n]+) \|$", RegexOptions.Multiline))
+        {
+            var refs = row.Groups["refs"].Value.Trim();
+            rows[row.Groups["path"].Value] = new SortedSet<string>(
+                refs == "—" ? [] : refs.Split(',', StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+        }
+
+        var projects = new[] { "src", "bench", "tools" }
+            .SelectMany(dir => Directory.GetFiles(Path.Combine(root, dir), "*.csproj", SearchOption.AllDirectories))
+            .Concat(Directory.GetFiles(Path.Combine(root, "tests"), "Eddy.Testing*.csproj", SearchOption.AllDirectories))
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
+            .ToList();
+        Assert.NotEmpty(projects);
+        foreach (var project in projects)
+        {
+            var path = Path.GetRelativePath(root, Path.GetDirectoryName(project)!).Replace('\\', '/');
+            Assert.True(rows.TryGetValue(path, out var documented), $"docs/development.md has no row for {path}");
+            Assert.Equal(documented, ProjectReferences(project));
+            Assert.DoesNotContain("Eddy.Cli", documented);
+        }
+        Assert.Equal(projects.Count, rows.Count);
     }
 
     [Fact]
