@@ -214,9 +214,11 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         var time = TimeProvider.System;
         // Opened on the caller's thread, and the broker's loops start on its context, as before this method was
-        // asynchronous: moving them to the thread pool (Task.Run) makes a static-membership test's first rebalance
-        // never complete (StaticMembershipTests, a librdkafka group in the same process); until that is understood the
-        // opening stays where it was, out of the constructor.
+        // asynchronous. Moving them to the thread pool (Task.Run) is right for the broker, but it stalls
+        // StaticMembershipTests: under xunit 2 the test's body then continues on a pool thread (not on xunit's own
+        // thread), and there its PollUntil runs Parallel.ForEach over blocking librdkafka Consume calls, which keeps the
+        // thread pool from adding threads while no queued work item runs: the broker's socket completions wait until
+        // the test gives its thread back. That test must poll without Parallel.ForEach before the move is made.
         var parts = await OpenAsync(options, loggerFactory, time, cancellationToken);
         var broker = new KafkaBroker(options, parts, loggerFactory);
         try

@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using Eddy.Broker.Configuration;
 using Eddy.Broker.Network;
 using Eddy.Protocol;
 using Eddy.Protocol.Messages;
 using Eddy.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Eddy.Broker.Tests;
 
@@ -113,6 +115,26 @@ public class ConnectionLimitTests
         var (_, polled) = RawKafkaClient.Decode<FetchResponse>(polling.ReceiveFrame()!, ApiKey.Fetch, 11);
         Assert.Equal(0, polled.Responses[0].Partitions[0].ErrorCode);
         AssertAnswers(chatty);
+    }
+
+    [Fact]
+    public async Task A_connection_whose_request_has_arrived_but_is_not_read_yet_is_not_idle()
+    {
+        // The connection is never run, so nothing reads what the client sends: as when the broker's read lags
+        // behind the client on a busy thread pool. Idleness is judged at a time well past the limit.
+        await using var owner = new KafkaListener(new IPEndPoint(IPAddress.Loopback, 0), new ConnectionLimits(MaxIdleMs: 100), NullLoggerFactory.Instance);
+        using var server = new TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync((IPEndPoint)server.LocalEndpoint);
+        using var accepted = await server.AcceptSocketAsync();
+        var connection = new KafkaConnection(accepted, owner, new RequestDispatcher(new Dictionary<ApiKey, IRequestHandler>()), NullLogger.Instance, CancellationToken.None);
+        var later = Environment.TickCount64 + 1000;
+        Assert.True(connection.IsIdleLongerThan(later, 100), "a connection the client has not spoken on is idle");
+
+        await client.SendAsync(new byte[] { 0, 0, 0, 8 });
+        await Eventually(() => accepted.Available > 0, Patience, "the bytes arrived");
+        Assert.False(connection.IsIdleLongerThan(later, 100));
     }
 
     [Fact]

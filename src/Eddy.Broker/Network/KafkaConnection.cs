@@ -60,6 +60,27 @@ internal sealed partial class KafkaConnection
     /// </summary>
     public long IdleMilliseconds(long now) => Volatile.Read(ref _busy) > 0 ? 0 : now - Volatile.Read(ref _lastActivity);
 
+    /// <summary>
+    /// Whether the connection has been idle longer than <paramref name="limitMs"/> (connections.max.idle.ms). Bytes
+    /// the client has sent that the connection has not read yet count as activity: the connection's read can lag
+    /// behind the client when the thread pool is busy, and closing it then would drop a request that has arrived,
+    /// where Kafka's selector marks a connection with bytes ready as active before it closes idle ones.
+    /// </summary>
+    public bool IsIdleLongerThan(long now, long limitMs) => IdleMilliseconds(now) > limitMs && !HasUnreadBytes();
+
+    private bool HasUnreadBytes()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            // Closed meanwhile: nothing more will be read.
+            return false;
+        }
+    }
+
     /// <summary>Closes the connection from outside (idle, broker stopping): its reads, writes and handler are cancelled.</summary>
     public void Close()
     {

@@ -207,7 +207,7 @@ internal sealed partial class KafkaListener : IAsyncDisposable
                 var now = Environment.TickCount64;
                 foreach (var connection in _connections.Keys)
                 {
-                    if (connection.IdleMilliseconds(now) > _limits.MaxIdleMs)
+                    if (connection.IsIdleLongerThan(now, _limits.MaxIdleMs))
                     {
                         LogIdleClosed(connection.RemoteEndPoint, _limits.MaxIdleMs);
                         connection.Close();
