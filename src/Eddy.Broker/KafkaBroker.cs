@@ -205,32 +205,33 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     public TransactionCoordinator Transactions => _transactions;
 
     /// <summary>
-    /// Opens the data directory and its logs (recovering them after a crash), then starts listening. The opening is
-    /// synchronous disk I/O on the caller's thread; cancellation is honoured between its steps.
+    /// Opens the data directory and its logs (recovering them after a crash), then starts listening, on the thread pool
+    /// rather than on the caller's thread; cancellation is honoured between the opening's steps.
     /// </summary>
     public static async Task<KafkaBroker> StartAsync(BrokerOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         loggerFactory ??= NullLoggerFactory.Instance;
         var time = TimeProvider.System;
-        // Opened on the caller's thread, and the broker's loops start on its context, as before this method was
-        // asynchronous. Moving them to the thread pool (Task.Run) is right for the broker, but it stalls
-        // StaticMembershipTests: under xunit 2 the test's body then continues on a pool thread (not on xunit's own
-        // thread), and there its PollUntil runs Parallel.ForEach over blocking librdkafka Consume calls, which keeps the
-        // thread pool from adding threads while no queued work item runs: the broker's socket completions wait until
-        // the test gives its thread back. That test must poll without Parallel.ForEach before the move is made.
-        var parts = await OpenAsync(options, loggerFactory, time, cancellationToken);
-        var broker = new KafkaBroker(options, parts, loggerFactory);
-        try
+        // Opened and started on the thread pool: the opening is synchronous disk I/O (recovery can take a while), and the
+        // broker's loops must not run on the caller's synchronization context, which may be single-threaded or busy.
+        // A caller that then blocks pool threads itself can starve them (Parallel.ForEach over blocking librdkafka
+        // Consume calls on a pool thread kept the pool from adding threads for seconds), as it would any async server.
+        return await Task.Run(async () =>
         {
-            broker.Start(parts.Dispatcher, time);
-        }
-        catch
-        {
-            await broker.DisposeAsync();
-            throw;
-        }
-        return broker;
+            var parts = await OpenAsync(options, loggerFactory, time, cancellationToken);
+            var broker = new KafkaBroker(options, parts, loggerFactory);
+            try
+            {
+                broker.Start(parts.Dispatcher, time);
+            }
+            catch
+            {
+                await broker.DisposeAsync();
+                throw;
+            }
+            return broker;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Accepts connections and starts the periodic maintenance (producer expiry, retention).</summary>

@@ -26,7 +26,12 @@ public class StaticMembershipTests
             {
                 return false;
             }
-            Parallel.ForEach(consumers, c => c.Consume(TimeSpan.FromMilliseconds(50)));
+            // One after the other: Parallel.ForEach over these blocking calls, on a pool thread, keeps the thread pool
+            // from adding threads, and the in-process broker's socket completions then wait for seconds.
+            foreach (var consumer in consumers)
+            {
+                consumer.Consume(TimeSpan.FromMilliseconds(50));
+            }
         }
         return true;
     }
