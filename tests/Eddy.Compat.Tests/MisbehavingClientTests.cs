@@ -353,11 +353,17 @@ public class MisbehavingClientTests(ITestOutputHelper output)
         try
         {
             await Eventually(() => broker.Broker.ConnectionCount == 500, Patience, "500 connections from 127.0.0.1 kept");
-            // The rejected ones were closed on accept: by now each reads as closed without waiting.
-            await Task.Delay(500);
+            // The rejected ones are closed on accept. The 500th kept connection can come before the listener has worked
+            // through the rest of the accept backlog, so the closes are awaited, for seconds at most (an idle close
+            // would take connections.max.idle.ms, ten minutes). The producer's share of the 500 is what it held at the
+            // start or less: librdkafka may drop its bootstrap connection meanwhile, and one of these takes its place.
+            var took = await Eventually(() => sockets.Count(s => ClosedByBroker(s, TimeSpan.Zero)) >= 1500,
+                TimeSpan.FromSeconds(5), "every connection over the limit closed");
+            await Task.Delay(200);
             var closed = sockets.Count(s => ClosedByBroker(s, TimeSpan.Zero));
-            output.WriteLine($"max.connections.per.ip=500: {closed} of 2,000 closed at once ({producerConnections} held by the producer)");
-            Assert.Equal(1500 + producerConnections, closed);
+            output.WriteLine($"max.connections.per.ip=500: {closed} of 2,000 closed within {took.TotalMilliseconds:F0} ms of the 500th kept ({producerConnections} held by the producer at the start)");
+            Assert.InRange(closed, 1500, 1500 + producerConnections);
+            Assert.Equal(500, broker.Broker.ConnectionCount);
         }
         finally
         {
