@@ -94,15 +94,15 @@ internal sealed class JobTopology
             }
         }
 
+        // Repartition topics are not fixed by what exists unless they do exist (from an earlier run of the job).
+        var stagePartitions = StagePartitioning.Resolve(plan, topic => _partitions.TryGetValue(topic, out var n) ? n : null);
+        stagePartitions.CopyTo(_stagePartitions, 0);
         foreach (var stage in plan.Stages)
         {
-            var first = stage.Inputs[0];
-            _stagePartitions[stage.Id] = first.UpstreamStage is { } upstream ? _stagePartitions[upstream]
-                : _partitions.TryGetValue(first.Topic, out var n) ? n
-                : throw new InvalidOperationException($"Job '{plan.Name}' reads topic '{first.Topic}', which does not exist.");
-            foreach (var topic in stage.RepartitionTopics)
+            foreach (var input in stage.Inputs.Where(i => i.IsRepartition))
             {
-                Need(topic, _stagePartitions[stage.Id]);
+                // A repartition topic has as many partitions as the stage reading it has tasks.
+                Need(input.Topic, _stagePartitions[stage.Id]);
             }
 
             foreach (var store in stage.Stores)

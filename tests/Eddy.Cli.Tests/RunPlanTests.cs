@@ -10,13 +10,13 @@ public class RunPlanTests
     [Fact]
     public void A_job_that_cannot_run_is_one_error_naming_it_and_the_problem()
     {
-        var hosted = new HostedJob(new UnkeyedWindowJob(), "/jobs/Broken.dll");
+        var hosted = new HostedJob(new SinklessJob(), "/jobs/Broken.dll");
 
         var error = Assert.Throws<CliException>(() => RunCommand.BuildPlan(hosted));
 
         Assert.Equal(ExitCodes.Failure, error.ExitCode);
-        Assert.StartsWith("job unkeyed (/jobs/Broken.dll) cannot run: ", error.Message);
-        Assert.Contains("KeyBy", error.Message);
+        Assert.StartsWith("job sinkless (/jobs/Broken.dll) cannot run: ", error.Message);
+        Assert.Contains("no sink", error.Message);
     }
 
     [Fact]
@@ -29,15 +29,15 @@ public class RunPlanTests
         Assert.Equal("job throwing (/jobs/Broken.dll) failed while defining itself: NullReferenceException: no topic", error.Message);
     }
 
-    private sealed class UnkeyedWindowJob : IJob
+    private sealed class SinklessJob : IJob
     {
-        public string Name => "unkeyed";
+        public string Name => "sinkless";
 
         public void Define(JobBuilder job) =>
             job.Source("in", Serdes.String, Serdes.String)
+                .KeyBy((_, v) => v, Serdes.String)
                 .Window(Eddy.Engine.Windows.Tumbling(TimeSpan.FromSeconds(1)))
-                .Count()
-                .To("out");
+                .Count();
     }
 
     private sealed class ThrowingJob : IJob

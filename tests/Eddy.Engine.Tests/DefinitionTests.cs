@@ -11,23 +11,24 @@ public class DefinitionTests
         return Assert.Throws<JobDefinitionException>(() => job.Build());
     }
 
-    [Fact]
-    public void A_window_on_a_non_keyed_stream_names_the_window_operator()
+    [Theory]
+    [InlineData("Window")]
+    [InlineData("Process")]
+    [InlineData("ToTable")]
+    public void Per_key_operations_exist_only_on_keyed_streams_so_misuse_does_not_compile(string method)
     {
-        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String)
-            .Window(Windows.Tumbling(TimeSpan.FromSeconds(1)), name: "per-minute").Count().To("out"));
-        Assert.Contains("'per-minute'", error.Message);
-        Assert.Contains("keyed", error.Message);
+        Assert.Null(typeof(Stream<string, string>).GetMethod(method));
+        Assert.NotNull(typeof(KeyedStream<string, string>).GetMethod(method));
     }
 
     [Fact]
-    public void A_window_after_a_key_changing_map_is_not_keyed_either_and_gets_a_generated_name()
+    public void A_key_changing_map_on_a_keyed_stream_gives_a_plain_stream_and_mapping_values_keeps_it_keyed()
     {
-        var error = Fails(job => job.Source("in", Serdes.String, Serdes.String)
-            .KeyBy((_, v) => v, Serdes.String)
-            .Map((k, v) => (v, k), Serdes.String, Serdes.String)
-            .Window(Windows.Tumbling(TimeSpan.FromSeconds(1))).Count().To("out"));
-        Assert.Contains("'window-5'", error.Message);
+        var keyed = new JobBuilder("j").Source("in", Serdes.String, Serdes.String).KeyBy((_, v) => v, Serdes.String);
+
+        Assert.IsType<Stream<string, string>>(keyed.Map((k, v) => (v, k), Serdes.String, Serdes.String));
+        Assert.IsType<KeyedStream<string, int>>(keyed.MapValues(v => v.Length, Serdes.Int));
+        Assert.IsType<KeyedStream<string, string>>(keyed.Filter((_, _) => true));
     }
 
     [Fact]

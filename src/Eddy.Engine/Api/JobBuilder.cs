@@ -41,7 +41,33 @@ public sealed class JobBuilder
             Factory = () => new SourceOperator<TKey, TValue>(keySerde!, valueSerde!, timestampOf),
             Error = MissingSerde(keySerde, valueSerde, "source"),
         });
-        return new Stream<TKey, TValue>(this, node, keySerde, valueSerde, keyed: false);
+        return new Stream<TKey, TValue>(this, node, keySerde, valueSerde);
+    }
+
+    /// <summary>
+    /// Reads a topic as a table (as Kafka Streams' <c>builder.table</c>): each record upserts its key's row and a
+    /// tombstone deletes it; the table emits changelog rows (see <see cref="KeyedStream{TKey, TValue}.ToTable"/>) and
+    /// keeps the current row per key in its <c>rows</c> store. The topic must be partitioned by its key, as Kafka's
+    /// default partitioner does. Without <paramref name="watermarks"/> the table's records do not move event time
+    /// (its updates never hold back a stream it is joined with); give a strategy for an event-time (temporal) join.
+    /// </summary>
+    public Table<TKey, TValue> Table<TKey, TValue>(string topic, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,
+        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        var tableName = name ?? GeneratedName("table");
+        var source = Add($"{tableName}-source", "tableSource", OperatorKind.TableSource, [], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
+        {
+            Topic = topic,
+            Detail = watermarks?.ToString() ?? "no watermarks",
+            KeySerde = keySerde,
+            ValueSerde = valueSerde,
+            Watermarks = watermarks,
+            Factory = () => new SourceOperator<TKey, TValue>(keySerde!, valueSerde!, timestampOf, tombstonesDelete: true),
+            Error = MissingSerde(keySerde, valueSerde, "table"),
+        });
+        var node = ChangelogNormalize.Add(this, source, keySerde, valueSerde, tableName, "table");
+        return new Table<TKey, TValue>(this, node, keySerde, valueSerde);
     }
 
     public JobPlan Build() => PlanCompiler.Compile(Name, _nodes, BadInput, DeadLetterTopic ?? $"{Name}-dead-letters");

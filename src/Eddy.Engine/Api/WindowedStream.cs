@@ -6,13 +6,13 @@ namespace Eddy.Engine;
 /// <summary>A keyed stream grouped into windows, waiting for its aggregation.</summary>
 public sealed class WindowedStream<TKey, TValue>
 {
-    private readonly Stream<TKey, TValue> _input;
+    private readonly KeyedStream<TKey, TValue> _input;
     private readonly Windows _windows;
     private readonly string _name;
     private TimeSpan _allowedLateness = TimeSpan.Zero;
     private OutputTag<TKey, TValue>? _lateTag;
 
-    internal WindowedStream(Stream<TKey, TValue> input, Windows windows, string name)
+    internal WindowedStream(KeyedStream<TKey, TValue> input, Windows windows, string name)
     {
         _input = input;
         _windows = windows;
@@ -47,8 +47,7 @@ public sealed class WindowedStream<TKey, TValue>
         ArgumentNullException.ThrowIfNull(initializer);
         ArgumentNullException.ThrowIfNull(adder);
         var keySerde = _input.KeySerde;
-        var error = !_input.IsKeyed ? "a window needs a keyed stream: call KeyBy first."
-            : keySerde is null ? "the keyed stream has no key serde."
+        var error = keySerde is null ? "the keyed stream has no key serde."
             : resultSerde is null ? "the aggregation has no result serde."
             : _windows.IsMerging && merger is null ? "session windows need a merger for the aggregates of merged sessions."
             : null;
@@ -67,7 +66,7 @@ public sealed class WindowedStream<TKey, TValue>
                 Error = error,
             });
         var windowedKeys = keySerde is null ? null : Serdes.Windowed(keySerde);
-        return new Stream<Windowed<TKey>, TAcc>(_input.Job, node, windowedKeys, resultSerde, keyed: false);
+        return new Stream<Windowed<TKey>, TAcc>(_input.Job, node, windowedKeys, resultSerde);
     }
 
     public Stream<Windowed<TKey>, long> Count() =>

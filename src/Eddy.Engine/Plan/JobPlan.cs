@@ -18,6 +18,25 @@ public enum OperatorKind
     Process = 7,
     WindowAggregate = 8,
     Sink = 9,
+    /// <summary>Reads a topic as a table's upserts; its records hold back the watermark only when it has a strategy.</summary>
+    TableSource = 10,
+    /// <summary>Turns upserts into a table's changelog rows, keeping the current row per key.</summary>
+    ToTable = 11,
+    /// <summary>A non-windowed aggregation: an updating row per key.</summary>
+    Aggregate = 12,
+    WindowJoin = 13,
+    IntervalJoin = 14,
+    /// <summary>A stream joined with a table's current row.</summary>
+    StreamTableJoin = 15,
+    /// <summary>A stream joined with the version of a table's row valid at the record's event time.</summary>
+    TemporalJoin = 16,
+    /// <summary>A regular join of two tables (or updating streams) with retractions.</summary>
+    TableJoin = 17,
+    /// <summary>A table joined on a column of its rows with another table's key.</summary>
+    ForeignKeyJoin = 18,
+    TopN = 19,
+    Deduplicate = 20,
+    OverAggregate = 21,
 }
 
 /// <summary>A state store of an operator: a RocksDB column family in production, with its compacted changelog topic.</summary>
@@ -86,7 +105,7 @@ public sealed class OperatorNode
         var text = new StringBuilder($"{Name} [{Kind}");
         if (Topic is not null)
         {
-            text.Append(' ').Append(Kind is OperatorKind.Source or OperatorKind.RepartitionSource ? "<- " : "-> ").Append(Topic);
+            text.Append(' ').Append(Kind is OperatorKind.Source or OperatorKind.TableSource or OperatorKind.RepartitionSource ? "<- " : "-> ").Append(Topic);
         }
 
         if (Detail.Length > 0)

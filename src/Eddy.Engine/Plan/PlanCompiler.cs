@@ -39,14 +39,14 @@ internal static class PlanCompiler
             }
         }
 
-        var stageIds = nodes.Select(n => stageOf[n.Id]).Distinct().ToList();
+        var stageIds = TopologicalOrder(jobName, nodes, stageOf);
         var renumber = stageIds.Select((root, index) => (root, index)).ToDictionary(p => p.root, p => p.index);
         var stages = new List<StagePlan>();
         foreach (var root in stageIds)
         {
             var members = nodes.Where(n => stageOf[n.Id] == root).ToList();
             var inputs = members
-                .Where(n => n.Kind is OperatorKind.Source or OperatorKind.RepartitionSource)
+                .Where(n => n.Kind is OperatorKind.Source or OperatorKind.TableSource or OperatorKind.RepartitionSource)
                 .Select(n => new StageInput(n.Topic!, n.Kind == OperatorKind.RepartitionSource ? renumber[stageOf[n.Parents[0].Id]] : null))
                 .Distinct()
                 .ToList();
@@ -60,6 +60,38 @@ internal static class PlanCompiler
         }
 
         return new JobPlan(jobName, stages, badInput, deadLetterTopic);
+    }
+
+    /// <summary>
+    /// The stages (by root) so that every stage comes after the stages writing the repartition topics it reads, ties
+    /// in definition order (a linear job keeps its definition order). A cycle between stages cannot run.
+    /// </summary>
+    private static List<int> TopologicalOrder(string jobName, IReadOnlyList<NodeDefinition> nodes, int[] stageOf)
+    {
+        var roots = nodes.Select(n => stageOf[n.Id]).Distinct().ToList();
+        var upstream = roots.ToDictionary(r => r, _ => new HashSet<int>());
+        foreach (var node in nodes.Where(n => n.Kind == OperatorKind.RepartitionSource))
+        {
+            upstream[stageOf[node.Id]].Add(stageOf[node.Parents[0].Id]);
+        }
+
+        var order = new List<int>();
+        var placed = new HashSet<int>();
+        while (order.Count < roots.Count)
+        {
+            var next = roots.FirstOrDefault(r => !placed.Contains(r) && upstream[r].All(placed.Contains), -1);
+            if (next < 0)
+            {
+                var stuck = nodes.First(n => n.Kind == OperatorKind.RepartitionSource && !placed.Contains(stageOf[n.Id]));
+                throw new JobDefinitionException(
+                    $"Job '{jobName}', operator '{stuck.Parents[0].Name}': its repartitioned stream flows back into a stage it depends on; stages would wait on each other.");
+            }
+
+            order.Add(next);
+            placed.Add(next);
+        }
+
+        return order;
     }
 
     private static OperatorNode ToOperator(string jobName, NodeDefinition node)

@@ -13,13 +13,14 @@ internal readonly record struct Element(object? Key, object? Value, long Timesta
 /// </summary>
 internal abstract class Operator
 {
-    private Operator[] _next = [];
+    private (Operator Operator, int Input)[] _next = [];
 
     protected TaskContext Task { get; private set; } = null!;
 
     protected OperatorNode Node { get; private set; } = null!;
 
-    internal void Attach(TaskContext task, OperatorNode node, Operator[] next)
+    /// <param name="next">The operators fed by this one, each with the input (the position among its parents) it is fed on.</param>
+    internal void Attach(TaskContext task, OperatorNode node, (Operator Operator, int Input)[] next)
     {
         Task = task;
         Node = node;
@@ -33,6 +34,12 @@ internal abstract class Operator
 
     public abstract void Process(in Element element);
 
+    /// <summary>
+    /// A record on input <paramref name="input"/> (the position of the parent among the operator's parents): a
+    /// two-input operator (a join) overrides it to tell its sides apart; the others see one stream.
+    /// </summary>
+    public virtual void Process(in Element element, int input) => Process(element);
+
     public virtual void OnWatermark(long watermark)
     {
     }
@@ -43,9 +50,9 @@ internal abstract class Operator
 
     protected void Emit(in Element element)
     {
-        foreach (var next in _next)
+        foreach (var (next, input) in _next)
         {
-            next.Process(element);
+            next.Process(element, input);
         }
     }
 

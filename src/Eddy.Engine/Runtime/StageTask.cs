@@ -39,13 +39,20 @@ public sealed class StageTask
         _operators = stage.Operators.Select(node => byName[node.Name] = node.Factory()).ToArray();
         foreach (var (node, op) in stage.Operators.Zip(_operators))
         {
-            var next = stage.Operators.Where(n => n.Inputs.Contains(node.Name)).Select(n => byName[n.Name]).ToArray();
+            // An operator fed twice by the same parent (a self-join) gets the record on both inputs.
+            var next = stage.Operators
+                .SelectMany(n => n.Inputs.Select((parent, input) => (Parent: parent, Node: n, Input: input)))
+                .Where(edge => edge.Parent == node.Name)
+                .Select(edge => (byName[edge.Node.Name], edge.Input))
+                .ToArray();
             op.Attach(_context, node, next);
-            if (node.Kind == OperatorKind.Source)
+            if (node.Kind is OperatorKind.Source or OperatorKind.TableSource)
             {
-                var strategy = node.Watermarks!;
-                var channel = _watermarks.AddSource((long)strategy.OutOfOrderness.TotalMilliseconds,
-                    strategy.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null, now);
+                // A table without a watermark strategy does not move event time: its channel is left out.
+                var channel = node.Watermarks is { } strategy
+                    ? _watermarks.AddSource((long)strategy.OutOfOrderness.TotalMilliseconds,
+                        strategy.IdleTimeout is { } idle ? (long)idle.TotalMilliseconds : null, now)
+                    : -1;
                 SourcesOf(node.Topic!).Add(((IRecordSource)op, channel));
             }
             else if (node.Kind == OperatorKind.RepartitionSource)

@@ -2,8 +2,12 @@ using Eddy.Engine.Records;
 
 namespace Eddy.Engine.Runtime;
 
-/// <summary>Reads a source topic: deserializes and takes the event time from the extractor (default: the Kafka timestamp).</summary>
-internal sealed class SourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde<TValue> valueSerde, Func<TKey, TValue, long, long>? timestampOf)
+/// <summary>
+/// Reads a source topic: deserializes and takes the event time from the extractor (default: the Kafka timestamp).
+/// A table's topic is read as upserts: a tombstone (null value) becomes a delete row.
+/// </summary>
+internal sealed class SourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde<TValue> valueSerde, Func<TKey, TValue, long, long>? timestampOf,
+    bool tombstonesDelete = false)
     : Operator, IRecordSource
 {
     public bool TryIngest(in InputRecord record, out long timestamp, out Exception? error)
@@ -25,7 +29,7 @@ internal sealed class SourceOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde
         }
 
         error = null;
-        Emit(new Element(key, value, timestamp, RowKind.Insert));
+        Emit(new Element(key, value, timestamp, tombstonesDelete && record.Value is null ? RowKind.Delete : RowKind.Insert));
         return true;
     }
 

@@ -112,7 +112,9 @@ internal sealed class WatermarkTracker
             min = Math.Min(min, c.Watermark);
         }
 
-        IsIdle = active == 0 && _channels.Count > 0;
+        // A task with no channel at all (it reads only tables without watermarks) never moves event time: downstream
+        // tasks leave it out, as an idle one.
+        IsIdle = active == 0;
         if (IsIdle)
         {
             // Flink's rule (StatusWatermarkValve): once every input is idle, the watermark moves to the highest of

@@ -33,6 +33,7 @@ public sealed class JobTestDriver : IDisposable
     private readonly Dictionary<string, int> _sideOutputRead = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), long> _nextOffset = [];
     private readonly List<DeadLetterRecord> _deadLetters = [];
+    private readonly Dictionary<string, int> _repartitionPartitions = new(StringComparer.Ordinal);
 
     public JobTestDriver(JobPlan plan, JobTestDriverOptions? options = null)
     {
@@ -41,18 +42,48 @@ public sealed class JobTestDriver : IDisposable
         _options = options ?? new JobTestDriverOptions();
         _clock = new ManualClock(_options.StartTime);
         _tasks = new StageTask[plan.Stages.Count][];
+        // As a worker: source topics have their declared (or default) partitions, repartition topics as many as the
+        // stage reading them has tasks, unless the test declares them.
+        var repartition = plan.Stages.SelectMany(s => s.RepartitionTopics).ToHashSet(StringComparer.Ordinal);
+        var stagePartitions = StagePartitioning.Resolve(plan, topic =>
+            _options.TopicPartitions.TryGetValue(topic, out var n) ? n : repartition.Contains(topic) ? null : _options.Partitions);
         foreach (var stage in plan.Stages)
         {
-            var partitions = stage.Inputs.Select(i => PartitionsOf(i.Topic)).Distinct().ToList();
-            if (partitions.Count != 1)
+            foreach (var input in stage.Inputs.Where(i => i.IsRepartition))
             {
-                throw new InvalidOperationException(
-                    $"Stage {stage.Id} reads topics with different partition counts ({string.Join(", ", stage.Inputs.Select(i => i.Topic))}); they must be co-partitioned.");
+                _repartitionPartitions[input.Topic] = stagePartitions[stage.Id];
             }
 
-            _tasks[stage.Id] = Enumerable.Range(0, partitions[0])
-                .Select(p => new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length, plan.BadInput))
-                .ToArray();
+            _tasks[stage.Id] = new StageTask[stagePartitions[stage.Id]];
+        }
+
+        CreateTasks();
+    }
+
+    /// <summary>
+    /// Starts every task afresh over the state it has kept, as a worker does after a restart or when a partition moves
+    /// (state restored from its changelog): operators must resume from their stores alone, without what they held in
+    /// memory. Watermarks resume from the stages' watermark stores.
+    /// </summary>
+    public void RestartTasks()
+    {
+        // As before a worker's commit: the watermarks are kept with the state they go with.
+        foreach (var task in _tasks.SelectMany(t => t))
+        {
+            task.SaveWatermarks();
+        }
+
+        CreateTasks();
+    }
+
+    private void CreateTasks()
+    {
+        foreach (var stage in _plan.Stages)
+        {
+            for (var p = 0; p < _tasks[stage.Id].Length; p++)
+            {
+                _tasks[stage.Id][p] = new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length, _plan.BadInput);
+            }
         }
     }
 
@@ -65,14 +96,14 @@ public sealed class JobTestDriver : IDisposable
 
     public TestInputTopic<TKey, TValue> Input<TKey, TValue>(string topic)
     {
-        var source = _plan.Operators.FirstOrDefault(o => o.Kind == OperatorKind.Source && o.Topic == topic)
+        var source = _plan.Operators.FirstOrDefault(o => o.Kind is OperatorKind.Source or OperatorKind.TableSource && o.Topic == topic)
             ?? throw new ArgumentException($"Job '{_plan.Name}' reads no topic '{topic}'.", nameof(topic));
         return new TestInputTopic<TKey, TValue>(this, topic, Serde<TKey>(source.KeySerde, source), Serde<TValue>(source.ValueSerde, source));
     }
 
     /// <summary>A source topic written with other serdes than the job reads it with (to send bad input, say).</summary>
     public TestInputTopic<TKey, TValue> Input<TKey, TValue>(string topic, ISerde<TKey> keySerde, ISerde<TValue> valueSerde) =>
-        _plan.Operators.Any(o => o.Kind == OperatorKind.Source && o.Topic == topic)
+        _plan.Operators.Any(o => o.Kind is OperatorKind.Source or OperatorKind.TableSource && o.Topic == topic)
             ? new TestInputTopic<TKey, TValue>(this, topic, keySerde, valueSerde)
             : throw new ArgumentException($"Job '{_plan.Name}' reads no topic '{topic}'.", nameof(topic));
 
@@ -230,7 +261,8 @@ public sealed class JobTestDriver : IDisposable
     private int UpstreamOf(string repartitionTopic) =>
         _plan.Stages.Single(s => s.RepartitionTopics.Contains(repartitionTopic)).Id;
 
-    private int PartitionsOf(string topic) => _options.TopicPartitions.TryGetValue(topic, out var n) ? n : _options.Partitions;
+    private int PartitionsOf(string topic) =>
+        _repartitionPartitions.TryGetValue(topic, out var r) ? r : _options.TopicPartitions.TryGetValue(topic, out var n) ? n : _options.Partitions;
 
     private OutputLog RowsOf(string topic)
     {
