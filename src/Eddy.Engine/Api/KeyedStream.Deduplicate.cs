@@ -53,11 +53,9 @@ public sealed partial class KeyedStream<TKey, TValue>
                 : [DeduplicateOperator<TKey, TValue>.RowsState, DeduplicateOperator<TKey, TValue>.TimersState],
             Factory = () => new DeduplicateOperator<TKey, TValue>(definition!),
             Error = error,
+            // Keeping the first arrival never replaces a row it emitted.
+            EmitsInsertsOnly = keep == DeduplicateKeep.First && time == TimeDomain.ProcessingTime,
         });
-        if (keep == DeduplicateKeep.First && time == TimeDomain.ProcessingTime)
-        {
-            ChangelogModes.MarkInsertOnly(node);
-        }
 
         return new KeyedStream<TKey, TValue>(Job, node, KeySerde, values);
     }

@@ -60,8 +60,8 @@ public sealed partial class KeyedStream<TKey, TValue>
             StateNames = [WindowTopNOperator<TKey, TValue, TSort>.RowsState],
             Factory = () => new WindowTopNOperator<TKey, TValue, TSort>(windows, definition!),
             Error = error,
+            EmitsInsertsOnly = true,
         });
-        ChangelogModes.MarkInsertOnly(node);
         var values = valueSerde ?? ValueSerde;
         return new Stream<Windowed<TKey>, Ranked<TValue>>(Job, node, KeySerde is null ? null : Serdes.Windowed(KeySerde),
             values is null ? null : Ranked.Serde(values));
