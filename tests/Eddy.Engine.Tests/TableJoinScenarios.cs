@@ -138,6 +138,8 @@ internal static class TableJoinScenarios
 
     /// <summary>The driver's output rows with their changelog applied (the timestamp appended when asked).</summary>
     public static List<(string Key, string Value)> Materialized(JobTestDriver driver, bool withTimestamps = false) =>
-        Changelogs.Sorted(Changelogs.Materialize(driver.Output<string, string>("out").ReadAll()
-            .Select(r => withTimestamps ? r with { Value = $"{r.Value}@{r.Timestamp}" } : r)));
+        Materialized(driver.Output<string, string>("out").ReadAll(), withTimestamps);
+
+    public static List<(string Key, string Value)> Materialized(IEnumerable<TestRecord<string, string>> records, bool withTimestamps = false) =>
+        Changelogs.Sorted(Changelogs.Materialize(records.Select(r => withTimestamps ? r with { Value = $"{r.Value}@{r.Timestamp}" } : r)));
 }
