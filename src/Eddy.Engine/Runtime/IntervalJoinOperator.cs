@@ -43,8 +43,12 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
     private byte[] _from = [];
     private byte[] _to = [];
 
-    // Rows of the other side whose matched flag a record set, written back after the scan that found them.
+    // What a record's scan of the other side found: emitted and written back only after the scan, as a store's
+    // iterator (RocksDB's over the commit's write batch) must not see writes while it is open, and downstream
+    // operators write their own state when they get a result.
     private readonly List<(byte[] StateKey, byte[] Rows)> _flagged = [];
+    private readonly List<(TLeft Row, long Timestamp)> _leftMatches = [];
+    private readonly List<(TRight Row, long Timestamp)> _rightMatches = [];
 
     // Expiry timers in memory: each follows from an entry of a side's store (see Open), so they need no store of their
     // own. Payload: [side][state key].
@@ -119,7 +123,6 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
     private void ProcessLeft(TKey key, TLeft value, long timestamp)
     {
         var keyBytes = _key.WrittenSpan;
-        var matched = false;
         var from = JoinRows.Bound(ref _from, keyBytes, timestamp + definition.Lower);
         var to = JoinRows.Bound(ref _to, keyBytes, timestamp + definition.Upper + 1);
         foreach (var (stateKey, rows) in _right.Range(from, to))
@@ -129,8 +132,7 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
             var position = 0;
             while (JoinRows.Next(rows, ref position, definition.RightSerde, out var flagAt, out var rowMatched, out var right))
             {
-                matched = true;
-                Emit(new Element(key, definition.Joiner(key, value, right), at, RowKind.Insert));
+                _rightMatches.Add((right, at));
                 if (_rightOuter && !rowMatched)
                 {
                     flagged ??= (byte[])rows.Clone();
@@ -145,6 +147,13 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
         }
 
         WriteFlagged(_right);
+        var matched = _rightMatches.Count > 0;
+        foreach (var (right, at) in _rightMatches)
+        {
+            Emit(new Element(key, definition.Joiner(key, value, right), at, RowKind.Insert));
+        }
+
+        _rightMatches.Clear();
         if (!Keep(Left, _left, timestamp, timestamp + definition.Upper, matched, definition.LeftSerde, value) && !matched && _leftOuter)
         {
             Emit(new Element(key, definition.Joiner(key, value, default!), timestamp, RowKind.Insert));
@@ -154,7 +163,6 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
     private void ProcessRight(TKey key, TRight value, long timestamp)
     {
         var keyBytes = _key.WrittenSpan;
-        var matched = false;
         var from = JoinRows.Bound(ref _from, keyBytes, timestamp - definition.Upper);
         var to = JoinRows.Bound(ref _to, keyBytes, timestamp - definition.Lower + 1);
         foreach (var (stateKey, rows) in _left.Range(from, to))
@@ -164,8 +172,7 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
             var position = 0;
             while (JoinRows.Next(rows, ref position, definition.LeftSerde, out var flagAt, out var rowMatched, out var left))
             {
-                matched = true;
-                Emit(new Element(key, definition.Joiner(key, left, value), at, RowKind.Insert));
+                _leftMatches.Add((left, at));
                 if (_leftOuter && !rowMatched)
                 {
                     flagged ??= (byte[])rows.Clone();
@@ -180,6 +187,13 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
         }
 
         WriteFlagged(_left);
+        var matched = _leftMatches.Count > 0;
+        foreach (var (left, at) in _leftMatches)
+        {
+            Emit(new Element(key, definition.Joiner(key, left, value), at, RowKind.Insert));
+        }
+
+        _leftMatches.Clear();
         if (!Keep(Right, _right, timestamp, timestamp - definition.Lower, matched, definition.RightSerde, value) && !matched && _rightOuter)
         {
             Emit(new Element(key, definition.Joiner(key, default!, value), timestamp, RowKind.Insert));
