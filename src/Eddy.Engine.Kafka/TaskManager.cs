@@ -230,7 +230,8 @@ internal sealed class TaskManager : IDisposable
         foreach (var (stage, partition) in missing)
         {
             _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging, TimeProvider.System,
-                topic => _topology.StagePartitions(stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value), _plan.BadInput);
+                topic => _topology.StagePartitions(stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value), _plan.BadInput,
+                _plan.ProcessingErrors);
         }
     }
 
