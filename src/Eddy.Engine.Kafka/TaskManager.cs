@@ -218,7 +218,10 @@ internal sealed class TaskManager : IDisposable
 
     /// <summary>The tasks' numbers, for the thread's status snapshot.</summary>
     public List<TaskStatus> Statuses() => _tasks.Values
-        .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords))
+        .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords)
+        {
+            ProcessingErrors = t.Metrics.ProcessingErrors,
+        })
         .OrderBy(t => t.Stage).ThenBy(t => t.Partition)
         .ToList();
 

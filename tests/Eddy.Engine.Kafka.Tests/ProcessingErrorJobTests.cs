@@ -1,4 +1,6 @@
 using Eddy.Engine.Plan;
+using Eddy.Engine.Runtime;
+using Eddy.Engine.State;
 using Eddy.Testing;
 
 namespace Eddy.Engine.Kafka.Tests;
@@ -56,5 +58,64 @@ public class ProcessingErrorJobTests
         Assert.Equal(("in", 0, 2L, "parse"), (error.Topic, error.Partition, error.Offset, error.Operator));
         Assert.Contains("in/0@2", error.Message, StringComparison.Ordinal);
         Assert.Empty(RuntimeRecords.ReadCommitted(broker.BootstrapServers, "parse-dead-letters", 0, TimeSpan.FromSeconds(2)));
+    }
+
+    /// <summary>Counts records per key in state.</summary>
+    private sealed class Counting : KeyedProcessFunction<string, string, string>
+    {
+        private IValueState<long> _seen = null!;
+
+        public override void Open(IKeyedStateStore state) => _seen = state.Value("seen", Serdes.Long);
+
+        public override void ProcessElement(string key, string value, IKeyedContext<string, string> context)
+        {
+            _seen.Update(_seen.GetOrDefault(0) + 1);
+            context.Emit(value);
+        }
+    }
+
+    /// <summary>A backend whose disk is gone: reads find nothing, writes fail.</summary>
+    private sealed class BrokenDisk : IStateBackend
+    {
+        public IKeyValueStore Store(string storeName, int partition) => new Broken(storeName);
+
+        public void DropPartition(string storeName, int partition)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Broken(string name) : IKeyValueStore
+        {
+            public string Name => name;
+
+            public byte[]? Get(ReadOnlySpan<byte> key) => null;
+
+            public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => throw new IOException("disk gone");
+
+            public void Delete(ReadOnlySpan<byte> key) => throw new IOException("disk gone");
+
+            public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] fromInclusive, byte[]? toExclusive) => [];
+        }
+    }
+
+    [Fact]
+    public void A_state_store_failure_is_the_runtimes_and_fails_the_task_even_when_records_are_skipped()
+    {
+        var job = new JobBuilder("count") { ProcessingErrors = ProcessingErrorPolicy.Skip };
+        job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((k, _) => k, Serdes.String, name: "by-key")
+            .Process(() => new Counting(), Serdes.String, name: "count")
+            .To("out");
+        var stage = job.Build().Stages[1];
+        using var backend = new ChangeLoggingBackend(new BrokenDisk());
+        var task = new StageTask(stage, 0, backend, TimeProvider.System, _ => 1, BadInputPolicy.DeadLetter, ProcessingErrorPolicy.Skip);
+        InputRecord[] batch = [new(Serdes.String.Serialize("k"), Serdes.String.Serialize("v"), 1)];
+
+        var error = Assert.Throws<StateStoreException>(() => task.ProcessBatch(stage.Inputs[0].Topic, batch));
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Equal(0, task.Metrics.ProcessingErrors);
     }
 }

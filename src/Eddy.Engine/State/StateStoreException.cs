@@ -1,10 +1,10 @@
 namespace Eddy.Engine.State;
 
 /// <summary>
-/// A state store failed (disk, RocksDB): the runtime's failure, never a record's, so it fails the task whatever the
-/// job's <see cref="ProcessingErrorPolicy"/>.
+/// A state store failed (disk, RocksDB), as a worker's stores report it (the original error is the inner exception):
+/// the runtime's failure, never a record's, so it fails the task whatever the job's <see cref="ProcessingErrorPolicy"/>.
 /// </summary>
-internal sealed class StateStoreException : Exception
+public sealed class StateStoreException : Exception
 {
     public StateStoreException()
     {
