@@ -13,7 +13,7 @@ public class TableJobTests
 
     private static readonly Dictionary<string, int> Partitions = new(StringComparer.Ordinal)
     {
-        ["clicks"] = 2, ["users"] = 3, ["out"] = 3, ["last-clicks"] = 3, ["by-city"] = 3,
+        ["clicks"] = 2, ["users"] = 3, ["out"] = 3, ["last-clicks"] = 3, ["by-city"] = 3, ["cities"] = 3,
     };
 
     private static JobWorker Worker(BrokerFixture broker, JobPlan plan, string stateDir) =>
@@ -21,7 +21,8 @@ public class TableJobTests
 
     /// <summary>
     /// Clicks ("c{n}" → "u{user}|p{n}", 2 partitions, a user's clicks all in one) re-keyed by user and merged with the
-    /// users table (3 partitions) into "out"; the last click per user as a table; the users table re-keyed by city.
+    /// users table (3 partitions) into "out"; the last click per user as a table; the users table re-keyed by city, and
+    /// written as upserts.
     /// </summary>
     private static JobPlan Enrich()
     {
@@ -32,6 +33,7 @@ public class TableJobTests
         byUser.Union(users.ToStream(), name: "clicks-and-users").To("out");
         byUser.ToTable(name: "last-click").ToChangelog("last-clicks");
         users.GroupBy((_, city) => city, Serdes.String, name: "regroup").To("by-city");
+        users.To("cities");
         return job.Build();
     }
 
@@ -57,7 +59,7 @@ public class TableJobTests
             }
         }
 
-        return new[] { "out", "last-clicks", "by-city" }.ToDictionary(topic => topic,
+        return new[] { "out", "last-clicks", "by-city", "cities" }.ToDictionary(topic => topic,
             topic => driver.Output<string, string>(topic).ReadAll().Select(r => Show(r.Key, r.Value, r.Kind, r.Partition, r.Timestamp))
                 .Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
     }
@@ -120,6 +122,8 @@ public class TableJobTests
                 .Select(Show).Order(StringComparer.Ordinal));
             var byCity = RuntimeRecords.ReadCommitted(broker.BootstrapServers, "by-city", all["by-city"].Count);
             Assert.Equal(all["by-city"], byCity.Select(Show).Order(StringComparer.Ordinal));
+            var cities = RuntimeRecords.ReadCommitted(broker.BootstrapServers, "cities", all["cities"].Count);
+            Assert.Equal(all["cities"], cities.Select(Show).Order(StringComparer.Ordinal));
             Assert.False(worker.Completion.IsCompleted, worker.Error?.ToString());
 
             // The table's rows after the restart retract the rows it emitted before it, with their kinds in the header.
@@ -130,6 +134,9 @@ public class TableJobTests
             // ... and the kinds went through the repartition topic to the regrouped table's sink.
             Assert.Contains(byCity, r => Serdes.String.Deserialize(r.Key) == "paris" && r.Kind == RowKind.UpdateBefore);
             Assert.Contains(byCity, r => Serdes.String.Deserialize(r.Key) == "rome" && r.Kind == RowKind.Delete);
+            // The upserts are plain: a tombstone for the deleted user, no kind header.
+            Assert.Contains(cities, r => Serdes.String.Deserialize(r.Key) == "u1" && r.Value is null);
+            Assert.All(cities, r => Assert.False(r.Headers.ContainsKey(JobWorker.KindHeader)));
             if (deleteStateDirectory)
             {
                 Assert.True(worker.RestoredRecords > 0);
