@@ -145,6 +145,42 @@ public class TableJobTests
     }
 
     [Fact]
+    public async Task Two_threads_share_a_stage_reading_a_table_and_a_repartition_topic_each_partition_of_both_on_one_thread()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "clicks", Partitions["clicks"]);
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "users", Partitions["users"]);
+        var plan = Enrich();
+        var users = Enumerable.Range(0, 6).Select(u => User(u, Cities[u % 3], 1_000 + u))
+            .Concat([User(0, "lima", 20_000), User(1, null, 20_001)]).ToList();
+        var clicks = Clicks(0, 60);
+        RuntimeRecords.Produce(broker.BootstrapServers, "users", users);
+        RuntimeRecords.Produce(broker.BootstrapServers, "clicks", clicks);
+        var expected = Reference(plan, [("users", users), ("clicks", clicks)]);
+
+        using var worker = new JobWorker(plan, new JobWorkerOptions
+        {
+            BootstrapServers = broker.BootstrapServers, StateDirectory = state.Path, WorkerId = "w", Threads = 2,
+        });
+        await worker.StartAsync();
+        Assert.Equal(expected["out"], RuntimeRecords.ReadCommitted(broker.BootstrapServers, "out", expected["out"].Count).Select(Show).Order(StringComparer.Ordinal));
+        Assert.Equal(expected["last-clicks"], RuntimeRecords.ReadCommitted(broker.BootstrapServers, "last-clicks", expected["last-clicks"].Count)
+            .Select(Show).Order(StringComparer.Ordinal));
+
+        // One task per stage and partition over both threads: a partition of the users topic and the same partition of
+        // the repartition topic were assigned to the same thread (the range assignor), never split between two tasks.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (worker.Status.Tasks.Count < 2 + 3 + 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["0/0", "0/1", "1/0", "1/1", "1/2", "2/0", "2/1", "2/2"], worker.Status.Tasks.Select(t => $"{t.Stage}/{t.Partition}"));
+        Assert.False(worker.Completion.IsCompleted, worker.Error?.ToString());
+    }
+
+    [Fact]
     public async Task Two_topics_of_different_partition_counts_read_by_one_stage_fail_the_start_naming_both()
     {
         await using var broker = await BrokerFixture.StartAsync();
