@@ -56,6 +56,23 @@ public class CountDistinctTests
     }
 
     [Fact]
+    public void A_null_value_is_not_counted_as_in_sql()
+    {
+        var job = new JobBuilder(Job);
+        job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((key, _) => key, Serdes.String, name: "by-key")
+            .CountDistinct(value => value.Length == 0 ? null! : value, Serdes.String, name: "distinct") // a null from a nullable column, say
+            .ToChangelog("out");
+        using var driver = new JobTestDriver(job.Build());
+        var input = driver.Input<string, string>("in");
+        input.Pipe("a", "", 1);
+        input.Pipe("a", "x", 2);
+        input.Pipe("a", "", 3);
+
+        Assert.Equal([("a", 1L, RowKind.Insert)], Read(driver));
+    }
+
+    [Fact]
     public void A_value_leaves_the_count_when_its_last_occurrence_is_retracted_and_a_key_left_with_none_is_deleted()
     {
         using var driver = OfTable();

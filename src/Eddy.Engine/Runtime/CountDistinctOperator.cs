@@ -39,6 +39,13 @@ internal sealed class CountDistinctOperator<TKey, TValue, TDistinct>(Func<TValue
 
     public override void Process(in Element element)
     {
+        var distinct = selector((TValue)element.Value!);
+        if (distinct is null)
+        {
+            // As SQL's COUNT(DISTINCT x): a null is no value.
+            return;
+        }
+
         var adds = element.Kind is RowKind.Insert or RowKind.UpdateAfter;
         _key.ResetWrittenCount();
         keySerde.Serialize((TKey)element.Key!, _key);
@@ -49,7 +56,7 @@ internal sealed class CountDistinctOperator<TKey, TValue, TDistinct>(Func<TValue
         BinaryPrimitives.WriteInt32BigEndian(_valueKey.GetSpan(4), keyBytes.Length);
         _valueKey.Advance(4);
         _valueKey.Write(keyBytes);
-        distinctSerde.Serialize(selector((TValue)element.Value!), _valueKey);
+        distinctSerde.Serialize(distinct, _valueKey);
         var valueKey = _valueKey.WrittenSpan;
 
         var occurrences = ReadNumber(_values.Get(valueKey));
