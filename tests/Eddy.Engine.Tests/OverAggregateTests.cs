@@ -165,6 +165,30 @@ public class OverAggregateTests
     }
 
     [Fact]
+    public void A_long_run_keeps_in_state_only_rows_that_a_frame_or_the_watermark_still_needs()
+    {
+        using var driver = Sums(OverWindow.Range(TimeSpan.FromMilliseconds(20)), bound: 10);
+        var input = driver.Input<string, long>("in");
+        var random = new Random(5);
+        for (var time = 0; time < 3_000; time++)
+        {
+            input.Pipe($"k{random.Next(4)}", 1, time - random.Next(10));
+            var watermark = driver.Watermark(1);
+            // A buffered row is ahead of the watermark; a key whose last row is 20 ms behind it is forgotten, so a
+            // frame row is at most 20 ms older than its key's last row, which is at most 20 ms behind the watermark.
+            Assert.All(Entries(driver, "buffer"), e => Assert.True(Runtime.StateKeys.ReadTime(Runtime.StateKeys.SubKey(e.Key)) > watermark));
+            Assert.All(Entries(driver, "frame"), e => Assert.True(Runtime.StateKeys.ReadTime(e.Value) > watermark - 40));
+            Assert.InRange(Entries(driver, "accumulators").Count, 0, 4);
+        }
+
+        Assert.Equal(0, driver.LateRecordCount);
+        driver.AdvanceWatermark("in", 10_000);
+        Assert.Empty(Entries(driver, "frame"));
+        Assert.Empty(Entries(driver, "accumulators"));
+        Assert.Equal(3_000, Read(driver).Count);
+    }
+
+    [Fact]
     public void Buffered_rows_and_frames_survive_a_restart_from_the_stores()
     {
         using var driver = Sums(OverWindow.Range(TimeSpan.FromMilliseconds(10)), bound: 5);

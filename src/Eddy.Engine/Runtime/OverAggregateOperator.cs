@@ -152,7 +152,7 @@ internal sealed class OverAggregateOperator<TKey, TValue, TAcc, TAgg, TOut>(Over
         var keyBytes = StateKeys.Key(bufferKey);
         var accumulatorKey = bufferKey[..(4 + keyBytes.Length)];
         var key = definition.KeySerde.Deserialize(keyBytes);
-        var (inFrame, nextSequence, accumulator) = ReadAccumulator(accumulatorKey);
+        var (found, inFrame, nextSequence, accumulator) = ReadAccumulator(accumulatorKey);
         var function = definition.Function;
 
         if (Window.IsRange)
@@ -184,8 +184,9 @@ internal sealed class OverAggregateOperator<TKey, TValue, TAcc, TAgg, TOut>(Over
                 Emit(new Element(key, definition.Result(row, aggregate), timestamp, RowKind.Insert));
             }
 
-            if (KeepsFrame)
+            if (KeepsFrame && !found)
             {
+                // One cleanup timer per key, not per timestamp: when it fires early it moves itself (see Cleanup).
                 RegisterTimer(CleanupTimer, timestamp + Window.Preceding, accumulatorKey);
             }
         }
@@ -220,9 +221,16 @@ internal sealed class OverAggregateOperator<TKey, TValue, TAcc, TAgg, TOut>(Over
     private void Cleanup(long timestamp, ReadOnlySpan<byte> accumulatorKey)
     {
         var bytes = _accumulators.Get(accumulatorKey);
-        if (bytes is null || ReadLong(bytes, 16) + Window.Preceding != timestamp)
+        if (bytes is null)
         {
-            // Gone already, or rows aggregated since then moved the cleanup later.
+            return;
+        }
+
+        var due = ReadLong(bytes, 16) + Window.Preceding;
+        if (due > timestamp)
+        {
+            // Rows aggregated since the timer was set keep the frame alive longer.
+            RegisterTimer(CleanupTimer, due, accumulatorKey);
             return;
         }
 
@@ -276,12 +284,12 @@ internal sealed class OverAggregateOperator<TKey, TValue, TAcc, TAgg, TOut>(Over
         }
     }
 
-    private (long InFrame, long NextSequence, TAcc Accumulator) ReadAccumulator(ReadOnlySpan<byte> accumulatorKey)
+    private (bool Found, long InFrame, long NextSequence, TAcc Accumulator) ReadAccumulator(ReadOnlySpan<byte> accumulatorKey)
     {
         var bytes = _accumulators.Get(accumulatorKey);
         return bytes is null
-            ? (0, 0, definition.Function.CreateAccumulator())
-            : (ReadLong(bytes, 0), ReadLong(bytes, 8), definition.Function.AccumulatorSerde.Deserialize(bytes.AsSpan(HeaderLength)));
+            ? (false, 0, 0, definition.Function.CreateAccumulator())
+            : (true, ReadLong(bytes, 0), ReadLong(bytes, 8), definition.Function.AccumulatorSerde.Deserialize(bytes.AsSpan(HeaderLength)));
     }
 
     private void WriteAccumulator(ReadOnlySpan<byte> accumulatorKey, long inFrame, long nextSequence, long lastTimestamp, TAcc accumulator)
