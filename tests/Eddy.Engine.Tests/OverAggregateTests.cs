@@ -220,6 +220,17 @@ public class OverAggregateTests
     }
 
     [Fact]
+    public void An_over_aggregate_of_an_insert_only_stream_is_insert_only_so_a_top_n_after_it_keeps_only_n_rows()
+    {
+        var job = new JobBuilder(Job);
+        var over = job.Source("in", Serdes.String, Serdes.Long)
+            .KeyBy((key, _) => key, Serdes.String, name: "by-key")
+            .Over(OverWindow.Rows(1), new SumOf(), (row, sum) => $"{row}:{sum}", Serdes.String, name: "over");
+
+        Assert.True(Plan.ChangelogModes.IsInsertOnly(over.Node));
+    }
+
+    [Fact]
     public void An_over_aggregate_without_a_value_serde_is_refused_when_the_job_is_built()
     {
         var job = new JobBuilder(Job);

@@ -25,6 +25,8 @@ public sealed partial class KeyedStream<TKey, TValue>
         var node = Job.Add(name, "over", OperatorKind.OverAggregate, [Node], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
             Detail = window.ToString(),
+            // One row out per row in, never retracted (updating input is refused): a Top-N after it keeps only N rows per key.
+            EmitsInsertsOnly = true,
             StateNames = [OverAggregate.BufferState, OverAggregate.FrameState, OverAggregate.AccumulatorState],
             Factory = () => new OverAggregateOperator<TKey, TValue, TAcc, TAgg, TOut>(
                 new OverAggregation<TKey, TValue, TAcc, TAgg, TOut>(window, function, result, keys!, values!)),
