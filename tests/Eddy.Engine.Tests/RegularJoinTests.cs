@@ -304,6 +304,30 @@ public class RegularJoinTests
     }
 
     [Fact]
+    public void A_row_past_its_ttl_is_not_joined_even_before_its_timer_fires()
+    {
+        var job = new JobBuilder("t");
+        job.Table("l", Serdes.String, Serdes.String).Join(job.Table("r", Serdes.String, Serdes.String), (_, l, r) => Joined(l, r), Serdes.String,
+            stateTtl: Minute, name: "join").ToChangelog("out");
+        var plan = job.Build();
+        using var state = new State.InMemoryStateBackend();
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        // Driven directly: the clock moves without the processing-time tick that would fire the timers.
+        var task = new Runtime.StageTask(Assert.Single(plan.Stages), 0, state, clock, _ => 1);
+        Runtime.InputRecord Row(string key, string value, long timestamp) => new(Serdes.String.Serialize(key), Serdes.String.Serialize(value), timestamp);
+
+        task.ProcessBatch("l", [Row("k", "1", 1), Row("j", "2", 1)]);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        task.ProcessBatch("l", [Row("j", "3", 2)]);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        task.ProcessBatch("r", [Row("k", "x", 3), Row("j", "y", 3)]);
+
+        Assert.Equal(2, state.Store("t-join-left", 0).Range([], null).Count());
+        var joined = Assert.Single(task.Outputs.Records, r => r.Topic == "out");
+        Assert.Equal("3|y", Serdes.String.Deserialize(joined.Value));
+    }
+
+    [Fact]
     public void A_table_join_row_written_again_lives_a_full_ttl_from_its_last_write()
     {
         using var driver = TableJoin(JoinType.Inner, ttl: Minute);
