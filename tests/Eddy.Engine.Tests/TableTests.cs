@@ -200,4 +200,30 @@ public class TableTests
             ("oslo", RowKind.UpdateAfter),
         ], driver.Output<string, string>("changes").ReadAll().Select(r => (r.Value, r.Kind)));
     }
+
+    [Fact]
+    public void A_source_taken_as_keyed_shares_a_stage_with_a_table_of_its_partition_count_without_a_repartition_topic()
+    {
+        var job = new JobBuilder("t");
+        var clicks = job.Source("clicks", Serdes.String, Serdes.String).Filter((_, v) => v.Length > 0).AsKeyed();
+        clicks.Union(job.Table("users", Serdes.String, Serdes.String).ToStream()).To("out");
+
+        var plan = job.Build();
+
+        var stage = Assert.Single(plan.Stages);
+        Assert.Equal(["clicks", "users"], stage.Inputs.Select(i => i.Topic).Order());
+        var error = Assert.Throws<JobDefinitionException>(() => StagePartitioning.Resolve(plan, topic => topic == "clicks" ? 2 : 3));
+        Assert.Contains("'clicks' (2 partitions)", error.Message);
+    }
+
+    [Fact]
+    public void A_stream_whose_keys_a_map_may_have_changed_cannot_be_taken_as_keyed()
+    {
+        var mapped = new JobBuilder("t").Source("in", Serdes.String, Serdes.String).Map((k, v) => (v, k), Serdes.String, Serdes.String, name: "swap");
+
+        var error = Assert.Throws<JobDefinitionException>(() => mapped.AsKeyed());
+
+        Assert.Contains("'swap'", error.Message);
+        Assert.Contains("KeyBy", error.Message);
+    }
 }

@@ -41,7 +41,7 @@ public sealed class JobBuilder
             Factory = () => new SourceOperator<TKey, TValue>(keySerde!, valueSerde!, timestampOf),
             Error = MissingSerde(keySerde, valueSerde, "source"),
         });
-        return new Stream<TKey, TValue>(this, node, keySerde, valueSerde);
+        return new Stream<TKey, TValue>(this, node, keySerde, valueSerde, keyedAsSource: true);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Eddy.Engine.Plan;
 using Eddy.Engine.Runtime;
 
@@ -22,6 +23,8 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// <param name="leftSerde">The left rows' serde for the state (default: this stream's value serde).</param>
     /// <param name="rightSerde">The right rows' serde for the state (default: the other stream's value serde).</param>
     /// <param name="name">The operator's name (its stores are named after it).</param>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The joins of a keyed stream differ in the type of the other side (a keyed stream, a table), so a call is never ambiguous.")]
     public KeyedStream<TKey, TOut> Join<TRight, TOut>(KeyedStream<TKey, TRight> right, Func<TKey, TValue, TRight, TOut> joiner,
         ISerde<TOut>? outputSerde, JoinType type = JoinType.Inner, TimeSpan? stateTtl = null, ISerde<TValue>? leftSerde = null,
         ISerde<TRight>? rightSerde = null, string? name = null)

@@ -10,13 +10,17 @@ namespace Eddy.Engine;
 /// </summary>
 public sealed class Stream<TKey, TValue>
 {
-    internal Stream(JobBuilder job, NodeDefinition node, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+    internal Stream(JobBuilder job, NodeDefinition node, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde, bool keyedAsSource = false)
     {
         Job = job;
         Node = node;
         KeySerde = keySerde;
         ValueSerde = valueSerde;
+        KeyedAsSource = keyedAsSource;
     }
+
+    /// <summary>The records still have the keys (and so the partitions) they had in their source topics.</summary>
+    internal bool KeyedAsSource { get; }
 
     internal JobBuilder Job { get; }
 
@@ -31,10 +35,10 @@ public sealed class Stream<TKey, TValue>
         new(Job, StreamNodes.Map(Job, Node, mapper, name), keySerde, valueSerde);
 
     public Stream<TKey, TNewValue> MapValues<TNewValue>(Func<TValue, TNewValue> mapper, ISerde<TNewValue>? valueSerde = null, string? name = null) =>
-        new(Job, StreamNodes.MapValues<TKey, TValue, TNewValue>(Job, Node, mapper, name), KeySerde, valueSerde);
+        new(Job, StreamNodes.MapValues<TKey, TValue, TNewValue>(Job, Node, mapper, name), KeySerde, valueSerde, KeyedAsSource);
 
     public Stream<TKey, TValue> Filter(Func<TKey, TValue, bool> predicate, string? name = null) =>
-        new(Job, StreamNodes.Filter(Job, Node, predicate, name), KeySerde, ValueSerde);
+        new(Job, StreamNodes.Filter(Job, Node, predicate, name), KeySerde, ValueSerde, KeyedAsSource);
 
     public Stream<TNewKey, TNewValue> FlatMap<TNewKey, TNewValue>(Func<TKey, TValue, IEnumerable<(TNewKey Key, TNewValue Value)>> mapper,
         ISerde<TNewKey>? keySerde = null, ISerde<TNewValue>? valueSerde = null, string? name = null) =>
@@ -51,11 +55,25 @@ public sealed class Stream<TKey, TValue>
         return new KeyedStream<TNewKey, TValue>(Job, StreamNodes.KeyBy(Job, Node, selector, keySerde, values, name), keySerde, values);
     }
 
+    /// <summary>
+    /// Takes the stream as already partitioned by its key, without a repartition topic (as Kafka Streams'
+    /// <c>groupByKey</c>): right for a source topic whose producers partitioned it by the key's bytes with Kafka's
+    /// default partitioner (murmur2), as Kafka's clients do by default. Only a stream that still has its source's keys
+    /// can be taken so (after Filter and MapValues, not after Map or FlatMap); otherwise use <see cref="KeyBy{TNewKey}"/>.
+    /// </summary>
+    /// <exception cref="JobDefinitionException">The stream's keys may have changed since its source.</exception>
+    public KeyedStream<TKey, TValue> AsKeyed() =>
+        KeyedAsSource
+            ? new KeyedStream<TKey, TValue>(Job, Node, KeySerde, ValueSerde)
+            : throw new JobDefinitionException(
+                $"Job '{Job.Name}', operator '{Node.Name}': AsKeyed needs records that still have their source topic's keys (a Map or FlatMap may have changed them); use KeyBy.");
+
     /// <summary>Merges two streams of the same types.</summary>
     public Stream<TKey, TValue> Union(Stream<TKey, TValue> other, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new(Job, StreamNodes.Union(Job, Node, other.Job, other.Node, name), KeySerde ?? other.KeySerde, ValueSerde ?? other.ValueSerde);
+        return new(Job, StreamNodes.Union(Job, Node, other.Job, other.Node, name), KeySerde ?? other.KeySerde, ValueSerde ?? other.ValueSerde,
+            KeyedAsSource && other.KeyedAsSource);
     }
 
     /// <summary>Writes the stream to a topic; serdes default to the stream's, when they are known.</summary>

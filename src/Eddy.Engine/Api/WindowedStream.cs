@@ -64,6 +64,8 @@ public sealed class WindowedStream<TKey, TValue>
                 Factory = () => new WindowAggregateOperator<TKey, TValue, TAcc>(definition),
                 SideOutputs = [lateTag],
                 Error = error,
+                // A window fires once unless late records may update it or sessions may merge into it.
+                EmitsInsertsOnly = _allowedLateness == TimeSpan.Zero && !_windows.IsMerging,
             });
         var windowedKeys = keySerde is null ? null : Serdes.Windowed(keySerde);
         return new Stream<Windowed<TKey>, TAcc>(_input.Job, node, windowedKeys, resultSerde);

@@ -31,6 +31,12 @@ internal sealed class NodeDefinition(int id, string name, OperatorKind kind, IRe
 
     public Func<Operator>? Factory { get; init; }
 
+    /// <summary>
+    /// The operator emits only inserts when its inputs do (a stateless operator), or always (a window that fires once):
+    /// what <see cref="ChangelogModes"/> infers changelog modes from.
+    /// </summary>
+    public bool EmitsInsertsOnly { get; init; }
+
     /// <summary>Why the definition cannot run; reported by Build so that all of the job's API calls stay fluent.</summary>
     public string? Error { get; set; }
 }
