@@ -4,17 +4,21 @@ using Eddy.Engine.Testing;
 namespace Eddy.Engine.Tests;
 
 /// <summary>
-/// Random upserts and deletes into a table grouped by a column, aggregated per group (count, sum, average, min, max):
+/// Random upserts and deletes into a table grouped by a column, aggregated per group (count, sum, average, min, max,
+/// and all five combined into one row):
 /// the materialized outputs must equal the aggregates computed straight from the table's final contents.
 /// </summary>
 public class AggregateReferenceTests
 {
     internal sealed record Player(string Team, long Score);
 
+    /// <summary>All five aggregates in one row, through nested <see cref="Aggregates.Combine"/>.</summary>
+    internal sealed record Stats(long Count, long Sum, long Min, long Max, double Average);
+
     /// <summary>One change to the "players" table: a player's new team and score, or a delete (no team).</summary>
     internal readonly record struct Change(int Player, int? Team, long Score);
 
-    private static readonly string[] Outputs = ["count", "sum", "average", "min", "max"];
+    private static readonly string[] Outputs = ["count", "sum", "average", "min", "max", "stats"];
 
     private static JobTestDriver Start(int partitions)
     {
@@ -26,6 +30,12 @@ public class AggregateReferenceTests
         byTeam.Aggregate(Aggregates.Average<Player>(p => p.Score), Serdes.Double, name: "average").ToChangelog("average");
         byTeam.Aggregate(Aggregates.Min<Player, long>(p => p.Score, Serdes.Long), Serdes.Long, name: "min").ToChangelog("min");
         byTeam.Aggregate(Aggregates.Max<Player, long>(p => p.Score, Serdes.Long), Serdes.Long, name: "max").ToChangelog("max");
+        var countAndSum = Aggregates.Combine(Aggregates.Count<Player>(), Aggregates.Sum<Player>(p => p.Score), (n, s) => (n, s));
+        var minAndMax = Aggregates.Combine(Aggregates.Min<Player, long>(p => p.Score, Serdes.Long),
+            Aggregates.Max<Player, long>(p => p.Score, Serdes.Long), (min, max) => (min, max));
+        var stats = Aggregates.Combine(Aggregates.Combine(countAndSum, minAndMax, (ns, mm) => (ns, mm)), Aggregates.Average<Player>(p => p.Score),
+            (all, average) => new Stats(all.ns.n, all.ns.s, all.mm.min, all.mm.max, average));
+        byTeam.Aggregate(stats, Serdes.Json<Stats>(), name: "stats").ToChangelog("stats");
         return new JobTestDriver(job.Build(), new JobTestDriverOptions { Partitions = partitions });
     }
 
@@ -65,12 +75,17 @@ public class AggregateReferenceTests
             ["average"] = groups.Select(g => (g.Key, Show((double)g.Sum(p => p.Score) / g.Count()))).ToList(),
             ["min"] = groups.Select(g => (g.Key, Show(g.Min(p => p.Score)))).ToList(),
             ["max"] = groups.Select(g => (g.Key, Show(g.Max(p => p.Score)))).ToList(),
+            ["stats"] = groups.Select(g => (g.Key, Show(new Stats(g.LongCount(), g.Sum(p => p.Score), g.Min(p => p.Score), g.Max(p => p.Score),
+                (double)g.Sum(p => p.Score) / g.Count())))).ToList(),
         };
         foreach (var output in Outputs)
         {
-            var rows = output == "average"
-                ? Changelogs.Materialize(driver.Output<string, double>(output).ReadAll()).Select(r => (r.Key, Show(r.Value)))
-                : Changelogs.Materialize(driver.Output<string, long>(output).ReadAll()).Select(r => (r.Key, Show(r.Value)));
+            var rows = output switch
+            {
+                "average" => Changelogs.Materialize(driver.Output<string, double>(output).ReadAll()).Select(r => (r.Key, Show(r.Value))),
+                "stats" => Changelogs.Materialize(driver.Output<string, Stats>(output).ReadAll()).Select(r => (r.Key, Show(r.Value))),
+                _ => Changelogs.Materialize(driver.Output<string, long>(output).ReadAll()).Select(r => (r.Key, Show(r.Value))),
+            };
             Assert.True(Changelogs.Sorted(expected[output]).SequenceEqual(Changelogs.Sorted(rows)),
                 $"{output}: expected {string.Join(", ", Changelogs.Sorted(expected[output]))}, got {string.Join(", ", Changelogs.Sorted(rows))}");
         }
@@ -80,6 +95,9 @@ public class AggregateReferenceTests
     private static string Show(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Show(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Show(Stats stats) =>
+        $"{Show(stats.Count)} {Show(stats.Sum)} {Show(stats.Min)} {Show(stats.Max)} {Show(stats.Average)}";
 
     private static List<Change> RandomChanges(Random random, int count, int players, int teams)
     {

@@ -8,6 +8,8 @@ public class AggregateTests
 {
     internal sealed record Player(string Team, long Score);
 
+    internal sealed record ScoreRange(long Low, long High);
+
     private static JobTestDriver Drive(Action<JobBuilder> define, JobTestDriverOptions? options = null)
     {
         var job = new JobBuilder("t");
@@ -204,6 +206,28 @@ public class AggregateTests
         prices.Pipe("a", "0.7", 3);
 
         Assert.Equal(0.9m, driver.Output<string, decimal>("out").ReadValues()[^1]);
+    }
+
+    [Fact]
+    public void Combined_aggregates_emit_one_row_per_change_and_nothing_when_no_part_of_it_changes()
+    {
+        var range = Aggregates.Combine(Aggregates.Min<Player, long>(p => p.Score, Serdes.Long), Aggregates.Max<Player, long>(p => p.Score, Serdes.Long),
+            (low, high) => new ScoreRange(low, high));
+        using var driver = Drive(job => ByTeam(job).Aggregate(range, Serdes.Json<ScoreRange>()).ToChangelog("out"));
+        var players = driver.Input<string, Player>("players");
+        players.Pipe("ann", new Player("red", 3), 1);
+        players.Pipe("bob", new Player("red", 9), 2);
+        players.Pipe("cid", new Player("red", 5), 3);
+        players.Pipe("bob", null!, 4);
+
+        Assert.Equal(
+        [
+            (new ScoreRange(3, 3), RowKind.Insert),
+            (new ScoreRange(3, 3), RowKind.UpdateBefore),
+            (new ScoreRange(3, 9), RowKind.UpdateAfter),
+            (new ScoreRange(3, 9), RowKind.UpdateBefore),
+            (new ScoreRange(3, 5), RowKind.UpdateAfter),
+        ], driver.Output<string, ScoreRange>("out").ReadAll().Select(r => (r.Value, r.Kind)));
     }
 
     [Fact]

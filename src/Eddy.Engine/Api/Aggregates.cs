@@ -9,7 +9,7 @@ namespace Eddy.Engine;
 /// <see cref="Table{TKey, TValue}.GroupBy{TNewKey}"/>) as exactly as an append-only stream. Fixed-size accumulators are
 /// kept as big-endian binary (8 or 16 bytes), not JSON.
 /// </summary>
-public static class Aggregates
+public static partial class Aggregates
 {
     /// <summary>An aggregate made of functions: <paramref name="retractor"/> null means it cannot take rows back.</summary>
     public static IAggregateFunction<T, TAcc, TOut> Create<T, TAcc, TOut>(Func<TAcc> initializer, Func<TAcc, T, TAcc> adder,
