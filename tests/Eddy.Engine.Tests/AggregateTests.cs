@@ -286,6 +286,21 @@ public class AggregateTests
     }
 
     [Fact]
+    public void Reduce_on_a_stream_without_a_value_serde_is_refused_naming_the_operator()
+    {
+        var job = new JobBuilder("t");
+        job.Source("in", Serdes.String, Serdes.String).KeyBy((k, _) => k, Serdes.String)
+            .MapValues(v => v.Length)
+            .Reduce((a, b) => a + b, name: "lengths")
+            .ToChangelog("out", valueSerde: Serdes.Int);
+
+        var error = Assert.Throws<JobDefinitionException>(job.Build);
+
+        Assert.Contains("lengths", error.Message);
+        Assert.Contains("value serde", error.Message);
+    }
+
+    [Fact]
     public void A_plan_lists_the_aggregates_accumulator_store()
     {
         var job = new JobBuilder("t");

@@ -19,8 +19,16 @@ public static partial class Aggregates
         ArgumentNullException.ThrowIfNull(adder);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(accumulatorSerde);
-        return new FunctionAggregate<T, TAcc, TOut>(initializer, adder, retractor, result, accumulatorSerde);
+        return FromFunctions(initializer, adder, retractor, result, accumulatorSerde);
     }
+
+    /// <summary>
+    /// <see cref="Create"/> without checks: Reduce on a stream with no value serde still makes its node, whose
+    /// definition error (reported by Build) means the missing serde is never used.
+    /// </summary>
+    internal static IAggregateFunction<T, TAcc, TOut> FromFunctions<T, TAcc, TOut>(Func<TAcc> initializer, Func<TAcc, T, TAcc> adder,
+        Func<TAcc, T, TAcc>? retractor, Func<TAcc, TOut> result, ISerde<TAcc> accumulatorSerde) =>
+        new FunctionAggregate<T, TAcc, TOut>(initializer, adder, retractor, result, accumulatorSerde);
 
     /// <summary>The number of rows.</summary>
     public static IAggregateFunction<T, long, long> Count<T>() =>

@@ -36,7 +36,7 @@ public sealed partial class KeyedStream<TKey, TValue>
         var values = ValueSerde;
         // The accumulator is (has a value, the value); stored, it always has one (a key's first row is added before
         // anything is written), so only the value's bytes are kept.
-        var function = Aggregates.Create<TValue, (bool HasValue, TValue Value), TValue>(
+        var function = Aggregates.FromFunctions<TValue, (bool HasValue, TValue Value), TValue>(
             static () => default,
             (reduced, value) => (true, reduced.HasValue ? reducer(reduced.Value, value) : value),
             subtractor is null
