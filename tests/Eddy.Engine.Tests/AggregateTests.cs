@@ -121,7 +121,8 @@ public class AggregateTests
         players.Pipe("ann", new Player("red", 1), 1);
         players.Pipe("bob", new Player("red", 2), 2);
 
-        var error = Assert.Throws<NotSupportedException>(() => players.Pipe("ann", new Player("red", 5), 3));
+        // The job fails (the default processing-error policy) with the operator's own error inside.
+        var error = Assert.IsType<NotSupportedException>(Assert.Throws<ProcessingException>(() => players.Pipe("ann", new Player("red", 5), 3)).InnerException);
 
         Assert.Contains("'total'", error.Message);
         Assert.Contains("subtractor", error.Message);

@@ -214,7 +214,8 @@ public class OverAggregateTests
         var input = driver.Input<string, long>("t");
         input.Pipe("a", 1, 1);
 
-        var error = Assert.Throws<InvalidOperationException>(() => input.Pipe("a", 2, 2));
+        // The job fails (the default processing-error policy) with the operator's own error inside.
+        var error = Assert.IsType<InvalidOperationException>(Assert.Throws<ProcessingException>(() => input.Pipe("a", 2, 2)).InnerException);
         Assert.Contains("'over'", error.Message);
         Assert.Contains("UpdateBefore", error.Message);
     }
