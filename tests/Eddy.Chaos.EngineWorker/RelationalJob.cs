@@ -1,0 +1,74 @@
+using System.Globalization;
+using Eddy.Engine;
+using Eddy.Engine.Plan;
+
+namespace Eddy.Chaos.EngineWorker;
+
+/// <summary>
+/// The relational job of the chaos tests (issue 13, exactly-once of the relational operators under kill -9), shared by
+/// the worker process that runs it (<c>--job relational</c>) and the test that checks its output.
+/// <list type="bullet">
+/// <item><c>orders</c> (key order id "o{n}", value "o{n}:customer:amount", a tombstone deletes the order) is read as a table
+/// and re-keyed by customer (<c>Table.GroupBy</c>: an order that moves to another customer is retracted from the old
+/// one), so the stage after the repartition sees a changelog of every customer's orders.</item>
+/// <item>That changelog is joined with the <c>customers</c> table (key "c{n}", value the customer's name; written
+/// once, before any order, so that every order meets its customer's row; a few customers have none) by a stream–table
+/// join, inner, and written with its row kinds to <c>enriched</c>.</item>
+/// <item>The same changelog is ranked: the three largest orders of each customer (<c>TopN</c>, retracting, since the
+/// orders are updated and deleted), written with row kinds to <c>top-orders</c> (key customer, value the rank and the
+/// order).</item>
+/// </list>
+/// Why every output is deterministic, whatever the timing and the failures: the last row of each order is fixed by
+/// its input partition's order; amounts are unique, so the ranking of a customer's orders has no ties; and the
+/// customers never change. So the materialized outputs (row kinds applied) must equal a join and a ranking of the
+/// final orders table, record for record; a lost or doubled state update or output leaves a row too many or too few,
+/// or a retraction of a row that is not there.
+/// </summary>
+public static class RelationalJob
+{
+    public const string Name = "eos-relational";
+    public const int Partitions = 5;
+    public const string Orders = "orders";
+    public const string Customers = "customers";
+    public const string Enriched = "enriched";
+    public const string TopOrders = "top-orders";
+
+    /// <summary>How many orders each customer's ranking keeps.</summary>
+    public const int TopCount = 3;
+
+    /// <summary>The outputs, each written with its row kinds.</summary>
+    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders];
+
+    public static string OrderId(int n) => "o" + n.ToString(CultureInfo.InvariantCulture);
+
+    public static string CustomerId(int n) => "c" + n.ToString(CultureInfo.InvariantCulture);
+
+    public static string CustomerName(string customer) => "name-of-" + customer;
+
+    /// <summary>
+    /// An order's value, "orderId:customer:amount": the order id travels in the value since the re-keyed changelog is
+    /// keyed by customer.
+    /// </summary>
+    public static string Order(string orderId, string customer, long amount) =>
+        $"{orderId}:{customer}:{amount.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string CustomerOf(string order) => order.Split(':')[1];
+
+    public static long AmountOf(string order) => long.Parse(order.AsSpan(order.LastIndexOf(':') + 1), CultureInfo.InvariantCulture);
+
+    /// <summary>An <c>enriched</c> value: the order's value, then the customer's name.</summary>
+    public static string Enrich(string order, string customerName) => $"{order}:{customerName}";
+
+    public static JobPlan Build()
+    {
+        var job = new JobBuilder(Name);
+        var customers = job.Table(Customers, Serdes.String, Serdes.String, name: "customers");
+        var ordersByCustomer = job.Table(Orders, Serdes.String, Serdes.String, name: "orders")
+            .GroupBy((_, order) => CustomerOf(order), Serdes.String, name: "by-customer");
+        ordersByCustomer.Join(customers, (_, order, name) => Enrich(order, name), Serdes.String, JoinType.Inner, name: "enrich")
+            .To(Enriched, name: "to-enriched");
+        ordersByCustomer.TopN(TopCount, AmountOf, descending: true, name: "top-orders")
+            .To(TopOrders, name: "to-top-orders");
+        return job.Build();
+    }
+}
