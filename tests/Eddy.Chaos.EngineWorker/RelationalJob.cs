@@ -17,6 +17,12 @@ namespace Eddy.Chaos.EngineWorker;
 /// <item>The same changelog is ranked: the three largest orders of each customer (<c>TopN</c>, retracting, since the
 /// orders are updated and deleted), written with row kinds to <c>top-orders</c> (key customer, value the rank and the
 /// order).</item>
+/// <item><c>payments</c> and <c>shipments</c> (key order id, value a payment or shipment id, event time the Kafka
+/// timestamp, out of order by less than <see cref="OutOfOrderness"/>) are joined by an interval join, left outer: each
+/// payment with every shipment of its order from one second before to two seconds after it, a payment without any with
+/// none once the watermark has passed; written to <c>paid-shipped</c>. No row is late (the disorder is within the
+/// watermark's bound), so the pairs are those of a brute-force join; the test ends the input with a record far in the
+/// future on every partition of both topics, so that the watermark releases every unmatched payment.</item>
 /// </list>
 /// Why every output is deterministic, whatever the timing and the failures: the last row of each order is fixed by
 /// its input partition's order; amounts are unique, so the ranking of a customer's orders has no ties; and the
@@ -32,12 +38,27 @@ public static class RelationalJob
     public const string Customers = "customers";
     public const string Enriched = "enriched";
     public const string TopOrders = "top-orders";
+    public const string Payments = "payments";
+    public const string Shipments = "shipments";
+    public const string PaidShipped = "paid-shipped";
 
     /// <summary>How many orders each customer's ranking keeps.</summary>
     public const int TopCount = 3;
 
     /// <summary>The outputs, each written with its row kinds.</summary>
-    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders];
+    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders, PaidShipped];
+
+    /// <summary>How far the payments and shipments may be out of event-time order (the watermark's bound).</summary>
+    public static TimeSpan OutOfOrderness { get; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>A shipment matches a payment from this long before it ...</summary>
+    public static TimeSpan ShipmentFrom { get; } = TimeSpan.FromSeconds(-1);
+
+    /// <summary>... to this long after it, both included.</summary>
+    public static TimeSpan ShipmentTo { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A <c>paid-shipped</c> value: "payment+shipment", or "payment+-" for a payment without a shipment.</summary>
+    public static string PaidAndShipped(string payment, string? shipment) => $"{payment}+{shipment ?? "-"}";
 
     public static string OrderId(int n) => "o" + n.ToString(CultureInfo.InvariantCulture);
 
@@ -69,6 +90,12 @@ public static class RelationalJob
             .To(Enriched, name: "to-enriched");
         ordersByCustomer.TopN(TopCount, AmountOf, descending: true, name: "top-orders")
             .To(TopOrders, name: "to-top-orders");
+        // Both topics are partitioned by order id, as their producers' default partitioner does: no repartition.
+        var payments = job.Source(Payments, Serdes.String, Serdes.String, WatermarkStrategy.BoundedOutOfOrderness(OutOfOrderness), name: "payments").AsKeyed();
+        var shipments = job.Source(Shipments, Serdes.String, Serdes.String, WatermarkStrategy.BoundedOutOfOrderness(OutOfOrderness), name: "shipments").AsKeyed();
+        payments.IntervalJoin(shipments, ShipmentFrom, ShipmentTo, (_, payment, shipment) => PaidAndShipped(payment, shipment), Serdes.String,
+                JoinType.Left, name: "match-shipments")
+            .To(PaidShipped, name: "to-paid-shipped");
         return job.Build();
     }
 }

@@ -17,25 +17,38 @@ namespace Eddy.Chaos.Tests;
 /// <summary>
 /// Exactly-once of the relational operators under faults (issue 13): three worker processes run
 /// <see cref="RelationalJob"/> (a table of orders with updates and deletes, re-keyed by customer, joined with a
-/// customers table and ranked Top-N) while the orders are produced; one worker is killed with SIGKILL three times, once
+/// customers table and ranked Top-N; payments joined with shipments by an interval join) while the input is produced; one worker is killed with SIGKILL three times, once
 /// with its state directory deleted so that its state must come back from the changelogs, and the broker once.
 /// Afterwards every output, read as read_committed, is materialized (its row kinds applied in offset order per
 /// partition) and compared record for record with an oracle computed here from the input: a join and a ranking of the
-/// final orders table. A state update or output lost or applied twice leaves a row too many or too few, or a
+/// final orders table, and a brute-force interval join. A state update or output lost or applied twice leaves a row too many or too few, or a
 /// retraction of a row that is not there.
 /// </summary>
 public class RelationalEosKillTests(ITestOutputHelper output)
 {
-    /// <summary>Order changes (upserts and deletes): 25 s of input at the rate below.</summary>
-    private const int Total = 10_000;
+    /// <summary>Input records: 30 s at the rate below; 60 % order changes (upserts and deletes), 20 % payments, 20 % shipments.</summary>
+    private const int Total = 12_000;
 
-    /// <summary>Order ids: each gets about 7 changes, so orders are updated, moved between customers and deleted.</summary>
+    /// <summary>Order ids: each gets about 5 changes, so orders are updated, moved between customers and deleted.</summary>
     private const int OrderIds = 1_500;
 
     /// <summary>Customers c0..c99; c0..c89 have a row in the customers table, the others' orders join nothing.</summary>
     private const int Customers = 100;
 
     private const int CustomersWithRow = 90;
+
+    /// <summary>
+    /// Payments and shipments are for orders o0..o99 only: about 24 each per order over the run, so a payment has a
+    /// shipment in its three-second interval about half the time.
+    /// </summary>
+    private const int PaidOrderIds = 100;
+
+    /// <summary>The event time of the first payment or shipment; each later one is 25 ms later, then up to a second earlier.</summary>
+    private const long EventTimeBase = 1_800_000_000_000;
+
+    private const int StepMs = 25;
+
+    private const int JitterMs = 1_000;
 
     private const int RecordsPerSecond = 400;
 
@@ -53,8 +66,8 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         var seed = Environment.TickCount;
         var input = Generate(seed);
         var expected = Oracle(input);
-        Log($"seed {seed}: {Total} order changes over {OrderIds} orders, {Customers} customers, {RelationalJob.Partitions} partitions; "
-            + $"expected {expected[RelationalJob.Enriched].Count} enriched rows, {expected[RelationalJob.TopOrders].Count} top rows");
+        Log($"seed {seed}: {input.Count} records ({input.Count(r => r.Topic == RelationalJob.Orders)} changes of {OrderIds} orders, {Customers} customers), "
+            + $"{RelationalJob.Partitions} partitions; expected rows: {string.Join(", ", expected.Select(o => $"{o.Key} {o.Value.Values.Sum()}"))}");
 
         using var data = new TempDirectory("eddy-chaos-relational");
         using var state = new TempDirectory("eddy-chaos-relational-state");
@@ -69,7 +82,7 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         {
             using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
             {
-                await admin.CreateTopicsAsync(new[] { RelationalJob.Orders, RelationalJob.Customers }
+                await admin.CreateTopicsAsync(InputTopics.Append(RelationalJob.Customers)
                     .Select(t => new TopicSpecification { Name = t, NumPartitions = RelationalJob.Partitions, ReplicationFactor = 1 }));
             }
 
@@ -163,7 +176,7 @@ public class RelationalEosKillTests(ITestOutputHelper output)
                 }
 
                 var producedNow = Volatile.Read(ref produced);
-                if (next < faults.Length && producedNow >= faults[next].At * Total && _clock.Elapsed - lastFault >= TimeSpan.FromSeconds(5))
+                if (next < faults.Length && producedNow >= faults[next].At * input.Count && _clock.Elapsed - lastFault >= TimeSpan.FromSeconds(5))
                 {
                     lastFault = _clock.Elapsed;
                     var fault = faults[next].Fault;
@@ -230,9 +243,9 @@ public class RelationalEosKillTests(ITestOutputHelper output)
                 problems.Add($"only {next} of {faults.Length} faults were applied");
             }
 
-            if (acknowledged != Total)
+            if (acknowledged != input.Count)
             {
-                problems.Add($"the producer had {acknowledged} of {Total} records acknowledged");
+                problems.Add($"the producer had {acknowledged} of {input.Count} records acknowledged");
             }
 
             var written = RelationalJob.Outputs.Concat(plan.Stages.SelectMany(s => s.RepartitionTopics)).Concat(plan.Stores.Select(s => s.ChangelogTopic)).ToList();
@@ -254,54 +267,82 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>An order change: an upsert of "orderId:customer:amount", or a delete (null).</summary>
-    private readonly record struct OrderChange(string OrderId, string? Order, int Partition);
+    private static readonly string[] InputTopics = [RelationalJob.Orders, RelationalJob.Payments, RelationalJob.Shipments];
 
     /// <summary>
-    /// The order changes in production order. Amounts are unique (a random part, then the change's index), so a
-    /// ranking has no ties; most updates keep the order's customer, some move it, about one change in eight deletes.
+    /// An input record: an order change (an upsert of "orderId:customer:amount", or a delete: null), a payment ("p{i}")
+    /// or a shipment ("s{i}") with its event time.
     /// </summary>
-    private static List<OrderChange> Generate(int seed)
+    private readonly record struct InputRecord(string Topic, string Key, string? Value, int Partition, long? Timestamp = null);
+
+    /// <summary>
+    /// The input in production order. Amounts are unique (a random part, then the record's index), so a ranking has no
+    /// ties; most order updates keep the order's customer, some move it, about one change in eight deletes. Payments
+    /// and shipments go forward in event time, each up to <see cref="JitterMs"/> earlier than its place, which is
+    /// within the watermark's bound; the last record of every partition of both topics is far in the future, so the
+    /// watermark passes every other.
+    /// </summary>
+    private static List<InputRecord> Generate(int seed)
     {
         var random = new Random(seed);
         var customerOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        var changes = new List<OrderChange>(Total);
+        var records = new List<InputRecord>(Total + (2 * RelationalJob.Partitions));
         for (var i = 0; i < Total; i++)
         {
+            var kind = random.Next(10);
+            if (kind >= 6)
+            {
+                var key = RelationalJob.OrderId(random.Next(PaidOrderIds));
+                var timestamp = EventTimeBase + ((long)i * StepMs) - random.Next(JitterMs);
+                records.Add(kind < 8
+                    ? new InputRecord(RelationalJob.Payments, key, "p" + i.ToString(CultureInfo.InvariantCulture), PartitionOf(key), timestamp)
+                    : new InputRecord(RelationalJob.Shipments, key, "s" + i.ToString(CultureInfo.InvariantCulture), PartitionOf(key), timestamp));
+                continue;
+            }
+
             var orderId = RelationalJob.OrderId(random.Next(OrderIds));
-            var partition = PartitionOf(orderId);
             if (customerOf.ContainsKey(orderId) && random.Next(8) == 0)
             {
                 customerOf.Remove(orderId);
-                changes.Add(new OrderChange(orderId, null, partition));
+                records.Add(new InputRecord(RelationalJob.Orders, orderId, null, PartitionOf(orderId)));
                 continue;
             }
 
             var customer = customerOf.TryGetValue(orderId, out var current) && random.Next(5) != 0 ? current : RelationalJob.CustomerId(random.Next(Customers));
             customerOf[orderId] = customer;
-            changes.Add(new OrderChange(orderId, RelationalJob.Order(orderId, customer, (random.Next(1_000) * 100_000L) + i), partition));
+            records.Add(new InputRecord(RelationalJob.Orders, orderId, RelationalJob.Order(orderId, customer, (random.Next(1_000) * 100_000L) + i), PartitionOf(orderId)));
         }
 
-        return changes;
+        var end = EventTimeBase + ((long)Total * StepMs) + (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
+        for (var p = 0; p < RelationalJob.Partitions; p++)
+        {
+            var key = Enumerable.Range(0, 1_000).Select(n => "end" + n.ToString(CultureInfo.InvariantCulture)).First(k => PartitionOf(k) == p);
+            records.Add(new InputRecord(RelationalJob.Payments, key, "p-" + key, p, end));
+            records.Add(new InputRecord(RelationalJob.Shipments, key, "s-" + key, p, end));
+        }
+
+        return records;
     }
 
     /// <summary>
     /// What each output must hold once materialized, as "key|value" rows with their counts, computed by brute force
     /// from the final orders table: every order of a customer with a row, joined with it; the
-    /// <see cref="RelationalJob.TopCount"/> largest orders of every customer, with their ranks.
+    /// <see cref="RelationalJob.TopCount"/> largest orders of every customer, with their ranks; and every payment with
+    /// each shipment of its order in its interval, or alone when there is none (but for the last records, which the
+    /// watermark never passes).
     /// </summary>
-    private static Dictionary<string, Dictionary<string, int>> Oracle(List<OrderChange> input)
+    private static Dictionary<string, Dictionary<string, int>> Oracle(List<InputRecord> input)
     {
         var orders = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var change in input)
+        foreach (var change in input.Where(r => r.Topic == RelationalJob.Orders))
         {
-            if (change.Order is null)
+            if (change.Value is null)
             {
-                orders.Remove(change.OrderId);
+                orders.Remove(change.Key);
             }
             else
             {
-                orders[change.OrderId] = change.Order;
+                orders[change.Key] = change.Value;
             }
         }
 
@@ -325,7 +366,30 @@ public class RelationalEosKillTests(ITestOutputHelper output)
             }
         }
 
-        return new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal) { [RelationalJob.Enriched] = enriched, [RelationalJob.TopOrders] = top };
+        var paidShipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        var shipments = input.Where(r => r.Topic == RelationalJob.Shipments).ToLookup(r => r.Key, StringComparer.Ordinal);
+        var from = (long)RelationalJob.ShipmentFrom.TotalMilliseconds;
+        var to = (long)RelationalJob.ShipmentTo.TotalMilliseconds;
+        foreach (var payment in input.Where(r => r.Topic == RelationalJob.Payments))
+        {
+            var matches = shipments[payment.Key].Where(s => s.Timestamp >= payment.Timestamp + from && s.Timestamp <= payment.Timestamp + to).ToList();
+            foreach (var shipment in matches)
+            {
+                Add(paidShipped, Row(payment.Key, RelationalJob.PaidAndShipped(payment.Value!, shipment.Value)));
+            }
+
+            if (matches.Count == 0 && !payment.Value!.StartsWith("p-end", StringComparison.Ordinal))
+            {
+                Add(paidShipped, Row(payment.Key, RelationalJob.PaidAndShipped(payment.Value, null)));
+            }
+        }
+
+        return new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+        {
+            [RelationalJob.Enriched] = enriched,
+            [RelationalJob.TopOrders] = top,
+            [RelationalJob.PaidShipped] = paidShipped,
+        };
     }
 
     private static void Add(Dictionary<string, int> rows, string row) => rows[row] = rows.GetValueOrDefault(row) + 1;
@@ -337,14 +401,14 @@ public class RelationalEosKillTests(ITestOutputHelper output)
     /// <summary>An output record as a "key|value" row, the value decoded as its topic's serde writes it.</summary>
     private static string Decode(string topic, byte[] key, byte[] value)
     {
-        var customer = EngineSerdes.String.Deserialize(key);
+        var keyText = EngineSerdes.String.Deserialize(key);
         if (topic == RelationalJob.TopOrders)
         {
             var ranked = RankedSerde.Deserialize(value);
-            return Row(customer, RankedRow(ranked.Rank, ranked.Value));
+            return Row(keyText, RankedRow(ranked.Rank, ranked.Value));
         }
 
-        return Row(customer, EngineSerdes.String.Deserialize(value));
+        return Row(keyText, EngineSerdes.String.Deserialize(value));
     }
 
     private static int PartitionOf(string key) => Murmur2Partitioner.Partition(EngineSerdes.String.Serialize(key), RelationalJob.Partitions);
@@ -365,8 +429,8 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 
-    /// <summary>Produces the order changes at <see cref="RecordsPerSecond"/> with an idempotent producer; returns how many were acknowledged.</summary>
-    private static int Produce(string bootstrap, List<OrderChange> input, ref int produced, CancellationToken stop)
+    /// <summary>Produces the input at <see cref="RecordsPerSecond"/> with an idempotent producer; returns how many were acknowledged.</summary>
+    private static int Produce(string bootstrap, List<InputRecord> input, ref int produced, CancellationToken stop)
     {
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
@@ -379,12 +443,14 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         const int batch = 100;
         for (var i = 0; i < input.Count && !stop.IsCancellationRequested; i++)
         {
-            var (orderId, order, partition) = input[i];
-            producer.Produce(new TopicPartition(RelationalJob.Orders, partition), new Message<byte[], byte[]>
+            var (topic, key, value, partition, timestamp) = input[i];
+            var message = new Message<byte[], byte[]> { Key = EngineSerdes.String.Serialize(key), Value = value is null ? null! : EngineSerdes.String.Serialize(value) };
+            if (timestamp is { } eventTime)
             {
-                Key = EngineSerdes.String.Serialize(orderId),
-                Value = order is null ? null! : EngineSerdes.String.Serialize(order),
-            }, report =>
+                message.Timestamp = new Timestamp(eventTime, TimestampType.CreateTime);
+            }
+
+            producer.Produce(new TopicPartition(topic, partition), message, report =>
             {
                 if (report.Error.Code == ErrorCode.NoError)
                 {
@@ -436,18 +502,21 @@ public class RelationalEosKillTests(ITestOutputHelper output)
     }
 
     /// <summary>Reads every output in full, checks the input the broker kept, and compares the materialized outputs with the oracle.</summary>
-    private void Verify(string bootstrap, List<OrderChange> input, Dictionary<string, Dictionary<string, int>> expected, List<string> problems)
+    private void Verify(string bootstrap, List<InputRecord> input, Dictionary<string, Dictionary<string, int>> expected, List<string> problems)
     {
         // The input as the broker kept it must be the input as produced: otherwise an output difference could be the
         // broker's fault, not the engine's.
-        var stored = CommittedLog.ReadAll(bootstrap, RelationalJob.Orders, RelationalJob.Partitions);
-        for (var p = 0; p < RelationalJob.Partitions; p++)
+        foreach (var topic in InputTopics)
         {
-            var producedHere = input.Where(r => r.Partition == p).Select(r => $"{r.OrderId}={r.Order ?? "(delete)"}").ToList();
-            var storedHere = stored[p].Select(r => $"{EngineSerdes.String.Deserialize(r.Key)}={(r.Value is null ? "(delete)" : EngineSerdes.String.Deserialize(r.Value))}").ToList();
-            if (!producedHere.SequenceEqual(storedHere, StringComparer.Ordinal))
+            var stored = CommittedLog.ReadAll(bootstrap, topic, RelationalJob.Partitions);
+            for (var p = 0; p < RelationalJob.Partitions; p++)
             {
-                problems.Add($"{RelationalJob.Orders}/{p}: the broker holds {storedHere.Count} records, not the {producedHere.Count} produced (or not in order)");
+                var producedHere = input.Where(r => r.Topic == topic && r.Partition == p).Select(r => $"{r.Key}={r.Value ?? "(delete)"}").ToList();
+                var storedHere = stored[p].Select(r => $"{EngineSerdes.String.Deserialize(r.Key)}={(r.Value is null ? "(delete)" : EngineSerdes.String.Deserialize(r.Value))}").ToList();
+                if (!producedHere.SequenceEqual(storedHere, StringComparer.Ordinal))
+                {
+                    problems.Add($"{topic}/{p}: the broker holds {storedHere.Count} records, not the {producedHere.Count} produced (or not in order)");
+                }
             }
         }
 
