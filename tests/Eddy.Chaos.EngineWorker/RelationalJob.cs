@@ -17,6 +17,11 @@ namespace Eddy.Chaos.EngineWorker;
 /// <item>The same changelog is ranked: the three largest orders of each customer (<c>TopN</c>, retracting, since the
 /// orders are updated and deleted), written with row kinds to <c>top-orders</c> (key customer, value the rank and the
 /// order).</item>
+/// <item>The same changelog is joined with the customers table's changes by a regular join, left outer (multiset
+/// state on both sides, retractions passed through), written with row kinds to <c>customer-orders</c>: each order
+/// with its customer's name, or alone.</item>
+/// <item>The orders table is joined with the <c>deliveries</c> table (key order id, value a delivery id, a tombstone
+/// deletes) by a table–table join, full outer, written with row kinds to <c>order-deliveries</c>.</item>
 /// <item><c>payments</c> and <c>shipments</c> (key order id, value a payment or shipment id, event time the Kafka
 /// timestamp, out of order by less than <see cref="OutOfOrderness"/>) are joined by an interval join, left outer: each
 /// payment with every shipment of its order from one second before to two seconds after it, a payment without any with
@@ -38,6 +43,9 @@ public static class RelationalJob
     public const string Customers = "customers";
     public const string Enriched = "enriched";
     public const string TopOrders = "top-orders";
+    public const string CustomerOrders = "customer-orders";
+    public const string Deliveries = "deliveries";
+    public const string OrderDeliveries = "order-deliveries";
     public const string Payments = "payments";
     public const string Shipments = "shipments";
     public const string PaidShipped = "paid-shipped";
@@ -46,7 +54,7 @@ public static class RelationalJob
     public const int TopCount = 3;
 
     /// <summary>The outputs, each written with its row kinds.</summary>
-    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders, PaidShipped];
+    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders, CustomerOrders, OrderDeliveries, PaidShipped];
 
     /// <summary>How far the payments and shipments may be out of event-time order (the watermark's bound).</summary>
     public static TimeSpan OutOfOrderness { get; } = TimeSpan.FromMilliseconds(1500);
@@ -78,16 +86,24 @@ public static class RelationalJob
     public static long AmountOf(string order) => long.Parse(order.AsSpan(order.LastIndexOf(':') + 1), CultureInfo.InvariantCulture);
 
     /// <summary>An <c>enriched</c> value: the order's value, then the customer's name.</summary>
-    public static string Enrich(string order, string customerName) => $"{order}:{customerName}";
+    public static string Enrich(string order, string? customerName) => $"{order}:{customerName ?? "-"}";
+
+    /// <summary>An <c>order-deliveries</c> value: "order/delivery", "-" for a side without a row.</summary>
+    public static string Delivered(string? order, string? delivery) => $"{order ?? "-"}/{delivery ?? "-"}";
 
     public static JobPlan Build()
     {
         var job = new JobBuilder(Name);
         var customers = job.Table(Customers, Serdes.String, Serdes.String, name: "customers");
-        var ordersByCustomer = job.Table(Orders, Serdes.String, Serdes.String, name: "orders")
-            .GroupBy((_, order) => CustomerOf(order), Serdes.String, name: "by-customer");
+        var orders = job.Table(Orders, Serdes.String, Serdes.String, name: "orders");
+        var ordersByCustomer = orders.GroupBy((_, order) => CustomerOf(order), Serdes.String, name: "by-customer");
         ordersByCustomer.Join(customers, (_, order, name) => Enrich(order, name), Serdes.String, JoinType.Inner, name: "enrich")
             .To(Enriched, name: "to-enriched");
+        ordersByCustomer.Join(customers.ToStream(), (_, order, name) => Enrich(order, name), Serdes.String, JoinType.Left, name: "customer-orders")
+            .To(CustomerOrders, name: "to-customer-orders");
+        orders.Join(job.Table(Deliveries, Serdes.String, Serdes.String, name: "deliveries"), (_, order, delivery) => Delivered(order, delivery),
+                Serdes.String, JoinType.FullOuter, name: "order-deliveries")
+            .ToChangelog(OrderDeliveries, name: "to-order-deliveries");
         ordersByCustomer.TopN(TopCount, AmountOf, descending: true, name: "top-orders")
             .To(TopOrders, name: "to-top-orders");
         // Both topics are partitioned by order id, as their producers' default partitioner does: no repartition.

@@ -17,19 +17,23 @@ namespace Eddy.Chaos.Tests;
 /// <summary>
 /// Exactly-once of the relational operators under faults (issue 13): three worker processes run
 /// <see cref="RelationalJob"/> (a table of orders with updates and deletes, re-keyed by customer, joined with a
-/// customers table and ranked Top-N; payments joined with shipments by an interval join) while the input is produced; one worker is killed with SIGKILL three times, once
+/// customers table by a stream–table join and by a regular join, and ranked Top-N; orders joined with deliveries by
+/// a table–table join; payments joined with shipments by an interval join) while the input is produced; one worker is killed with SIGKILL three times, once
 /// with its state directory deleted so that its state must come back from the changelogs, and the broker once.
 /// Afterwards every output, read as read_committed, is materialized (its row kinds applied in offset order per
 /// partition) and compared record for record with an oracle computed here from the input: a join and a ranking of the
-/// final orders table, and a brute-force interval join. A state update or output lost or applied twice leaves a row too many or too few, or a
+/// final orders and deliveries tables, and a brute-force interval join. A state update or output lost or applied twice leaves a row too many or too few, or a
 /// retraction of a row that is not there.
 /// </summary>
 public class RelationalEosKillTests(ITestOutputHelper output)
 {
-    /// <summary>Input records: 30 s at the rate below; 60 % order changes (upserts and deletes), 20 % payments, 20 % shipments.</summary>
+    /// <summary>
+    /// Input records: 30 s at the rate below; 50 % order changes (upserts and deletes), 10 % delivery changes, 20 %
+    /// payments, 20 % shipments.
+    /// </summary>
     private const int Total = 12_000;
 
-    /// <summary>Order ids: each gets about 5 changes, so orders are updated, moved between customers and deleted.</summary>
+    /// <summary>Order ids: each gets about 4 changes, so orders are updated, moved between customers and deleted.</summary>
     private const int OrderIds = 1_500;
 
     /// <summary>Customers c0..c99; c0..c89 have a row in the customers table, the others' orders join nothing.</summary>
@@ -267,11 +271,11 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         }
     }
 
-    private static readonly string[] InputTopics = [RelationalJob.Orders, RelationalJob.Payments, RelationalJob.Shipments];
+    private static readonly string[] InputTopics = [RelationalJob.Orders, RelationalJob.Deliveries, RelationalJob.Payments, RelationalJob.Shipments];
 
     /// <summary>
-    /// An input record: an order change (an upsert of "orderId:customer:amount", or a delete: null), a payment ("p{i}")
-    /// or a shipment ("s{i}") with its event time.
+    /// An input record: an order change (an upsert of "orderId:customer:amount", or a delete: null), a delivery change
+    /// ("d{i}" or a delete), a payment ("p{i}") or a shipment ("s{i}") with its event time.
     /// </summary>
     private readonly record struct InputRecord(string Topic, string Key, string? Value, int Partition, long? Timestamp = null);
 
@@ -301,6 +305,12 @@ public class RelationalEosKillTests(ITestOutputHelper output)
             }
 
             var orderId = RelationalJob.OrderId(random.Next(OrderIds));
+            if (kind == 5)
+            {
+                records.Add(new InputRecord(RelationalJob.Deliveries, orderId, random.Next(4) == 0 ? null : "d" + i.ToString(CultureInfo.InvariantCulture), PartitionOf(orderId)));
+                continue;
+            }
+
             if (customerOf.ContainsKey(orderId) && random.Next(8) == 0)
             {
                 customerOf.Remove(orderId);
@@ -333,29 +343,29 @@ public class RelationalEosKillTests(ITestOutputHelper output)
     /// </summary>
     private static Dictionary<string, Dictionary<string, int>> Oracle(List<InputRecord> input)
     {
-        var orders = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var change in input.Where(r => r.Topic == RelationalJob.Orders))
+        var orders = FinalTable(input, RelationalJob.Orders);
+        var deliveries = FinalTable(input, RelationalJob.Deliveries);
+        var orderDeliveries = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var orderId in orders.Keys.Union(deliveries.Keys))
         {
-            if (change.Value is null)
-            {
-                orders.Remove(change.Key);
-            }
-            else
-            {
-                orders[change.Key] = change.Value;
-            }
+            Add(orderDeliveries, Row(orderId, RelationalJob.Delivered(orders.GetValueOrDefault(orderId), deliveries.GetValueOrDefault(orderId))));
         }
+
+        var customerOrders = new Dictionary<string, int>(StringComparer.Ordinal);
 
         var enriched = new Dictionary<string, int>(StringComparer.Ordinal);
         var top = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var byCustomer in orders.Values.GroupBy(RelationalJob.CustomerOf, StringComparer.Ordinal))
         {
             var customer = byCustomer.Key;
-            if (int.Parse(customer.AsSpan(1), CultureInfo.InvariantCulture) < CustomersWithRow)
+            var hasRow = int.Parse(customer.AsSpan(1), CultureInfo.InvariantCulture) < CustomersWithRow;
+            foreach (var order in byCustomer)
             {
-                foreach (var order in byCustomer)
+                var joined = Row(customer, RelationalJob.Enrich(order, hasRow ? RelationalJob.CustomerName(customer) : null));
+                Add(customerOrders, joined);
+                if (hasRow)
                 {
-                    Add(enriched, Row(customer, RelationalJob.Enrich(order, RelationalJob.CustomerName(customer))));
+                    Add(enriched, joined);
                 }
             }
 
@@ -388,8 +398,29 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         {
             [RelationalJob.Enriched] = enriched,
             [RelationalJob.TopOrders] = top,
+            [RelationalJob.CustomerOrders] = customerOrders,
+            [RelationalJob.OrderDeliveries] = orderDeliveries,
             [RelationalJob.PaidShipped] = paidShipped,
         };
+    }
+
+    /// <summary>The last row of every key of an upsert topic, as a table reading it holds it at the end.</summary>
+    private static Dictionary<string, string> FinalTable(List<InputRecord> input, string topic)
+    {
+        var rows = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var change in input.Where(r => r.Topic == topic))
+        {
+            if (change.Value is null)
+            {
+                rows.Remove(change.Key);
+            }
+            else
+            {
+                rows[change.Key] = change.Value;
+            }
+        }
+
+        return rows;
     }
 
     private static void Add(Dictionary<string, int> rows, string row) => rows[row] = rows.GetValueOrDefault(row) + 1;
