@@ -20,6 +20,8 @@ namespace Eddy.Chaos.EngineWorker;
 /// <item>The same changelog is joined with the customers table's changes by a regular join, left outer (multiset
 /// state on both sides, retractions passed through), written with row kinds to <c>customer-orders</c>: each order
 /// with its customer's name, or alone.</item>
+/// <item>The same changelog is aggregated per customer (a non-windowed aggregate with retractions: count, sum and
+/// max of the amounts), written with row kinds to <c>customer-stats</c>.</item>
 /// <item>The orders table is joined with the <c>deliveries</c> table (key order id, value a delivery id, a tombstone
 /// deletes) by a table–table join, full outer, written with row kinds to <c>order-deliveries</c>.</item>
 /// <item><c>payments</c> and <c>shipments</c> (key order id, value a payment or shipment id, event time the Kafka
@@ -44,6 +46,7 @@ public static class RelationalJob
     public const string Enriched = "enriched";
     public const string TopOrders = "top-orders";
     public const string CustomerOrders = "customer-orders";
+    public const string CustomerStats = "customer-stats";
     public const string Deliveries = "deliveries";
     public const string OrderDeliveries = "order-deliveries";
     public const string Payments = "payments";
@@ -54,7 +57,7 @@ public static class RelationalJob
     public const int TopCount = 3;
 
     /// <summary>The outputs, each written with its row kinds.</summary>
-    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders, CustomerOrders, OrderDeliveries, PaidShipped];
+    public static IReadOnlyList<string> Outputs { get; } = [Enriched, TopOrders, CustomerOrders, CustomerStats, OrderDeliveries, PaidShipped];
 
     /// <summary>How far the payments and shipments may be out of event-time order (the watermark's bound).</summary>
     public static TimeSpan OutOfOrderness { get; } = TimeSpan.FromMilliseconds(1500);
@@ -88,6 +91,10 @@ public static class RelationalJob
     /// <summary>An <c>enriched</c> value: the order's value, then the customer's name.</summary>
     public static string Enrich(string order, string? customerName) => $"{order}:{customerName ?? "-"}";
 
+    /// <summary>A <c>customer-stats</c> value: "count:sum:max" of the customer's order amounts.</summary>
+    public static string Stats(long count, long sum, long max) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count}:{sum}:{max}");
+
     /// <summary>An <c>order-deliveries</c> value: "order/delivery", "-" for a side without a row.</summary>
     public static string Delivered(string? order, string? delivery) => $"{order ?? "-"}/{delivery ?? "-"}";
 
@@ -101,6 +108,13 @@ public static class RelationalJob
             .To(Enriched, name: "to-enriched");
         ordersByCustomer.Join(customers.ToStream(), (_, order, name) => Enrich(order, name), Serdes.String, JoinType.Left, name: "customer-orders")
             .To(CustomerOrders, name: "to-customer-orders");
+        ordersByCustomer.Aggregate(
+                Aggregates.Combine(
+                    Aggregates.Combine(Aggregates.Count<string>(), Aggregates.Sum<string>(AmountOf), (count, sum) => (Count: count, Sum: sum)),
+                    Aggregates.Max<string, long>(AmountOf, Serdes.Long),
+                    (countAndSum, max) => Stats(countAndSum.Count, countAndSum.Sum, max)),
+                Serdes.String, name: "customer-stats")
+            .ToChangelog(CustomerStats, name: "to-customer-stats");
         orders.Join(job.Table(Deliveries, Serdes.String, Serdes.String, name: "deliveries"), (_, order, delivery) => Delivered(order, delivery),
                 Serdes.String, JoinType.FullOuter, name: "order-deliveries")
             .ToChangelog(OrderDeliveries, name: "to-order-deliveries");

@@ -17,12 +17,12 @@ namespace Eddy.Chaos.Tests;
 /// <summary>
 /// Exactly-once of the relational operators under faults (issue 13): three worker processes run
 /// <see cref="RelationalJob"/> (a table of orders with updates and deletes, re-keyed by customer, joined with a
-/// customers table by a stream–table join and by a regular join, and ranked Top-N; orders joined with deliveries by
+/// customers table by a stream–table join and by a regular join, aggregated and ranked Top-N per customer; orders joined with deliveries by
 /// a table–table join; payments joined with shipments by an interval join) while the input is produced; one worker is killed with SIGKILL three times, once
 /// with its state directory deleted so that its state must come back from the changelogs, and the broker once.
 /// Afterwards every output, read as read_committed, is materialized (its row kinds applied in offset order per
 /// partition) and compared record for record with an oracle computed here from the input: a join and a ranking of the
-/// final orders and deliveries tables, and a brute-force interval join. A state update or output lost or applied twice leaves a row too many or too few, or a
+/// final orders and deliveries tables, aggregates of them, and a brute-force interval join. A state update or output lost or applied twice leaves a row too many or too few, or a
 /// retraction of a row that is not there.
 /// </summary>
 public class RelationalEosKillTests(ITestOutputHelper output)
@@ -352,6 +352,7 @@ public class RelationalEosKillTests(ITestOutputHelper output)
         }
 
         var customerOrders = new Dictionary<string, int>(StringComparer.Ordinal);
+        var customerStats = new Dictionary<string, int>(StringComparer.Ordinal);
 
         var enriched = new Dictionary<string, int>(StringComparer.Ordinal);
         var top = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -369,6 +370,8 @@ public class RelationalEosKillTests(ITestOutputHelper output)
                 }
             }
 
+            var amounts = byCustomer.Select(RelationalJob.AmountOf).ToList();
+            Add(customerStats, Row(customer, RelationalJob.Stats(amounts.Count, amounts.Sum(), amounts.Max())));
             var rank = 0;
             foreach (var order in byCustomer.OrderByDescending(RelationalJob.AmountOf).Take(RelationalJob.TopCount))
             {
@@ -399,6 +402,7 @@ public class RelationalEosKillTests(ITestOutputHelper output)
             [RelationalJob.Enriched] = enriched,
             [RelationalJob.TopOrders] = top,
             [RelationalJob.CustomerOrders] = customerOrders,
+            [RelationalJob.CustomerStats] = customerStats,
             [RelationalJob.OrderDeliveries] = orderDeliveries,
             [RelationalJob.PaidShipped] = paidShipped,
         };
