@@ -6,7 +6,6 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Eddy.Chaos.EngineWorker;
 using Eddy.Engine.Runtime;
-using Eddy.Protocol.Messages;
 using Eddy.Testing;
 using Xunit.Abstractions;
 using EngineSerdes = Eddy.Engine.Serdes;
@@ -313,48 +312,8 @@ public class EngineEosKillTests(ITestOutputHelper output)
     {
         var plan = EosJob.Build();
         var topics = Outputs.Concat(plan.Stages.SelectMany(s => s.RepartitionTopics)).Concat(plan.Stores.Select(s => s.ChangelogTopic)).ToList();
-        using var raw = new RawKafkaClient(bootstrap);
-        foreach (var topic in topics)
-        {
-            for (var partition = 0; partition < EosJob.Partitions; partition++)
-            {
-                // The last commit's markers may still be landing: give them a moment, not a transaction timeout.
-                var deadline = DateTime.UtcNow.AddSeconds(5);
-                long stable, high;
-                while (true)
-                {
-                    stable = LatestOffset(raw, topic, partition, readCommitted: true);
-                    high = LatestOffset(raw, topic, partition, readCommitted: false);
-                    if (stable == high || DateTime.UtcNow > deadline)
-                    {
-                        break;
-                    }
-
-                    Thread.Sleep(200);
-                }
-
-                if (stable != high)
-                {
-                    problems.Add($"{topic}/{partition}: a transaction is left open: last stable offset {stable} < high watermark {high}");
-                }
-            }
-        }
-
+        problems.AddRange(CommittedLog.OpenTransactions(bootstrap, topics, EosJob.Partitions));
         Log($"checked LSO == HW on {topics.Count} topics");
-    }
-
-    private static long LatestOffset(RawKafkaClient raw, string topic, int partition, bool readCommitted)
-    {
-        var request = new ListOffsetsRequest
-        {
-            ReplicaId = -1,
-            IsolationLevel = (sbyte)(readCommitted ? 1 : 0),
-            Topics = [new ListOffsetsRequest.ListOffsetsTopic { Name = topic, Partitions = [new ListOffsetsRequest.ListOffsetsPartition { PartitionIndex = partition, Timestamp = -1 }] }],
-        };
-        var (_, response) = raw.Call<ListOffsetsResponse>(request, 5);
-        var result = response.Topics[0].Partitions[0];
-        Assert.Equal(0, result.ErrorCode);
-        return result.Offset;
     }
 
     /// <summary>Reads every topic in full and compares it with what the input determines.</summary>
@@ -491,41 +450,8 @@ public class EngineEosKillTests(ITestOutputHelper output)
     }
 
     /// <summary>Every committed record of a topic's partitions, read until the end of each.</summary>
-    private static List<(byte[] Key, byte[] Value)>[] ReadAll(string bootstrap, string topic)
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "verifier-" + topic,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            EnableAutoCommit = false,
-            EnablePartitionEof = true,
-        }).Build();
-        consumer.Assign(Enumerable.Range(0, EosJob.Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var records = Enumerable.Range(0, EosJob.Partitions).Select(_ => new List<(byte[], byte[])>()).ToArray();
-        var atEnd = new HashSet<int>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (atEnd.Count < EosJob.Partitions)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{topic}: reading did not reach the end of partitions {string.Join(",", Enumerable.Range(0, EosJob.Partitions).Except(atEnd))}");
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-                continue;
-            }
-
-            atEnd.Remove(result.Partition.Value);
-            records[result.Partition.Value].Add((result.Message.Key, result.Message.Value));
-        }
-
-        return records;
-    }
+    private static List<(byte[] Key, byte[] Value)>[] ReadAll(string bootstrap, string topic) =>
+        CommittedLog.ReadAll(bootstrap, topic, EosJob.Partitions).Select(p => p.Select(r => (r.Key, r.Value!)).ToList()).ToArray();
 
     private static string WorkerTails(EngineWorkerProcess[] workers) =>
         string.Join("\n", workers.Select((w, i) => $"--- w{i} (last instance) output:\n{w?.Tail()}"));

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Eddy.Chaos.Tests;
 
-/// <summary>One worker of the T2 job (tests/Eddy.Chaos.EngineWorker) as a child process that can be killed.</summary>
+/// <summary>One worker of a chaos job (tests/Eddy.Chaos.EngineWorker) as a child process that can be killed.</summary>
 internal sealed class EngineWorkerProcess : IDisposable
 {
     private readonly Process _process;
@@ -36,11 +36,12 @@ internal sealed class EngineWorkerProcess : IDisposable
         }
     }
 
-    public static EngineWorkerProcess Start(string bootstrap, string stateDirectory, string workerId)
+    /// <summary>Starts a worker of <paramref name="job"/>: "eos" (EosJob) or "relational" (RelationalJob).</summary>
+    public static EngineWorkerProcess Start(string bootstrap, string stateDirectory, string workerId, string job = "eos")
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "eddy-engine-worker.dll"));
-        foreach (var arg in new[] { "--bootstrap", bootstrap, "--state-dir", stateDirectory, "--worker-id", workerId })
+        foreach (var arg in new[] { "--bootstrap", bootstrap, "--state-dir", stateDirectory, "--worker-id", workerId, "--job", job })
         {
             info.ArgumentList.Add(arg);
         }
