@@ -291,6 +291,39 @@ public sealed class RocksDbStateBackend : ICheckpointedStateBackend
     }
 
     /// <summary>
+    /// What each store holds, for diagnostics and benchmarks (safe while tasks write: RocksDB's properties and iterators
+    /// are thread-safe; writes still in a task's open batch are not seen). <paramref name="countEntries"/> iterates
+    /// every store to count its live keys exactly, which costs a pass over the store.
+    /// </summary>
+    public IReadOnlyList<StoreStatistics> Statistics(bool countEntries)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new List<StoreStatistics>();
+        foreach (var (name, family) in _families.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            long entries = -1;
+            if (countEntries)
+            {
+                entries = 0;
+                using var iterator = _db.NewIterator(family, _readOptions);
+                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                {
+                    entries++;
+                }
+            }
+
+            result.Add(new StoreStatistics(name, entries, LongProperty("rocksdb.estimate-num-keys", family),
+                LongProperty("rocksdb.total-sst-files-size", family), LongProperty("rocksdb.estimate-live-data-size", family),
+                LongProperty("rocksdb.cur-size-all-mem-tables", family)));
+        }
+
+        return result;
+    }
+
+    private long LongProperty(string property, ColumnFamilyHandle family) =>
+        long.TryParse(_db.GetProperty(property, family), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    /// <summary>
     /// Called before the first write to a partition since the checkpoint: a checkpoint entry must never claim a state
     /// that later, uncommitted writes (flushed under memory pressure) have changed, so the entry goes first.
     /// </summary>

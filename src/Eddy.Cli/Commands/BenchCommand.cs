@@ -20,6 +20,7 @@ public static class BenchCommand
         bench.Add(Verb("transactions", "Exactly-once: a transactional consume-transform-produce copier (commit every 100 ms) copying N records of S bytes while they are produced, in MB/s; and the commit latency of a 4-partition transaction.", console, TransactionBenchmarks.RunAsync));
         bench.Add(Verb("registry", "Schema registry over HTTP: registrations/s (new schemas, compatibility-checked, acknowledged after the log applies them), then schema-by-id reads/s with 32 concurrent clients. With --bootstrap, pass -X registry.url=http://host:port.", console, RegistryBenchmarks.RunAsync));
         bench.Add(EngineVerb(console));
+        bench.Add(BenchStateCommand.Create(console));
         bench.Add(Verb("groups", "Consumer groups: rebalance time of 3 members over 12 partitions after the last one joins, and offset commits/s from one client.", console, GroupBenchmarks.RunAsync));
         return bench;
     }
