@@ -83,6 +83,13 @@ internal sealed class RegularJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin
 
     public override void Process(in Element element, int input)
     {
+        // A record without a value (a plain stream's tombstone) is no row: it has no bytes to be kept by in the side's
+        // multiset, and Kafka Streams' stream joins drop it too. A table's retraction always carries its old row.
+        if (element.Value is null)
+        {
+            return;
+        }
+
         var isLeft = input == 0;
         var key = (TKey)element.Key!;
         var now = Task.ProcessingTime;
