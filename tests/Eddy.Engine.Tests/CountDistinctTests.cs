@@ -56,6 +56,28 @@ public class CountDistinctTests
     }
 
     [Fact]
+    public void A_record_without_a_value_is_no_row_and_never_reaches_the_selector()
+    {
+        var job = new JobBuilder(Job);
+        job.Source("in", Serdes.String, Serdes.String)
+            .KeyBy((key, _) => key, Serdes.String, name: "by-key")
+            .CountDistinct(value => value.ToUpperInvariant(), Serdes.String, name: "distinct")
+            .ToChangelog("out");
+        using var driver = new JobTestDriver(job.Build());
+        var input = driver.Input<string, string>("in");
+        input.Pipe("a", "x", 1);
+        input.Pipe("a", null!, 2); // a tombstone on a plain stream, which Aggregate and Count skip too
+        input.Pipe("a", "y", 3);
+
+        Assert.Equal(
+        [
+            ("a", 1L, RowKind.Insert),
+            ("a", 1L, RowKind.UpdateBefore),
+            ("a", 2L, RowKind.UpdateAfter),
+        ], Read(driver));
+    }
+
+    [Fact]
     public void A_null_value_is_not_counted_as_in_sql()
     {
         var job = new JobBuilder(Job);

@@ -41,6 +41,29 @@ public class RegularJoinTests
         driver.Output<string, string>("out").ReadAll().Select(r => (r.Value, r.Kind)).ToList();
 
     [Fact]
+    public void A_record_without_a_value_on_a_plain_stream_is_no_row_and_joins_nothing()
+    {
+        var job = new JobBuilder("t");
+        var left = job.Source("l", Serdes.String, Serdes.String).KeyBy((key, _) => key, Serdes.String, name: "l-by-key");
+        var right = job.Source("r", Serdes.String, Serdes.String).KeyBy((key, _) => key, Serdes.String, name: "r-by-key");
+        left.Join(right, (_, l, r) => Joined(l, r), Serdes.String, JoinType.FullOuter, name: "join").To("out");
+        using var driver = new JobTestDriver(job.Build());
+        var l = driver.Input<string, string>("l");
+        var r = driver.Input<string, string>("r");
+
+        l.Pipe("a", null!, 1); // a tombstone: neither a left row nor a retraction of one
+        r.Pipe("a", "x", 2);
+        l.Pipe("a", "y", 3);
+
+        Assert.Equal(
+        [
+            ("-|x", RowKind.Insert),
+            ("-|x", RowKind.Delete),
+            ("y|x", RowKind.Insert),
+        ], Read(driver));
+    }
+
+    [Fact]
     public void An_inner_join_emits_each_match_and_forwards_an_updates_kinds_to_its_results()
     {
         using var driver = GroupJoin(JoinType.Inner);

@@ -167,6 +167,23 @@ public class TopNTests
         static Plan.OperatorNode TopOf(Plan.JobPlan plan) => plan.Operators.Single(o => o.Name == "top");
     }
 
+    [Theory]
+    [InlineData("interval")]
+    [InlineData("window")]
+    public void A_top_n_after_a_join_of_insert_only_streams_runs_append_only_as_the_join_emits_only_inserts(string join)
+    {
+        var job = new JobBuilder("t");
+        var left = job.Source("l", Serdes.String, Serdes.Long).KeyBy((key, _) => key, Serdes.String, name: "l-by-key");
+        var right = job.Source("r", Serdes.String, Serdes.Long).KeyBy((key, _) => key, Serdes.String, name: "r-by-key");
+        var joined = join == "interval"
+            ? left.IntervalJoin(right, TimeSpan.Zero, TimeSpan.FromSeconds(1), (_, l, r) => l + r, Serdes.Long, name: "join")
+            : left.WindowJoin(right, Windows.Tumbling(TimeSpan.FromSeconds(1)), (_, l, r) => l + r, Serdes.Long, name: "join");
+        joined.TopN(3, sum => sum, name: "top").To("out");
+
+        // Without it the Top-N would keep every row a key ever had, as if retractions could promote them.
+        Assert.Contains("append-only", job.Build().Operators.Single(o => o.Name == "top").Detail);
+    }
+
     [Fact]
     public void On_an_updating_input_rows_beyond_the_top_n_are_kept_so_they_can_be_promoted()
     {

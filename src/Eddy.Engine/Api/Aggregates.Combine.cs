@@ -32,12 +32,7 @@ public static partial class Aggregates
     /// </summary>
     private sealed class PairSerde<T1, T2>(ISerde<T1> first, ISerde<T2> second) : ISerde<(T1 First, T2 Second)>
     {
-        public byte[] Serialize((T1 First, T2 Second) value)
-        {
-            var bytes = new ArrayBufferWriter<byte>();
-            Serialize(value, bytes);
-            return bytes.WrittenSpan.ToArray();
-        }
+        public byte[] Serialize((T1 First, T2 Second) value) => Runtime.SerdeArrays.ToArray(this, value);
 
         public void Serialize((T1 First, T2 Second) value, IBufferWriter<byte> into)
         {

@@ -9,9 +9,13 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// <c>COUNT(DISTINCT selector(value))</c> per key, as an updating table: an insert when a key gets its first value,
     /// an update-before/update-after pair when its count of distinct values changes, a delete when retractions take its
     /// last value away. Inserts and update-afters add an occurrence of their value, update-befores and deletes take one
-    /// back; a value counts while it has occurrences, and a null value does not count (as in SQL). State: one entry per (key, distinct value) with its occurrences,
-    /// so a key with many distinct values costs one small write per record, and the count per key.
+    /// back; a value counts while it has occurrences, and a null value does not count (as in SQL). A record without a
+    /// value (a plain stream's tombstone) is no row and is skipped. State: one entry per (key, distinct value) with its
+    /// occurrences, so a key with many distinct values costs one small write per record, and the count per key.
     /// </summary>
+    /// <param name="selector">The value counted, from each row.</param>
+    /// <param name="serde">The counted values' serde: their bytes identify them in state.</param>
+    /// <param name="name">The operator's name (its stores are named after it).</param>
     public Table<TKey, long> CountDistinct<TDistinct>(Func<TValue, TDistinct> selector, ISerde<TDistinct> serde, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(selector);

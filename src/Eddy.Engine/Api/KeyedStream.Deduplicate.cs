@@ -43,7 +43,7 @@ public sealed partial class KeyedStream<TKey, TValue>
             : values is null ? "the deduplication has no value serde for its state."
             : null;
         var definition = error is null
-            ? new DeduplicateDefinition<TKey, TValue>(keep, time, ttl is { } t ? (long)t.TotalMilliseconds : null, KeySerde!, values!)
+            ? new DeduplicateDefinition<TKey, TValue>(keep, time, ttl is { } t ? Math.Max(1, (long)t.TotalMilliseconds) : null, KeySerde!, values!)
             : null;
         var node = Job.Add(name, "deduplicate", OperatorKind.Deduplicate, [Node], d => new NodeDefinition(d.Id, d.Name, d.Kind, d.Parents)
         {

@@ -39,6 +39,8 @@ public sealed partial class KeyedStream<TKey, TValue>
             StateNames = [IntervalJoinOperator<TKey, TValue, TRight, TOut>.LeftState, IntervalJoinOperator<TKey, TValue, TRight, TOut>.RightState],
             Factory = () => new IntervalJoinOperator<TKey, TValue, TRight, TOut>(definition),
             Error = JoinError(right.Job, keySerde, lefts, rights),
+            // Retractions on the inputs are skipped and results are never taken back: a Top-N after it keeps N rows per key.
+            EmitsInsertsOnly = true,
         });
         return new KeyedStream<TKey, TOut>(Job, node, keySerde, outputSerde);
     }

@@ -13,7 +13,7 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// <c>timers</c>). The result is a changelog: an added row joins every row of the other side, a retracted row
     /// (update-before or delete, carrying the old row) retracts its results; an outer side's row without a match is
     /// emitted with the other side missing (<c>default</c>), retracted when its first match arrives and emitted again
-    /// when its last match goes.
+    /// when its last match goes. A record without a value (a plain stream's tombstone) is no row and is skipped.
     /// </summary>
     /// <param name="right">The other side, keyed by the same key and in the same job.</param>
     /// <param name="joiner">Builds the output row from the key and both sides (one is <c>default</c> for an unmatched outer row).</param>
@@ -35,7 +35,7 @@ public sealed partial class KeyedStream<TKey, TValue>
         var rights = rightSerde ?? right.ValueSerde;
         var keys = KeySerde ?? right.KeySerde;
         var ttl = RegularJoinNodes.TtlMilliseconds(stateTtl);
-        var node = RegularJoinNodes.Add(Job, Node, right.Job, right.Node, name, RegularJoinNodes.Error(keys, lefts, rights),
+        var node = RegularJoinNodes.Add(Job, Node, right.Node, name, JoinError(right.Job, keys, lefts, rights),
             () => new RegularJoinOperator<TKey, TValue, TRight, TOut>(new RegularJoin<TKey, TValue, TRight, TOut>(type, ttl, joiner, keys!, lefts!, rights!)),
             $"regular {type}{RegularJoinNodes.TtlDetail(stateTtl)}");
         return new KeyedStream<TKey, TOut>(Job, node, keys, outputSerde);
@@ -45,14 +45,15 @@ public sealed partial class KeyedStream<TKey, TValue>
 /// <summary>The plan nodes of regular and table–table joins.</summary>
 internal static class RegularJoinNodes
 {
-    public static NodeDefinition Add(JobBuilder job, NodeDefinition left, JobBuilder rightJob, NodeDefinition right, string? name, string? error,
-        Func<Operator> factory, string detail) =>
+    /// <param name="error">Why the join cannot run (another job's side, a serde missing), reported by Build; null when it can.</param>
+    public static NodeDefinition Add(JobBuilder job, NodeDefinition left, NodeDefinition right, string? name, string? error, Func<Operator> factory,
+        string detail) =>
         job.Add(name, "join", OperatorKind.TableJoin, [left, right], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
             Detail = detail,
             StateNames = [RegularJoinState.Left, RegularJoinState.Right, RegularJoinState.Timers],
             Factory = factory,
-            Error = ReferenceEquals(job, rightJob) ? error : "the other side belongs to another job.",
+            Error = error,
         });
 
     public static long TtlMilliseconds(TimeSpan? stateTtl)
@@ -68,9 +69,11 @@ internal static class RegularJoinNodes
 
     public static string TtlDetail(TimeSpan? ttl) => ttl is { } value ? $", state ttl {value}" : "";
 
-    public static string? Error(object? keySerde, object? leftSerde, object? rightSerde) =>
-        keySerde is null ? "the join has no key serde."
-        : leftSerde is null ? "the join has no serde for the left rows (pass leftSerde)."
-        : rightSerde is null ? "the join has no serde for the right rows (pass rightSerde)."
+    /// <summary>Why a table–table join cannot run (another job's table, a serde missing), or null.</summary>
+    public static string? TableError(JobBuilder job, JobBuilder rightJob, object? keySerde, object? leftSerde, object? rightSerde) =>
+        !ReferenceEquals(job, rightJob) ? "the right table belongs to another job."
+        : keySerde is null ? "the join has no key serde (neither table has one)."
+        : leftSerde is null ? "the left table has no value serde for the rows the join keeps in state."
+        : rightSerde is null ? "the right table has no value serde for the rows the join keeps in state."
         : null;
 }

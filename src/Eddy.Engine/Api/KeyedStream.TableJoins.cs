@@ -11,7 +11,8 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// table holds when the record is processed. <see cref="JoinType.Inner"/> drops a record whose key has no row,
     /// <see cref="JoinType.Left"/> joins it with <c>default</c>; no other type is allowed. The table's changes update
     /// the operator's copy of the table (store <c>rows</c>) and emit nothing. A record that is a retraction
-    /// (update-before, delete) is joined and emitted with its kind. Results carry the record's timestamp.
+    /// (update-before, delete) is joined and emitted with its kind, with the row the table holds then (not the one its
+    /// insert met, if the row changed since). Results carry the record's timestamp.
     /// Stream and table must be co-partitioned: both keyed by the same key, with as many partitions.
     /// </summary>
     /// <param name="table">The table looked up; its key type is the stream's.</param>

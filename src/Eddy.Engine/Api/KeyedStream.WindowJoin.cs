@@ -38,6 +38,8 @@ public sealed partial class KeyedStream<TKey, TValue>
             ],
             Factory = () => new WindowJoinOperator<TKey, TValue, TRight, TOut>(definition),
             Error = JoinError(right.Job, keySerde, lefts, rights),
+            // Retractions on the inputs are skipped and results are never taken back: a Top-N after it keeps N rows per key.
+            EmitsInsertsOnly = true,
         });
         return new KeyedStream<TKey, TOut>(Job, node, keySerde, outputSerde);
     }

@@ -51,6 +51,7 @@ public sealed class OverWindow
     /// </summary>
     public static OverWindow UnboundedRange() => new(isRange: true, -1);
 
+    /// <summary>The frame as the plan shows it, e.g. <c>rows 3 preceding</c> or <c>range 60000 ms preceding</c>.</summary>
     public override string ToString() =>
         (IsRange, IsUnbounded) switch
         {

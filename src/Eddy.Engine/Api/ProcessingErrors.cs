@@ -27,15 +27,18 @@ public enum ProcessingErrorPolicy
 /// </summary>
 public sealed class ProcessingException : Exception
 {
+    /// <summary>A processing error without a message (the standard exception constructor).</summary>
     public ProcessingException()
     {
     }
 
+    /// <summary>A processing error with <paramref name="message"/> and no operator or record.</summary>
     public ProcessingException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A processing error with <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
     public ProcessingException(string message, Exception innerException)
         : base(message, innerException)
     {
@@ -66,6 +69,7 @@ public sealed class ProcessingException : Exception
     /// <summary>The topic of the record being processed; null when no record was (time-driven work).</summary>
     public string? Topic { get; }
 
+    /// <summary>The partition of the record being processed (0 when <see cref="Topic"/> is null).</summary>
     public int Partition { get; }
 
     /// <summary>The record's offset in its partition (-1 when unknown).</summary>

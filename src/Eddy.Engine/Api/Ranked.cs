@@ -20,12 +20,7 @@ public static class Ranked
 
     private sealed class RankedSerde<T>(ISerde<T> valueSerde) : ISerde<Ranked<T>>
     {
-        public byte[] Serialize(Ranked<T> value)
-        {
-            var buffer = new ArrayBufferWriter<byte>();
-            Serialize(value, buffer);
-            return buffer.WrittenSpan.ToArray();
-        }
+        public byte[] Serialize(Ranked<T> value) => Runtime.SerdeArrays.ToArray(this, value);
 
         public void Serialize(Ranked<T> value, IBufferWriter<byte> into)
         {

@@ -31,7 +31,7 @@ public sealed partial class Table<TKey, TValue>
         var lefts = ValueSerde;
         var rights = right.ValueSerde;
         var ttl = RegularJoinNodes.TtlMilliseconds(stateTtl);
-        var node = RegularJoinNodes.Add(Job, Node, right.Job, right.Node, name, RegularJoinNodes.Error(keys, lefts, rights),
+        var node = RegularJoinNodes.Add(Job, Node, right.Node, name, RegularJoinNodes.TableError(Job, right.Job, keys, lefts, rights),
             () => new TableJoinOperator<TKey, TValue, TRight, TOut>(new RegularJoin<TKey, TValue, TRight, TOut>(type, ttl, joiner, keys!, lefts!, rights!)),
             $"table {type}{RegularJoinNodes.TtlDetail(stateTtl)}");
         return new Table<TKey, TOut>(Job, node, keys, outputSerde);

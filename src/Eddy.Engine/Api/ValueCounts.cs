@@ -59,12 +59,7 @@ public sealed class ValueCounts<TValue>
         [ThreadStatic]
         private static ArrayBufferWriter<byte>? t_scratch;
 
-        public byte[] Serialize(ValueCounts<TValue> value)
-        {
-            var bytes = new ArrayBufferWriter<byte>();
-            Serialize(value, bytes);
-            return bytes.WrittenSpan.ToArray();
-        }
+        public byte[] Serialize(ValueCounts<TValue> value) => Runtime.SerdeArrays.ToArray(this, value);
 
         public void Serialize(ValueCounts<TValue> value, IBufferWriter<byte> into)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Eddy.Engine.Plan;
 using Eddy.Engine.Records;
 using Eddy.Engine.State;
@@ -27,6 +28,9 @@ internal static class ChangelogNormalize
 /// </summary>
 internal sealed class ChangelogNormalizeOperator<TKey, TValue>(ISerde<TKey> keySerde, ISerde<TValue> valueSerde) : Operator
 {
+    // Reused per record: every table source runs this, so its per-record path allocates no key or row arrays of its own.
+    private readonly ArrayBufferWriter<byte> _key = new();
+    private readonly ArrayBufferWriter<byte> _row = new();
     private IKeyValueStore _rows = null!;
 
     protected override void Open() => _rows = Store(ChangelogNormalize.RowsState);
@@ -38,7 +42,9 @@ internal sealed class ChangelogNormalizeOperator<TKey, TValue>(ISerde<TKey> keyS
             return;
         }
 
-        var keyBytes = keySerde.Serialize((TKey)element.Key!);
+        _key.ResetWrittenCount();
+        keySerde.Serialize((TKey)element.Key!, _key);
+        var keyBytes = _key.WrittenSpan;
         var previous = _rows.Get(keyBytes);
         if (element.Kind == RowKind.Delete || element.Value is null)
         {
@@ -51,7 +57,9 @@ internal sealed class ChangelogNormalizeOperator<TKey, TValue>(ISerde<TKey> keyS
             return;
         }
 
-        var bytes = valueSerde.Serialize((TValue)element.Value);
+        _row.ResetWrittenCount();
+        valueSerde.Serialize((TValue)element.Value, _row);
+        var bytes = _row.WrittenSpan;
         if (previous is null)
         {
             _rows.Put(keyBytes, bytes);

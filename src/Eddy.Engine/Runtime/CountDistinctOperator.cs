@@ -39,7 +39,14 @@ internal sealed class CountDistinctOperator<TKey, TValue, TDistinct>(Func<TValue
 
     public override void Process(in Element element)
     {
-        var distinct = selector((TValue)element.Value!);
+        // As the other aggregations (and Kafka Streams'): a record without a value (a plain stream's tombstone) is not a
+        // row, so the selector never sees it.
+        if (element.Value is null)
+        {
+            return;
+        }
+
+        var distinct = selector((TValue)element.Value);
         if (distinct is null)
         {
             // As SQL's COUNT(DISTINCT x): a null is no value.

@@ -26,12 +26,7 @@ internal readonly record struct ForeignKeyResponse<TOut>(long Version, bool HasR
 internal sealed class ForeignKeySubscriptionSerde<TKey, TLeft>(ISerde<TKey> keySerde, ISerde<TLeft> leftSerde)
     : ISerde<ForeignKeySubscription<TKey, TLeft>>
 {
-    public byte[] Serialize(ForeignKeySubscription<TKey, TLeft> value)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        Serialize(value, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] Serialize(ForeignKeySubscription<TKey, TLeft> value) => SerdeArrays.ToArray(this, value);
 
     public void Serialize(ForeignKeySubscription<TKey, TLeft> value, IBufferWriter<byte> into)
     {
@@ -62,12 +57,7 @@ internal sealed class ForeignKeySubscriptionSerde<TKey, TLeft>(ISerde<TKey> keyS
 /// <summary>[version][has result][result].</summary>
 internal sealed class ForeignKeyResponseSerde<TOut>(ISerde<TOut> outputSerde) : ISerde<ForeignKeyResponse<TOut>>
 {
-    public byte[] Serialize(ForeignKeyResponse<TOut> value)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        Serialize(value, buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] Serialize(ForeignKeyResponse<TOut> value) => SerdeArrays.ToArray(this, value);
 
     public void Serialize(ForeignKeyResponse<TOut> value, IBufferWriter<byte> into)
     {

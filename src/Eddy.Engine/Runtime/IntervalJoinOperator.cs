@@ -31,8 +31,8 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
     private const byte Left = 0;
     private const byte Right = 1;
 
-    private readonly bool _leftOuter = definition.Type is JoinType.Left or JoinType.FullOuter;
-    private readonly bool _rightOuter = definition.Type is JoinType.Right or JoinType.FullOuter;
+    private readonly bool _leftOuter = definition.Type.KeepsUnmatchedLeft();
+    private readonly bool _rightOuter = definition.Type.KeepsUnmatchedRight();
 
     // Reused per record: the hot path allocates no key or value arrays of its own.
     private readonly ArrayBufferWriter<byte> _key = new();

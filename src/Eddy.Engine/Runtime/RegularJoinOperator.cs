@@ -15,9 +15,9 @@ internal sealed record RegularJoin<TKey, TLeft, TRight, TOut>(
     ISerde<TLeft> LeftSerde,
     ISerde<TRight> RightSerde)
 {
-    public bool LeftOuter => Type is JoinType.Left or JoinType.FullOuter;
+    public bool LeftOuter => Type.KeepsUnmatchedLeft();
 
-    public bool RightOuter => Type is JoinType.Right or JoinType.FullOuter;
+    public bool RightOuter => Type.KeepsUnmatchedRight();
 
     public bool HasTtl => TtlMilliseconds > 0;
 }
@@ -28,6 +28,17 @@ internal static class RegularJoinState
     public const string Left = "left";
     public const string Right = "right";
     public const string Timers = "timers";
+
+    /// <summary>A row's TTL timer payload, [side][state key], composed in <paramref name="into"/> (reset first).</summary>
+    public static ReadOnlySpan<byte> TimerPayload(ArrayBufferWriter<byte> into, bool isLeft, ReadOnlySpan<byte> stateKey)
+    {
+        into.ResetWrittenCount();
+        var span = into.GetSpan(1 + stateKey.Length);
+        span[0] = isLeft ? (byte)0 : (byte)1;
+        stateKey.CopyTo(span[1..]);
+        into.Advance(1 + stateKey.Length);
+        return into.WrittenSpan;
+    }
 
     /// <summary>
     /// Expires rows of a join's two stores: a processing-time timer per row at its last write + the TTL, payload
@@ -83,20 +94,29 @@ internal sealed class RegularJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin
 
     public override void Process(in Element element, int input)
     {
+        // A record without a value (a plain stream's tombstone) is no row: it has no bytes to be kept by in the side's
+        // multiset, and Kafka Streams' stream joins drop it too. A table's retraction always carries its old row.
+        if (element.Value is null)
+        {
+            return;
+        }
+
         var isLeft = input == 0;
         var key = (TKey)element.Key!;
         var now = Task.ProcessingTime;
         var keyLength = WriteStateKey(key, isLeft, element.Value);
         var prefix = _stateKey.WrittenSpan[..(4 + keyLength)].ToArray();
+        // Both sides' rows of the key are one range each, between the same bounds: computed once per record.
+        var end = StateKeys.PrefixEnd(prefix);
         var own = isLeft ? _left : _right;
         var inputOuter = isLeft ? definition.LeftOuter : definition.RightOuter;
         var otherOuter = isLeft ? definition.RightOuter : definition.LeftOuter;
-        var otherTotal = LoadMatches(isLeft ? _right : _left, !isLeft, prefix, now);
+        var otherTotal = LoadMatches(isLeft ? _right : _left, !isLeft, prefix, end, now);
 
         if (element.Kind is RowKind.Insert or RowKind.UpdateAfter)
         {
             // Whether the other side's rows were unmatched (null-padded) until now.
-            var firstMatch = otherOuter && otherTotal > 0 && Total(own, prefix, now) == 0;
+            var firstMatch = otherOuter && otherTotal > 0 && Total(own, prefix, end, now) == 0;
             Write(own, isLeft, now, +1);
             if (otherTotal == 0)
             {
@@ -130,7 +150,7 @@ internal sealed class RegularJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin
         }
 
         EmitMatches(key, isLeft, element.Value, inputOuter ? RowKind.Delete : element.Kind, element.Timestamp);
-        if (otherOuter && Total(own, prefix, now) == 0)
+        if (otherOuter && Total(own, prefix, end, now) == 0)
         {
             // The other side's rows lost their last match: they are unmatched again.
             EmitPaddedOthers(key, isLeft, RowKind.Insert, element.Timestamp);
@@ -181,7 +201,8 @@ internal sealed class RegularJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin
         {
             var writtenAt = WrittenAt(existing);
             count = IsExpired(writtenAt, now) ? 0 : BinaryPrimitives.ReadInt32BigEndian(existing);
-            _timers?.Delete(TimeDomain.ProcessingTime, writtenAt + definition.TtlMilliseconds, TimerPayload(isLeft, stateKey));
+            _timers?.Delete(TimeDomain.ProcessingTime, writtenAt + definition.TtlMilliseconds,
+                RegularJoinState.TimerPayload(_timerPayload, isLeft, stateKey));
             if (count + delta <= 0)
             {
                 own.Delete(stateKey);
@@ -196,25 +217,16 @@ internal sealed class RegularJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin
         BinaryPrimitives.WriteInt32BigEndian(_entry, count + delta);
         BinaryPrimitives.WriteInt64BigEndian(_entry.AsSpan(4), now);
         own.Put(stateKey, _entry);
-        _timers?.Register(TimeDomain.ProcessingTime, now + definition.TtlMilliseconds, TimerPayload(isLeft, stateKey));
-    }
-
-    private ReadOnlySpan<byte> TimerPayload(bool isLeft, ReadOnlySpan<byte> stateKey)
-    {
-        _timerPayload.ResetWrittenCount();
-        var span = _timerPayload.GetSpan(1 + stateKey.Length);
-        span[0] = isLeft ? (byte)0 : (byte)1;
-        stateKey.CopyTo(span[1..]);
-        _timerPayload.Advance(1 + stateKey.Length);
-        return _timerPayload.WrittenSpan;
+        _timers?.Register(TimeDomain.ProcessingTime, now + definition.TtlMilliseconds,
+            RegularJoinState.TimerPayload(_timerPayload, isLeft, stateKey));
     }
 
     /// <summary>Fills <see cref="_matches"/> with the other side's live rows of the key; returns how many (with duplicates).</summary>
-    private int LoadMatches(IKeyValueStore other, bool otherIsLeft, byte[] prefix, long now)
+    private int LoadMatches(IKeyValueStore other, bool otherIsLeft, byte[] prefix, byte[]? end, long now)
     {
         _matches.Clear();
         var total = 0;
-        foreach (var (stateKey, entry) in other.Range(prefix, StateKeys.PrefixEnd(prefix)))
+        foreach (var (stateKey, entry) in other.Range(prefix, end))
         {
             if (IsExpired(WrittenAt(entry), now))
             {
@@ -230,10 +242,10 @@ internal sealed class RegularJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin
         return total;
     }
 
-    private int Total(IKeyValueStore own, byte[] prefix, long now)
+    private int Total(IKeyValueStore own, byte[] prefix, byte[]? end, long now)
     {
         var total = 0;
-        foreach (var (_, entry) in own.Range(prefix, StateKeys.PrefixEnd(prefix)))
+        foreach (var (_, entry) in own.Range(prefix, end))
         {
             if (!IsExpired(WrittenAt(entry), now))
             {

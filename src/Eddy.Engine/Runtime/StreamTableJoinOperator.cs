@@ -10,7 +10,8 @@ namespace Eddy.Engine.Runtime;
 /// an insert or update-after puts the row, an update-before or a delete removes it (an update-before alone is how a
 /// filtered table retracts a row that stopped matching; when its update-after follows, the put restores the key).
 /// Table changes emit nothing; a stream record is joined with the row there at that moment and emitted with its own
-/// kind and timestamp, so an updating stream's retractions retract what it joined.
+/// kind and timestamp. An updating stream's retraction meets the row there when it is processed: it takes back what
+/// its insert joined only if the table's row has not changed since (as Flink's lookup join on an updating input).
 /// </summary>
 internal sealed class StreamTableJoinOperator<TKey, TValue, TRow, TOut>(
     ISerde<TKey> keySerde, ISerde<TRow> rowSerde, Func<TKey, TValue, TRow, TOut> joiner, bool left) : Operator

@@ -110,7 +110,8 @@ internal sealed class TableJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin<T
         var previous = store.Get(keyBytes);
         if (_timers is not null && previous is not null)
         {
-            _timers.Delete(TimeDomain.ProcessingTime, WrittenAt(previous) + definition.TtlMilliseconds, TimerPayload(isLeft, keyBytes));
+            _timers.Delete(TimeDomain.ProcessingTime, WrittenAt(previous) + definition.TtlMilliseconds,
+                RegularJoinState.TimerPayload(_timerPayload, isLeft, keyBytes));
         }
 
         if (!adds)
@@ -136,16 +137,7 @@ internal sealed class TableJoinOperator<TKey, TLeft, TRight, TOut>(RegularJoin<T
         }
 
         store.Put(keyBytes, _entry.WrittenSpan);
-        _timers?.Register(TimeDomain.ProcessingTime, now + definition.TtlMilliseconds, TimerPayload(isLeft, keyBytes));
-    }
-
-    private ReadOnlySpan<byte> TimerPayload(bool isLeft, ReadOnlySpan<byte> keyBytes)
-    {
-        _timerPayload.ResetWrittenCount();
-        var span = _timerPayload.GetSpan(1 + keyBytes.Length);
-        span[0] = isLeft ? (byte)0 : (byte)1;
-        keyBytes.CopyTo(span[1..]);
-        _timerPayload.Advance(1 + keyBytes.Length);
-        return _timerPayload.WrittenSpan;
+        _timers?.Register(TimeDomain.ProcessingTime, now + definition.TtlMilliseconds,
+            RegularJoinState.TimerPayload(_timerPayload, isLeft, keyBytes));
     }
 }

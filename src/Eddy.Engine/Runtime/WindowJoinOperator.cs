@@ -29,8 +29,8 @@ internal sealed class WindowJoinOperator<TKey, TLeft, TRight, TOut>(WindowJoinDe
     public const string RightState = "right";
     public const string WindowsState = "windows";
 
-    private readonly bool _leftOuter = definition.Type is JoinType.Left or JoinType.FullOuter;
-    private readonly bool _rightOuter = definition.Type is JoinType.Right or JoinType.FullOuter;
+    private readonly bool _leftOuter = definition.Type.KeepsUnmatchedLeft();
+    private readonly bool _rightOuter = definition.Type.KeepsUnmatchedRight();
     private readonly List<TimeWindow> _assigned = [];
 
     // Reused per record: the hot path allocates no key or value arrays of its own.
