@@ -1,0 +1,53 @@
+using Eddy.Engine.Plan;
+using Eddy.Engine.Runtime;
+
+namespace Eddy.Engine;
+
+public sealed partial class KeyedStream<TKey, TValue>
+{
+    /// <summary>
+    /// Joins each row of this stream (left, at <c>tl</c>) with the rows of <paramref name="right"/> of the same key
+    /// at <c>tr</c> where <c>tl + lower &lt;= tr &lt;= tl + upper</c> (Flink's interval join), in event time. A result
+    /// is stamped with the later of the two timestamps. Rows wait in state until the watermark proves that nothing can
+    /// match them any more (a left row at <c>tl + upper</c>, a right row at <c>tr - lower</c>); then an outer side's
+    /// unmatched rows are emitted with the other side <c>default</c>, stamped with their own timestamp, and forgotten.
+    /// Rows at or behind the watermark are late: counted and dropped. The inputs are append-only (a retraction is
+    /// skipped). A stream joined with itself sees each row on both sides.
+    /// </summary>
+    /// <param name="leftSerde">Serializes this stream's rows in state; defaults to the stream's value serde.</param>
+    /// <param name="rightSerde">Serializes the right stream's rows in state; defaults to its value serde.</param>
+    public KeyedStream<TKey, TOut> IntervalJoin<TRight, TOut>(KeyedStream<TKey, TRight> right, TimeSpan lower, TimeSpan upper,
+        Func<TKey, TValue, TRight, TOut> joiner, ISerde<TOut>? outputSerde, JoinType type = JoinType.Inner, ISerde<TValue>? leftSerde = null,
+        ISerde<TRight>? rightSerde = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(joiner);
+        var lowerMs = (long)lower.TotalMilliseconds;
+        var upperMs = (long)upper.TotalMilliseconds;
+        if (lowerMs > upperMs)
+        {
+            throw new ArgumentException("An interval join's lower bound cannot exceed its upper bound.", nameof(lower));
+        }
+
+        var keySerde = KeySerde ?? right.KeySerde;
+        var lefts = leftSerde ?? ValueSerde;
+        var rights = rightSerde ?? right.ValueSerde;
+        var definition = new IntervalJoinDefinition<TKey, TValue, TRight, TOut>(lowerMs, upperMs, type, joiner, keySerde!, lefts!, rights!);
+        var node = Job.Add(name, "intervalJoin", OperatorKind.IntervalJoin, [Node, right.Node], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
+        {
+            Detail = $"{type}, right in [left {lowerMs:+0;-0} ms, left {upperMs:+0;-0} ms]",
+            StateNames = [IntervalJoinOperator<TKey, TValue, TRight, TOut>.LeftState, IntervalJoinOperator<TKey, TValue, TRight, TOut>.RightState],
+            Factory = () => new IntervalJoinOperator<TKey, TValue, TRight, TOut>(definition),
+            Error = JoinError(right.Job, keySerde, lefts, rights),
+        });
+        return new KeyedStream<TKey, TOut>(Job, node, keySerde, outputSerde);
+    }
+
+    /// <summary>Why a join of this stream with another cannot run (another job's stream, or a serde missing), or null.</summary>
+    private string? JoinError(JobBuilder rightJob, object? keySerde, object? leftSerde, object? rightSerde) =>
+        !ReferenceEquals(rightJob, Job) ? "the right stream belongs to another job."
+        : keySerde is null ? "the join has no key serde (neither keyed stream has one)."
+        : leftSerde is null ? "the join has no serde for the left rows it keeps in state: give leftSerde, or a value serde to the left stream."
+        : rightSerde is null ? "the join has no serde for the right rows it keeps in state: give rightSerde, or a value serde to the right stream."
+        : null;
+}
