@@ -51,7 +51,7 @@ public sealed record EngineBenchOptions
         "stateless", "window", "streamiz",
         "streamiz-count",
         "stream-table-join", "streamiz-stream-table-join",
-        "streamiz-interval-join",
+        "interval-join", "streamiz-interval-join",
         "streamiz-table-join",
         "topn",
     ];
