@@ -92,24 +92,67 @@ internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
     {
     }
 
+    /// <remarks>
+    /// The inner store's failures (RocksDB, the disk) come out as <see cref="StateStoreException"/>: they are the
+    /// runtime's, and must fail the task even when the job skips or dead-letters records its functions throw on.
+    /// </remarks>
     private sealed class LoggingStore(ChangeLoggingBackend owner, IKeyValueStore inner, int partition) : IKeyValueStore
     {
         public string Name => inner.Name;
 
-        public byte[]? Get(ReadOnlySpan<byte> key) => inner.Get(key);
+        public byte[]? Get(ReadOnlySpan<byte> key)
+        {
+            try
+            {
+                return inner.Get(key);
+            }
+            catch (Exception e) when (e is not StateStoreException)
+            {
+                throw Failed("read", e);
+            }
+        }
 
         public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
         {
-            inner.Put(key, value);
+            try
+            {
+                inner.Put(key, value);
+            }
+            catch (Exception e) when (e is not StateStoreException)
+            {
+                throw Failed("write", e);
+            }
+
             owner.Record(inner.Name, partition, key, value.ToArray());
         }
 
         public void Delete(ReadOnlySpan<byte> key)
         {
-            inner.Delete(key);
+            try
+            {
+                inner.Delete(key);
+            }
+            catch (Exception e) when (e is not StateStoreException)
+            {
+                throw Failed("delete from", e);
+            }
+
             owner.Record(inner.Name, partition, key, null);
         }
 
-        public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] fromInclusive, byte[]? toExclusive) => inner.Range(fromInclusive, toExclusive);
+        public IEnumerable<KeyValuePair<byte[], byte[]>> Range(byte[] fromInclusive, byte[]? toExclusive)
+        {
+            try
+            {
+                return inner.Range(fromInclusive, toExclusive);
+            }
+            catch (Exception e) when (e is not StateStoreException)
+            {
+                throw Failed("scan", e);
+            }
+        }
+
+        private StateStoreException Failed(string what, Exception e) =>
+            new($"Cannot {what} store {inner.Name} (partition {partition}): {e.Message}", e);
     }
 }

@@ -22,6 +22,21 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
     /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
     public const string KindHeader = "eddy.kind";
 
+    /// <summary>A dead letter's error: the exception's type and message.</summary>
+    public const string ErrorHeader = "eddy.error";
+
+    /// <summary>Where a dead letter was read: <c>{topic}/{partition}/{offset}</c>.</summary>
+    public const string SourceHeader = "eddy.source";
+
+    /// <summary>Why a record is a dead letter: <c>bad-input</c> (it could not be read) or <c>processing</c> (a function threw on it).</summary>
+    public const string ErrorTypeHeader = "eddy.error.type";
+
+    /// <summary>The operator whose function threw on a dead letter (processing errors only).</summary>
+    public const string OperatorHeader = "eddy.operator";
+
+    private static readonly byte[] BadInputErrorType = "bad-input"u8.ToArray();
+    private static readonly byte[] ProcessingErrorType = "processing"u8.ToArray();
+
     private static readonly Headers[] KindHeaders = Enum.GetValues<RowKind>()
         .Select(kind => new Headers { new Header(KindHeader, [(byte)kind]) })
         .ToArray();
@@ -62,11 +77,22 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
 
         foreach (var dead in outputs.DeadLetters)
         {
-            SendTo(Target(deadLetterTopic, 0), dead.Key, dead.Value, dead.Timestamp,
-            [
-                new Header("eddy.error", Encoding.UTF8.GetBytes(dead.Error)),
-                new Header("eddy.source", Encoding.UTF8.GetBytes($"{dead.Topic}/{dead.Partition}/{dead.Offset}")),
-            ]);
+            var headers = new Headers
+            {
+                new Header(ErrorHeader, Encoding.UTF8.GetBytes(dead.Error)),
+                new Header(SourceHeader, Encoding.UTF8.GetBytes($"{dead.Topic}/{dead.Partition}/{dead.Offset}")),
+            };
+            if (dead.Operator is { } op)
+            {
+                headers.Add(ErrorTypeHeader, ProcessingErrorType);
+                headers.Add(OperatorHeader, Encoding.UTF8.GetBytes(op));
+            }
+            else
+            {
+                headers.Add(ErrorTypeHeader, BadInputErrorType);
+            }
+
+            SendTo(Target(deadLetterTopic, 0), dead.Key, dead.Value, dead.Timestamp, headers);
             DeadLetters++;
         }
 

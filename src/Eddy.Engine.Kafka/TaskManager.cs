@@ -218,7 +218,10 @@ internal sealed class TaskManager : IDisposable
 
     /// <summary>The tasks' numbers, for the thread's status snapshot.</summary>
     public List<TaskStatus> Statuses() => _tasks.Values
-        .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords))
+        .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords)
+        {
+            ProcessingErrors = t.Metrics.ProcessingErrors,
+        })
         .OrderBy(t => t.Stage).ThenBy(t => t.Partition)
         .ToList();
 
@@ -230,7 +233,8 @@ internal sealed class TaskManager : IDisposable
         foreach (var (stage, partition) in missing)
         {
             _tasks[(stage.Id, partition)] = new StageTask(stage, partition, _logging, TimeProvider.System,
-                topic => _topology.StagePartitions(stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value), _plan.BadInput);
+                topic => _topology.StagePartitions(stage.Inputs.First(i => i.Topic == topic).UpstreamStage!.Value), _plan.BadInput,
+                _plan.ProcessingErrors);
         }
     }
 

@@ -20,7 +20,10 @@ public sealed record WorkerStatus
     /// <summary>Records written to side-output topics (late records, process functions' side outputs).</summary>
     public long SideOutputRecords { get; init; }
 
-    /// <summary>Input records that could not be read, written to the dead-letter topic.</summary>
+    /// <summary>
+    /// Records written to the dead-letter topic: input records that could not be read, and with
+    /// <see cref="ProcessingErrorPolicy.DeadLetter"/> records a function threw on.
+    /// </summary>
     public long DeadLetters { get; init; }
 
     /// <summary>Transactions (or, at least once, offset commits) that succeeded.</summary>
@@ -79,4 +82,8 @@ public sealed record WorkerStatus
 
 /// <summary>One task (stage, partition) of a worker.</summary>
 /// <param name="Watermark">long.MinValue until the task's inputs have one.</param>
-public sealed record TaskStatus(int Stage, int Partition, long Watermark, long RecordsIn, long LateRecords, long BadRecords);
+public sealed record TaskStatus(int Stage, int Partition, long Watermark, long RecordsIn, long LateRecords, long BadRecords)
+{
+    /// <summary>Records a function threw on (skipped, dead-lettered, or the one the task failed on).</summary>
+    public long ProcessingErrors { get; init; }
+}

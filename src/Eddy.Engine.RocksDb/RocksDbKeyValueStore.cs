@@ -141,14 +141,44 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
         return Scan(Prefixed(fromInclusive), toExclusive is null ? _end : Prefixed(toExclusive));
     }
 
+    /// <summary>
+    /// Reads the range in chunks, each through its own short-lived iterator, and hands out a chunk only once its
+    /// iterator is closed. Callers write to the store (and operators downstream write to theirs, in the same write
+    /// batch) while they go through the entries, and an iterator over a write batch that changes under it is not safe;
+    /// between chunks the scan resumes after the last key it returned, so it sees the store as it is then.
+    /// </summary>
     private IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] lower, byte[] upper)
     {
-        if (upper.AsSpan().SequenceCompareTo(lower) <= 0)
+        var from = lower;
+        var chunk = new List<KeyValuePair<byte[], byte[]>>(ScanChunk);
+        while (upper.AsSpan().SequenceCompareTo(from) > 0)
         {
-            yield break;
-        }
+            chunk.Clear();
+            var complete = ReadChunk(from, upper, chunk);
+            foreach (var entry in chunk)
+            {
+                yield return entry;
+            }
 
-        var options = new ReadOptions().SetIterateLowerBound(lower).SetIterateUpperBound(upper);
+            if (complete)
+            {
+                yield break;
+            }
+
+            // The smallest key after the last one returned: the last one followed by a zero byte.
+            var last = chunk[^1].Key;
+            from = new byte[4 + last.Length + 1];
+            _prefix.CopyTo(from, 0);
+            last.CopyTo(from, 4);
+        }
+    }
+
+    private const int ScanChunk = 256;
+
+    /// <summary>Up to <see cref="ScanChunk"/> entries from <paramref name="from"/>; true when the range has no more.</summary>
+    private bool ReadChunk(byte[] from, byte[] upper, List<KeyValuePair<byte[], byte[]>> into)
+    {
+        var options = new ReadOptions().SetIterateLowerBound(from).SetIterateUpperBound(upper);
         var batch = _backend.CurrentBatch;
         var iterator = _backend.Db.NewIterator(Family, options);
         if (batch is not null)
@@ -158,17 +188,24 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
 
         using (iterator)
         {
-            for (iterator.Seek(lower); iterator.Valid(); iterator.Next())
+            for (iterator.Seek(from); iterator.Valid(); iterator.Next())
             {
                 var key = iterator.GetKeySpan();
                 if (key.SequenceCompareTo(upper) >= 0)
                 {
-                    yield break; // the batch's delta iterator does not apply the upper bound itself
+                    return true; // the batch's delta iterator does not apply the upper bound itself
                 }
 
-                yield return new(key[4..].ToArray(), iterator.GetValueSpan().ToArray());
+                if (into.Count == ScanChunk)
+                {
+                    return false;
+                }
+
+                into.Add(new(key[4..].ToArray(), iterator.GetValueSpan().ToArray()));
             }
         }
+
+        return true;
     }
 
     internal byte[] Prefixed(ReadOnlySpan<byte> key)

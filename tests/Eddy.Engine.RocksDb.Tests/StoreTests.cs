@@ -56,6 +56,40 @@ public class StoreTests
     }
 
     [Fact]
+    public void A_range_scan_in_a_write_batch_visits_every_entry_while_the_caller_deletes_and_writes_as_it_goes()
+    {
+        using var dir = new TempDirectory("eddy-state");
+        using var backend = new RocksDbStateBackend(dir.Path);
+        var store = backend.Store("s", 0);
+        var other = backend.Store("t", 0);
+        using var batch = backend.BeginBatch();
+        // More entries than one chunk of the scan, half of them only in the batch, so the scan crosses chunks over both.
+        for (var i = 0; i < 1_000; i++)
+        {
+            store.Put(S($"k{i:D4}"), S($"v{i}"));
+            if (i == 499)
+            {
+                batch.Commit();
+            }
+        }
+
+        using var second = backend.BeginBatch();
+        var seen = new List<string>();
+        foreach (var (key, value) in store.Range(S("k"), S("l")))
+        {
+            seen.Add(Encoding.UTF8.GetString(key));
+            Assert.Equal(S($"v{int.Parse(Encoding.UTF8.GetString(key)[1..], System.Globalization.CultureInfo.InvariantCulture)}"), value);
+            // What an operator firing timers does: delete the visited entry, write elsewhere (downstream state).
+            store.Delete(key);
+            other.Put(key, value);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 1_000).Select(i => $"k{i:D4}"), seen);
+        Assert.Empty(store.Range(S("k"), S("l")));
+        Assert.Equal(1_000, other.Range([], null).Count());
+    }
+
+    [Fact]
     public void Partitions_and_stores_are_isolated()
     {
         using var dir = new TempDirectory("eddy-state");

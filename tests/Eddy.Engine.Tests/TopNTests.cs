@@ -192,7 +192,8 @@ public class TopNTests
         var scores = driver.Input<string, long>("scores");
         scores.Pipe("ann", 1, 1);
 
-        var error = Assert.Throws<InvalidOperationException>(() => scores.Pipe("ann", 2, 2));
+        // The job fails (the default processing-error policy) with the operator's own error inside.
+        var error = Assert.IsType<InvalidOperationException>(Assert.Throws<ProcessingException>(() => scores.Pipe("ann", 2, 2)).InnerException);
         Assert.Contains("'top'", error.Message);
         Assert.Contains("UpdateBefore", error.Message);
     }

@@ -22,7 +22,17 @@ public sealed class JobBuilder
     /// <summary>What to do with records a source cannot deserialize (default: dead-letter them).</summary>
     public BadInputPolicy BadInput { get; set; } = BadInputPolicy.DeadLetter;
 
-    /// <summary>Where unreadable records go (default <c>{job}-dead-letters</c>).</summary>
+    /// <summary>
+    /// What to do when one of the job's functions (a map, a filter, a process function, an aggregate, a joiner...)
+    /// throws on a record (default: fail the job, naming the record's topic, partition and offset and the operator).
+    /// <see cref="ProcessingErrorPolicy.Skip"/> drops the record; <see cref="ProcessingErrorPolicy.DeadLetter"/>
+    /// writes it with the error to <see cref="DeadLetterTopic"/>. Either way what the operators before the failing one
+    /// did with the record stays. A function that throws in time-driven work (a window firing, a timer) always fails
+    /// the job: there is no record to skip.
+    /// </summary>
+    public ProcessingErrorPolicy ProcessingErrors { get; set; } = ProcessingErrorPolicy.Fail;
+
+    /// <summary>Where unreadable records, and with <see cref="ProcessingErrorPolicy.DeadLetter"/> the records a function failed on, go (default <c>{job}-dead-letters</c>).</summary>
     public string? DeadLetterTopic { get; set; }
 
     /// <summary>Reads a topic. The event time is <paramref name="timestampOf"/>(key, value, Kafka timestamp), default the Kafka timestamp.</summary>
@@ -70,7 +80,7 @@ public sealed class JobBuilder
         return new Table<TKey, TValue>(this, node, keySerde, valueSerde);
     }
 
-    public JobPlan Build() => PlanCompiler.Compile(Name, _nodes, BadInput, DeadLetterTopic ?? $"{Name}-dead-letters");
+    public JobPlan Build() => PlanCompiler.Compile(Name, _nodes, BadInput, DeadLetterTopic ?? $"{Name}-dead-letters", ProcessingErrors);
 
     /// <summary>Adds a node; <paramref name="define"/> fills in a skeleton carrying the id, final name, kind and parents.</summary>
     internal NodeDefinition Add(string? name, string generatedPrefix, OperatorKind kind, IReadOnlyList<NodeDefinition> parents,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Eddy.Engine.Plan;
 using Eddy.Engine.Runtime;
 
@@ -18,6 +19,8 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// <param name="outputSerde">The result's serde, for a later repartition, sink or state.</param>
     /// <param name="type">Inner or Left.</param>
     /// <param name="name">The operator's name (its store is <c>{job}-{name}-rows</c>).</param>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The joins of a keyed stream differ in the type of the other side (a keyed stream, a table), so a call is never ambiguous.")]
     public KeyedStream<TKey, TOut> Join<TRow, TOut>(Table<TKey, TRow> table, Func<TKey, TValue, TRow, TOut> joiner, ISerde<TOut>? outputSerde,
         JoinType type = JoinType.Inner, string? name = null)
     {

@@ -196,6 +196,9 @@ public sealed class JobPlan
 
     public BadInputPolicy BadInput { get; }
 
+    /// <summary>What a task does with a record one of its functions throws on.</summary>
+    public ProcessingErrorPolicy ProcessingErrors { get; internal init; }
+
     public string DeadLetterTopic { get; }
 
     public IReadOnlyList<StagePlan> Stages { get; }

@@ -5,7 +5,8 @@ internal static class PlanCompiler
 {
     public const string WatermarkStateName = "watermarks";
 
-    public static JobPlan Compile(string jobName, IReadOnlyList<NodeDefinition> nodes, BadInputPolicy badInput, string deadLetterTopic)
+    public static JobPlan Compile(string jobName, IReadOnlyList<NodeDefinition> nodes, BadInputPolicy badInput, string deadLetterTopic,
+        ProcessingErrorPolicy processingErrors = ProcessingErrorPolicy.Fail)
     {
         foreach (var node in nodes)
         {
@@ -59,7 +60,7 @@ internal static class PlanCompiler
             stages.Add(new StagePlan(id, inputs, operators, watermarkStore));
         }
 
-        return new JobPlan(jobName, stages, badInput, deadLetterTopic);
+        return new JobPlan(jobName, stages, badInput, deadLetterTopic) { ProcessingErrors = processingErrors };
     }
 
     /// <summary>

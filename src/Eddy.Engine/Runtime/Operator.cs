@@ -19,6 +19,9 @@ internal abstract class Operator
 
     protected OperatorNode Node { get; private set; } = null!;
 
+    /// <summary>The operator's name in the plan, for errors.</summary>
+    internal string Name => Node.Name;
+
     /// <param name="next">The operators fed by this one, each with the input (the position among its parents) it is fed on.</param>
     internal void Attach(TaskContext task, OperatorNode node, (Operator Operator, int Input)[] next)
     {
@@ -48,11 +51,24 @@ internal abstract class Operator
     {
     }
 
+    /// <remarks>
+    /// A function that throws is named here, where the failing operator is known: its failure becomes a
+    /// <see cref="ProcessingException"/> naming it, which the operators upstream let through unchanged, so that the
+    /// task can apply the job's <see cref="ProcessingErrorPolicy"/> to the record. A try block costs nothing until
+    /// something throws.
+    /// </remarks>
     protected void Emit(in Element element)
     {
         foreach (var (next, input) in _next)
         {
-            next.Process(element, input);
+            try
+            {
+                next.Process(element, input);
+            }
+            catch (Exception e) when (ProcessingFailures.IsUserError(e))
+            {
+                throw new ProcessingException(next.Name, e, timeDriven: false);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ public sealed class StageTask
     private readonly Operator[] _operators;
     private readonly WatermarkTracker _watermarks = new();
     private readonly BadInputPolicy _badInput;
+    private readonly ProcessingErrorPolicy _processingErrors;
     private readonly bool _writesRepartition;
     private (long Watermark, bool Idle)? _published;
     private readonly Dictionary<string, List<(IRecordSource Source, int Channel)>> _sources = new(StringComparer.Ordinal);
@@ -24,9 +25,10 @@ public sealed class StageTask
 
     /// <param name="upstreamTasks">How many tasks write each repartition topic this stage reads (the upstream stage's partitions).</param>
     public StageTask(StagePlan stage, int partition, IStateBackend backend, TimeProvider clock, Func<string, int> upstreamTasks,
-        BadInputPolicy badInput = BadInputPolicy.DeadLetter)
+        BadInputPolicy badInput = BadInputPolicy.DeadLetter, ProcessingErrorPolicy processingErrors = ProcessingErrorPolicy.Fail)
     {
         _badInput = badInput;
+        _processingErrors = processingErrors;
         ArgumentNullException.ThrowIfNull(stage);
         ArgumentNullException.ThrowIfNull(upstreamTasks);
         Stage = stage;
@@ -94,7 +96,11 @@ public sealed class StageTask
     /// <summary>All inputs are idle: a downstream task leaves this one out of its minimum watermark.</summary>
     public bool IsIdle => _watermarks.IsIdle;
 
-    /// <summary>Processes a batch read from one input topic, then advances the watermark (firing windows and timers).</summary>
+    /// <summary>
+    /// Processes a batch read from one input topic, then advances the watermark (firing windows and timers). A function
+    /// that throws on a record is handled by the job's <see cref="ProcessingErrorPolicy"/>, record by record; one that
+    /// throws in the time-driven work fails the task, as there is no record to skip.
+    /// </summary>
     public void ProcessBatch(string topic, ReadOnlySpan<InputRecord> batch)
     {
         var sources = SourcesFor(topic);
@@ -104,7 +110,22 @@ public sealed class StageTask
             Metrics.RecordsIn++;
             foreach (var (source, channel) in sources)
             {
-                if (!source.TryIngest(record, out var timestamp, out var error))
+                bool ingested;
+                long timestamp;
+                Exception? error;
+                try
+                {
+                    ingested = source.TryIngest(record, out timestamp, out error);
+                }
+                catch (ProcessingException e)
+                {
+                    // The record's trip through the chain ended in a function that threw: the effects of the operators
+                    // before it stay (as in Kafka Streams), the rest of its trip is abandoned.
+                    ProcessingError(topic, record, e);
+                    continue;
+                }
+
+                if (!ingested)
                 {
                     BadInput(topic, record, error!);
                 }
@@ -153,7 +174,27 @@ public sealed class StageTask
         var now = _context.ProcessingTime;
         foreach (var op in _operators)
         {
-            op.OnProcessingTime(now);
+            TimeDriven(op, static (op, now) => op.OnProcessingTime(now), now);
+        }
+    }
+
+    /// <summary>
+    /// Runs an operator's time-driven work (windows firing, timers): a function that throws there fails the task
+    /// whatever the policy, as no record can be skipped or dead-lettered for it.
+    /// </summary>
+    private static void TimeDriven(Operator op, Action<Operator, long> work, long time)
+    {
+        try
+        {
+            work(op, time);
+        }
+        catch (ProcessingException e) when (e.Topic is null && e.Operator is not null)
+        {
+            throw new ProcessingException(e.Operator, e.InnerException ?? e, timeDriven: true);
+        }
+        catch (Exception e) when (ProcessingFailures.IsUserError(e))
+        {
+            throw new ProcessingException(op.Name, e, timeDriven: true);
         }
     }
 
@@ -188,6 +229,23 @@ public sealed class StageTask
             $"{error.GetType().Name}: {error.Message}"));
     }
 
+    private void ProcessingError(string topic, in InputRecord record, ProcessingException error)
+    {
+        Metrics.ProcessingErrors++;
+        var cause = error.InnerException ?? error;
+        switch (_processingErrors)
+        {
+            case ProcessingErrorPolicy.Skip:
+                break;
+            case ProcessingErrorPolicy.DeadLetter:
+                Outputs.DeadLetters.Add(new DeadLetterRecord(topic, Partition, record.Offset, record.Key, record.Value, record.Timestamp,
+                    ProcessingException.Describe(cause)) { Operator = error.Operator });
+                break;
+            default:
+                throw new ProcessingException(error.Operator ?? "?", topic, Partition, record.Offset, cause);
+        }
+    }
+
     private void AdvanceWatermark()
     {
         if (_watermarks.Update(_context.ProcessingTime))
@@ -195,7 +253,7 @@ public sealed class StageTask
             _context.Watermark = _watermarks.Current;
             foreach (var op in _operators)
             {
-                op.OnWatermark(_watermarks.Current);
+                TimeDriven(op, static (op, watermark) => op.OnWatermark(watermark), _watermarks.Current);
             }
         }
 

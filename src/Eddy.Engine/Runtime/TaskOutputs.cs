@@ -7,8 +7,15 @@ namespace Eddy.Engine.Runtime;
 /// <param name="Kind">The row kind written upstream (repartition topics carry updates and retractions).</param>
 public readonly record struct InputRecord(byte[]? Key, byte[]? Value, long Timestamp, long Offset = -1, RowKind Kind = RowKind.Insert);
 
-/// <summary>An input record the job could not read, with where it came from and why: for the dead-letter topic.</summary>
-public readonly record struct DeadLetterRecord(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, long Timestamp, string Error);
+/// <summary>
+/// An input record the job could not read, or on which one of its functions threw (<see cref="Operator"/>), with
+/// where it came from and why: for the dead-letter topic.
+/// </summary>
+public readonly record struct DeadLetterRecord(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, long Timestamp, string Error)
+{
+    /// <summary>The operator whose function threw on the record (a processing error); null for a record that could not be read.</summary>
+    public string? Operator { get; init; }
+}
 
 /// <summary>A record a task writes: to a sink topic, or to a repartition topic for the next stage.</summary>
 public readonly record struct OutputRecord(string Topic, byte[]? Key, byte[]? Value, long Timestamp, RowKind Kind, bool IsRepartition);
@@ -53,4 +60,7 @@ public sealed class TaskMetrics
 
     /// <summary>Input records that could not be deserialized.</summary>
     public long BadRecords { get; internal set; }
+
+    /// <summary>Input records on which a function threw (skipped or dead-lettered, or the one the task failed on).</summary>
+    public long ProcessingErrors { get; internal set; }
 }

@@ -82,7 +82,8 @@ public sealed class JobTestDriver : IDisposable
         {
             for (var p = 0; p < _tasks[stage.Id].Length; p++)
             {
-                _tasks[stage.Id][p] = new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length, _plan.BadInput);
+                _tasks[stage.Id][p] = new StageTask(stage, p, _state, _clock, topic => _tasks[UpstreamOf(topic)].Length, _plan.BadInput,
+                    _plan.ProcessingErrors);
             }
         }
     }
@@ -125,7 +126,10 @@ public sealed class JobTestDriver : IDisposable
         return all.Skip(from).Select(r => new TestRecord<TKey, TValue>((TKey)r.Key!, (TValue)r.Value!, r.Timestamp)).ToList();
     }
 
-    /// <summary>Input records the job could not read (what the runtime writes to <see cref="JobPlan.DeadLetterTopic"/>).</summary>
+    /// <summary>
+    /// Input records the job could not read, and with <see cref="ProcessingErrorPolicy.DeadLetter"/> those a function
+    /// threw on (what the runtime writes to <see cref="JobPlan.DeadLetterTopic"/>).
+    /// </summary>
     public IReadOnlyList<DeadLetterRecord> DeadLetters => _deadLetters;
 
     /// <summary>A task's state store, to inspect (as TopologyTestDriver's getKeyValueStore).</summary>
