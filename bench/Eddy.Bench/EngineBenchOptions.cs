@@ -49,10 +49,10 @@ public sealed record EngineBenchOptions
     public static IReadOnlyList<string> JobNames { get; } =
     [
         "stateless", "window", "streamiz",
-        "streamiz-count",
+        "count", "streamiz-count",
         "stream-table-join", "streamiz-stream-table-join",
         "interval-join", "streamiz-interval-join",
-        "streamiz-table-join",
+        "table-join", "streamiz-table-join",
         "topn",
     ];
 

@@ -122,6 +122,17 @@ public static class EngineBenchmark
         await Streamiz("streamiz", $"streamiz window count ({options.StreamizStore} store)", "window count", stream,
             new() { ["job"] = "window", ["input"] = input, ["window-ms"] = "1000" });
 
+        if (options.Jobs.Contains("count"))
+        {
+            var job = new JobBuilder($"bench-count-{run}");
+            // KeyBy repartitions, as Streamiz's GroupBy does: the like-for-like comparison (AsKeyed would skip it).
+            job.Source(input, Serdes.String, Serdes.String)
+                .KeyBy((key, _) => key, Serdes.String, name: "by-key")
+                .Count(name: "count")
+                .To($"engine-count-out-{run}");
+            await Eddy("count", "eddy count", "count", job.Build(), stream);
+        }
+
         await Streamiz("streamiz-count", $"streamiz count ({options.StreamizStore} store)", "count", stream,
             new() { ["job"] = "count", ["input"] = input });
 
@@ -156,6 +167,17 @@ public static class EngineBenchmark
 
         await Streamiz("streamiz-interval-join", $"streamiz stream-stream join ({options.StreamizStore} store)", "interval join", twoStreams,
             new() { ["job"] = "interval-join", ["input"] = input, ["right"] = right, ["interval-ms"] = IntervalMs(options) });
+
+        if (options.Jobs.Contains("table-join"))
+        {
+            var job = new JobBuilder($"bench-tj-{run}");
+            // The input read as a table (its records upsert 100,000 keys) joined with the table topic's rows.
+            var rows = job.Table(table, Serdes.String, Serdes.String, name: "rows");
+            job.Table(input, Serdes.String, Serdes.String, name: "updates")
+                .Join(rows, (_, l, r) => string.Concat(l.AsSpan(0, 8), r.AsSpan(0, 8)), Serdes.String, name: "join")
+                .To($"engine-tj-out-{run}");
+            await Eddy("table-join", "eddy table-table join", "table-table join", job.Build(), bothTables);
+        }
 
         await Streamiz("streamiz-table-join", $"streamiz table-table join ({options.StreamizStore} store)", "table-table join", bothTables,
             new() { ["job"] = "table-join", ["input"] = input, ["table"] = table });
