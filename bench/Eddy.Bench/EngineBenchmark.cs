@@ -12,7 +12,8 @@ namespace Eddy.Bench;
 /// `eddy bench engine`: pre-loads N records of about S bytes (K keys, timestamps advancing at R records per event-time
 /// second; <see cref="EngineInputs"/>), then runs over them, each with EOS and a 100 ms commit interval, two stream
 /// threads (--threads), broker on the same machine, the jobs asked for: a stateless filter + map, a keyed 1 s
-/// tumbling-window count, and the relational operators (a stream-table join over a table of K rows, a Top-10 per key);
+/// tumbling-window count, and the relational operators (a count into a table, a stream-table join over a table of K
+/// rows, an interval join of two streams, a table-table join, a Top-10 per key);
 /// and the same jobs with Streamiz.Kafka.Net as the reference (a child process) where it has the operator. A run is
 /// timed from the worker's start until the job's consumer group has committed its whole input and everything it wrote
 /// to its repartition topics.
@@ -377,8 +378,11 @@ public static class EngineBenchmark
             var elapsed = watch.Elapsed;
             var result = new RunResult(name, op, false, read.Counted, elapsed, peakRss, peakManaged, (self.CpuSeconds() - cpuBefore) / elapsed.TotalSeconds,
                 ((brokerSampler?.CpuSeconds() ?? 0) - brokerCpuBefore) / elapsed.TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore,
-                worker.Commits, DirectorySize(state));
-            return result;
+                worker.Commits, 0);
+            // Stopped first: the worker's RocksDB runs without a WAL and flushes its memtables when it closes, so only
+            // then does the directory hold the whole state (before, it holds the last checkpoint's).
+            worker.Dispose();
+            return result with { StateBytes = DirectorySize(state) };
         }
         finally
         {
