@@ -10,29 +10,37 @@ namespace Eddy.Bench;
 
 /// <summary>
 /// `eddy bench engine`: pre-loads N records of about S bytes (K keys, timestamps advancing at R records per event-time
-/// second), then runs over them, each with EOS and a 100 ms commit interval, two stream threads (--threads), broker on the same
-/// machine: (a) a stateless filter + map job, (b) a keyed 1 s tumbling-window count, (c) the same count with
-/// Streamiz.Kafka.Net as the reference (a child process). A run is timed from the worker's start until the job's consumer
-/// group has committed the whole input and everything it wrote to its repartition topic.
+/// second; <see cref="EngineInputs"/>), then runs over them, each with EOS and a 100 ms commit interval, two stream
+/// threads (--threads), broker on the same machine, the jobs asked for: a stateless filter + map, a keyed 1 s
+/// tumbling-window count, and the relational operators (a count into a table, a stream-table join over a table of K
+/// rows, an interval join of two streams, a table-table join, a Top-10 per key);
+/// and the same jobs with Streamiz.Kafka.Net as the reference (a child process) where it has the operator. A run is
+/// timed from the worker's start until the job's consumer group has committed its whole input and everything it wrote
+/// to its repartition topics.
 /// </summary>
 public static class EngineBenchmark
 {
     private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(10);
 
-    private sealed record RunResult(string Name, long Records, TimeSpan Elapsed, long PeakRss, long PeakManaged, double WorkerCpu, double BrokerCpu, long Allocated, long Commits)
+    /// <summary>One run: <see cref="Operator"/> pairs an Eddy run with its Streamiz reference for the ratio.</summary>
+    private sealed record RunResult(string Name, string Operator, bool Reference, long Records, TimeSpan Elapsed, long PeakRss, long PeakManaged,
+        double WorkerCpu, double BrokerCpu, long Allocated, long Commits, long StateBytes)
     {
         public double RecordsPerSecond => Records / Math.Max(Elapsed.TotalSeconds, 1e-9);
     }
 
+    /// <summary>What a run reads (topic → records to commit) and how many of those records its rate counts.</summary>
+    private sealed record RunInputs(IReadOnlyDictionary<string, long> Topics, long Counted);
+
     /// <summary>
-    /// Runs the benchmark: the table of results and the Eddy/Streamiz ratio go to <paramref name="output"/>, live
-    /// numbers every second to <paramref name="progress"/>. Returns 0 when every run processed the whole input.
+    /// Runs the benchmark: the table of results and the Eddy/Streamiz ratios go to <paramref name="output"/>, live
+    /// numbers every second to <paramref name="progress"/>. Returns 0 when every run processed its whole input.
     /// </summary>
-    /// <exception cref="FileNotFoundException">The Streamiz run is asked for and its program is not where <see cref="StreamizReference.Resolve"/> says.</exception>
+    /// <exception cref="FileNotFoundException">A Streamiz run is asked for and its program is not where <see cref="StreamizReference.Resolve"/> says.</exception>
     public static async Task<int> RunAsync(EngineBenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         string? streamiz = null;
-        if (options.Jobs.Contains("streamiz"))
+        if (options.Jobs.Any(j => j.StartsWith("streamiz", StringComparison.Ordinal)))
         {
             streamiz = StreamizReference.Resolve(options.StreamizPath);
             if (!File.Exists(streamiz))
@@ -45,15 +53,51 @@ public static class EngineBenchmark
         var bootstrap = options.Bootstrap ?? broker!.BootstrapServers;
         var brokerSampler = broker is not null && ProcessSampler.IsAvailable(broker.Pid) ? new ProcessSampler(broker.Pid) : null;
         var run = Guid.NewGuid().ToString("N")[..8];
+        var inputs = new EngineInputs(options, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (options.Records * 1000 / options.EventRate) - 120_000);
         var input = $"engine-in-{run}";
         await CreateTopicAsync(bootstrap, input, options.Partitions);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"engine: {options.Records:N0} records of ~{options.RecordSize} B in {input} ({options.Partitions} partitions), {options.Keys:N0} keys, {options.EventRate:N0} records per event-time second; EOS, commit every {options.CommitInterval.TotalMilliseconds:F0} ms, {options.Threads} stream thread(s), broker={bootstrap}"));
-        var loaded = Load(bootstrap, input, options, progress, cancellationToken);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  loaded {options.Records:N0} records in {loaded.TotalSeconds:F1} s ({options.Records / loaded.TotalSeconds:N0} records/s)"));
+        Load(bootstrap, input, inputs.Stream(), options.Records, output, progress, cancellationToken);
 
+        // The table (one row per key) and the right stream of the interval join, loaded only for the runs that read them.
+        var table = $"engine-table-{run}";
+        if (options.Jobs.Overlaps(["stream-table-join", "streamiz-stream-table-join", "table-join", "streamiz-table-join"]))
+        {
+            await CreateTopicAsync(bootstrap, table, options.Partitions);
+            Load(bootstrap, table, inputs.Table(), options.Keys, output, progress, cancellationToken);
+        }
+
+        var right = $"engine-right-{run}";
+        if (options.Jobs.Overlaps(["interval-join", "streamiz-interval-join"]))
+        {
+            await CreateTopicAsync(bootstrap, right, options.Partitions);
+            Load(bootstrap, right, inputs.Stream(), options.Records, output, progress, cancellationToken);
+        }
+
+        var stream = new RunInputs(new Dictionary<string, long> { [input] = options.Records }, options.Records);
+        var streamAndTable = new RunInputs(new Dictionary<string, long> { [input] = options.Records, [table] = options.Keys }, options.Records);
+        var bothTables = streamAndTable with { Counted = options.Records + options.Keys };
+        var twoStreams = new RunInputs(new Dictionary<string, long> { [input] = options.Records, [right] = options.Records }, 2 * options.Records);
         var results = new List<RunResult>();
+        async Task Eddy(string job, string name, string op, Engine.Plan.JobPlan plan, RunInputs read)
+        {
+            if (options.Jobs.Contains(job))
+            {
+                results.Add(await RunEddyAsync(name, op, plan, bootstrap, read, options, brokerSampler, progress, cancellationToken));
+                Report(output, results[^1]);
+            }
+        }
+
+        async Task Streamiz(string job, string name, string op, RunInputs read, Dictionary<string, string> arguments)
+        {
+            if (options.Jobs.Contains(job))
+            {
+                results.Add(await RunStreamizAsync(streamiz!, name, op, arguments, bootstrap, read, run, options, brokerSampler, progress, cancellationToken));
+                Report(output, results[^1]);
+            }
+        }
+
         if (options.Jobs.Contains("stateless"))
         {
             var job = new JobBuilder($"bench-map-{run}");
@@ -62,8 +106,7 @@ public static class EngineBenchmark
                 .Filter((_, value) => value.Length > 0 && value[0] != '0')
                 .MapValues(value => value.ToUpperInvariant(), Serdes.String)
                 .To($"engine-map-out-{run}");
-            results.Add(await RunEddyAsync("eddy stateless filter+map", job.Build(), bootstrap, input, options, brokerSampler, progress, cancellationToken));
-            Report(output, results[^1]);
+            await Eddy("stateless", "eddy stateless filter+map", "stateless", job.Build(), stream);
         }
 
         if (options.Jobs.Contains("window"))
@@ -74,56 +117,140 @@ public static class EngineBenchmark
                 .Window(Engine.Windows.Tumbling(TimeSpan.FromSeconds(1)), name: "count")
                 .Count()
                 .To($"engine-window-out-{run}");
-            results.Add(await RunEddyAsync("eddy window count", job.Build(), bootstrap, input, options, brokerSampler, progress, cancellationToken));
-            Report(output, results[^1]);
+            await Eddy("window", "eddy window count", "window count", job.Build(), stream);
         }
 
-        if (streamiz is not null)
+        await Streamiz("streamiz", $"streamiz window count ({options.StreamizStore} store)", "window count", stream,
+            new() { ["job"] = "window", ["input"] = input, ["window-ms"] = "1000" });
+
+        if (options.Jobs.Contains("count"))
         {
-            results.Add(await RunStreamizAsync(streamiz, bootstrap, input, run, options, brokerSampler, progress, cancellationToken));
-            Report(output, results[^1]);
+            var job = new JobBuilder($"bench-count-{run}");
+            // KeyBy repartitions, as Streamiz's GroupBy does: the like-for-like comparison (AsKeyed would skip it).
+            job.Source(input, Serdes.String, Serdes.String)
+                .KeyBy((key, _) => key, Serdes.String, name: "by-key")
+                .Count(name: "count")
+                .To($"engine-count-out-{run}");
+            await Eddy("count", "eddy count", "count", job.Build(), stream);
+        }
+
+        await Streamiz("streamiz-count", $"streamiz count ({options.StreamizStore} store)", "count", stream,
+            new() { ["job"] = "count", ["input"] = input });
+
+        if (options.Jobs.Contains("stream-table-join"))
+        {
+            var job = new JobBuilder($"bench-stj-{run}");
+            var rows = job.Table(table, Serdes.String, Serdes.String, name: "rows");
+            // Stream and table are partitioned by key (murmur2), as Kafka Streams' join needs them: no repartition.
+            job.Source(input, Serdes.String, Serdes.String).AsKeyed()
+                .Join(rows, (_, value, row) => string.Concat(value.AsSpan(0, 8), row.AsSpan(0, 8)), Serdes.String, name: "join")
+                .To($"engine-stj-out-{run}");
+            await Eddy("stream-table-join", "eddy stream-table join", "stream-table join", job.Build(), streamAndTable);
+        }
+
+        await Streamiz("streamiz-stream-table-join", $"streamiz stream-table join ({options.StreamizStore} store)", "stream-table join", streamAndTable,
+            new() { ["job"] = "stream-table-join", ["input"] = input, ["table"] = table });
+
+        if (options.Jobs.Contains("interval-join"))
+        {
+            var job = new JobBuilder($"bench-ij-{run}");
+            // Both topics are partitioned by key: no repartition, as in Streamiz's KStream-KStream join. Each record's
+            // partner in the other stream has its index, so its timestamp: with the default ±100 ms and 100,000 keys
+            // at 500,000 records/s (a key recurs every 200 ms), each left record joins exactly one right record.
+            var watermarks = WatermarkStrategy.BoundedOutOfOrderness(TimeSpan.Zero);
+            var rights = job.Source(right, Serdes.String, Serdes.String, watermarks).AsKeyed();
+            job.Source(input, Serdes.String, Serdes.String, watermarks).AsKeyed()
+                .IntervalJoin(rights, -options.JoinInterval, options.JoinInterval, (_, l, r) => string.Concat(l.AsSpan(0, 8), r.AsSpan(0, 8)),
+                    Serdes.String, name: "join")
+                .To($"engine-ij-out-{run}");
+            await Eddy("interval-join", "eddy interval join", "interval join", job.Build(), twoStreams);
+        }
+
+        await Streamiz("streamiz-interval-join", $"streamiz stream-stream join ({options.StreamizStore} store)", "interval join", twoStreams,
+            new() { ["job"] = "interval-join", ["input"] = input, ["right"] = right, ["interval-ms"] = IntervalMs(options) });
+
+        if (options.Jobs.Contains("table-join"))
+        {
+            var job = new JobBuilder($"bench-tj-{run}");
+            // The input read as a table (its records upsert 100,000 keys) joined with the table topic's rows.
+            var rows = job.Table(table, Serdes.String, Serdes.String, name: "rows");
+            job.Table(input, Serdes.String, Serdes.String, name: "updates")
+                .Join(rows, (_, l, r) => string.Concat(l.AsSpan(0, 8), r.AsSpan(0, 8)), Serdes.String, name: "join")
+                .To($"engine-tj-out-{run}");
+            await Eddy("table-join", "eddy table-table join", "table-table join", job.Build(), bothTables);
+        }
+
+        await Streamiz("streamiz-table-join", $"streamiz table-table join ({options.StreamizStore} store)", "table-table join", bothTables,
+            new() { ["job"] = "table-join", ["input"] = input, ["table"] = table });
+
+        if (options.Jobs.Contains("topn"))
+        {
+            var job = new JobBuilder($"bench-topn-{run}");
+            var groups = options.TopNKeys;
+            job.Source(input, Serdes.String, Serdes.String)
+                .KeyBy((key, _) => EngineInputs.TopNGroup(key, groups), Serdes.Int, name: "by-group")
+                .TopN(10, EngineInputs.Score, descending: true, name: "top10")
+                .To($"engine-topn-out-{run}");
+            await Eddy("topn", $"eddy top-10 per key ({groups:N0} keys)", "top-10", job.Build(), stream);
         }
 
         output.WriteLine();
         // CPU per record is the figure to compare between runs on a shared machine: records/s falls with every other
         // process that wants the cores, the work done per record does not.
-        output.WriteLine("| run | records/s | elapsed | worker peak RSS | peak managed heap | worker CPU | worker CPU/record | broker CPU | allocated/record | commits |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        output.WriteLine("| run | records/s | elapsed | worker peak RSS | peak managed heap | worker CPU | worker CPU/record | broker CPU | allocated/record | commits | state size |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.RecordsPerSecond:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.PeakRss / (1024 * 1024)} MiB | {(r.PeakManaged > 0 ? $"{r.PeakManaged / (1024 * 1024)} MiB" : "n/a")} | {r.WorkerCpu:F2} cores | {r.WorkerCpu * r.Elapsed.TotalSeconds * 1e6 / r.Records:F1} µs | {r.BrokerCpu:F2} cores | {(r.Allocated > 0 ? $"{r.Allocated / (double)r.Records:F0} B" : "n/a")} | {r.Commits} |"));
+                $"| {r.Name} | {r.RecordsPerSecond:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.PeakRss / (1024 * 1024)} MiB | {(r.PeakManaged > 0 ? $"{r.PeakManaged / (1024 * 1024)} MiB" : "n/a")} | {r.WorkerCpu:F2} cores | {r.WorkerCpu * r.Elapsed.TotalSeconds * 1e6 / r.Records:F1} µs | {r.BrokerCpu:F2} cores | {(r.Allocated > 0 ? $"{r.Allocated / (double)r.Records:F0} B" : "n/a")} | {(r.Reference ? "n/a" : r.Commits)} | {Size(r.StateBytes)} |"));
         }
 
-        var eddyWindow = results.FirstOrDefault(r => r.Name.StartsWith("eddy window", StringComparison.Ordinal));
-        var reference = results.FirstOrDefault(r => r.Name.StartsWith("streamiz", StringComparison.Ordinal));
-        if (eddyWindow is not null && reference is not null)
+        foreach (var eddy in results.Where(r => !r.Reference))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  window count, Eddy / Streamiz.Kafka.Net: {eddyWindow.RecordsPerSecond / reference.RecordsPerSecond:F2}x"));
+            if (results.FirstOrDefault(r => r.Reference && r.Operator == eddy.Operator) is { } reference)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {eddy.Operator}, Eddy / Streamiz.Kafka.Net: {eddy.RecordsPerSecond / reference.RecordsPerSecond:F2}x"));
+            }
         }
 
-        return results.All(r => r.Records == options.Records) ? 0 : 1;
+        return 0;
     }
 
-    /// <summary>Loads the input: record i has key key-(i mod K), a ~S-byte text value and timestamp base + i / R s.</summary>
-    private static TimeSpan Load(string bootstrap, string topic, EngineBenchOptions options, TextWriter progress, CancellationToken cancellationToken)
-    {
-        var keys = Enumerable.Range(0, options.Keys).Select(k => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"key-{k:D6}"))).ToArray();
-        var valueLength = Math.Max(1, options.RecordSize - keys[0].Length);
-        // Ten values whose first character is the digit 0-9 (the stateless job's filter drops the '0' ones).
-        var values = Enumerable.Range(0, 10).Select(d =>
-        {
-            var text = new char[valueLength];
-            for (var i = 0; i < text.Length; i++)
-            {
-                text[i] = (char)('a' + ((i * 7 + d) % 26));
-            }
+    private static string IntervalMs(EngineBenchOptions options) => ((long)options.JoinInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-            text[0] = (char)('0' + d);
-            return Encoding.ASCII.GetBytes(text);
-        }).ToArray();
-        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (options.Records * 1000 / options.EventRate) - 60_000;
+    private static string Size(long bytes) => bytes >= 1024 * 1024
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F1} MiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F0} KiB");
+
+    /// <summary>The bytes of the files under <paramref name="directory"/> (RocksDB's SSTs, logs and manifests); 0 when it does not exist.</summary>
+    internal static long DirectorySize(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        long total = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                total += new FileInfo(file).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                // RocksDB deletes obsolete files while it runs.
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Loads <paramref name="records"/> into <paramref name="topic"/>, each to the partition it names.</summary>
+    private static void Load(string bootstrap, string topic, IEnumerable<InputRecord> records, long count, TextWriter output, TextWriter progress,
+        CancellationToken cancellationToken)
+    {
         var watch = Stopwatch.StartNew();
         long failed = 0;
         using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
@@ -135,21 +262,26 @@ public static class EngineBenchmark
             QueueBufferingMaxKbytes = 128 << 10,
         }).Build())
         {
-            var partitions = Enumerable.Range(0, options.Partitions).Select(p => new TopicPartition(topic, p)).ToArray();
             var next = TimeSpan.FromSeconds(1);
-            for (long i = 0; i < options.Records && !cancellationToken.IsCancellationRequested; i++)
+            long i = 0;
+            foreach (var record in records)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 var message = new Message<byte[], byte[]>
                 {
-                    Key = keys[i % keys.Length],
-                    Value = values[(i / 7) % values.Length],
-                    Timestamp = new Timestamp(start + i * 1000 / options.EventRate, TimestampType.CreateTime),
+                    Key = record.Key,
+                    Value = record.Value,
+                    Timestamp = new Timestamp(record.Timestamp, TimestampType.CreateTime),
                 };
                 while (true)
                 {
                     try
                     {
-                        producer.Produce(partitions[i % partitions.Length], message, report =>
+                        producer.Produce(new TopicPartition(topic, record.Partition), message, report =>
                         {
                             if (report.Error.IsError)
                             {
@@ -164,9 +296,9 @@ public static class EngineBenchmark
                     }
                 }
 
-                if ((i & 0xFFFF) == 0 && watch.Elapsed >= next)
+                if ((++i & 0xFFFF) == 0 && watch.Elapsed >= next)
                 {
-                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loading: {i:N0}/{options.Records:N0}"));
+                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  loading {topic}: {i:N0}/{count:N0}"));
                     next += TimeSpan.FromSeconds(1);
                 }
             }
@@ -174,10 +306,17 @@ public static class EngineBenchmark
             producer.Flush(cancellationToken);
         }
 
-        return failed > 0 ? throw new InvalidOperationException($"{failed} input records failed to load.") : watch.Elapsed;
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"{failed} records failed to load into {topic}.");
+        }
+
+        var loaded = watch.Elapsed;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  loaded {count:N0} records into {topic} in {loaded.TotalSeconds:F1} s ({count / loaded.TotalSeconds:N0} records/s)"));
     }
 
-    private static async Task<RunResult> RunEddyAsync(string name, Engine.Plan.JobPlan plan, string bootstrap, string input, EngineBenchOptions options,
+    private static async Task<RunResult> RunEddyAsync(string name, string op, Engine.Plan.JobPlan plan, string bootstrap, RunInputs read, EngineBenchOptions options,
         ProcessSampler? brokerSampler, TextWriter progress, CancellationToken cancellationToken)
     {
         var state = Path.Combine(Path.GetTempPath(), $"eddy-bench-state-{Guid.NewGuid():N}");
@@ -204,7 +343,7 @@ public static class EngineBenchmark
                 Threads = options.Threads,
             });
             await worker.StartAsync(CancellationToken.None);
-            using var progressWatch = new CommittedOffsets(bootstrap, plan.Name, input, options.Records);
+            using var progressWatch = new CommittedOffsets(bootstrap, plan.Name, read.Topics);
             var next = TimeSpan.FromSeconds(1);
             while (true)
             {
@@ -224,7 +363,7 @@ public static class EngineBenchmark
                 if (watch.Elapsed >= next)
                 {
                     progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {name}: {inputDone:N0}/{options.Records:N0} input records committed, {worker.Commits} commits, RSS {peakRss / (1024 * 1024)} MiB"));
+                        $"  {name}: {inputDone:N0}/{progressWatch.Total:N0} input records committed, {worker.Commits} commits, RSS {peakRss / (1024 * 1024)} MiB"));
                     next += TimeSpan.FromSeconds(1);
                 }
 
@@ -237,10 +376,13 @@ public static class EngineBenchmark
             }
 
             var elapsed = watch.Elapsed;
-            var result = new RunResult(name, options.Records, elapsed, peakRss, peakManaged, (self.CpuSeconds() - cpuBefore) / elapsed.TotalSeconds,
+            var result = new RunResult(name, op, false, read.Counted, elapsed, peakRss, peakManaged, (self.CpuSeconds() - cpuBefore) / elapsed.TotalSeconds,
                 ((brokerSampler?.CpuSeconds() ?? 0) - brokerCpuBefore) / elapsed.TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore,
-                worker.Commits);
-            return result;
+                worker.Commits, 0);
+            // Stopped first: the worker's RocksDB runs without a WAL and flushes its memtables when it closes, so only
+            // then does the directory hold the whole state (before, it holds the last checkpoint's).
+            worker.Dispose();
+            return result with { StateBytes = DirectorySize(state) };
         }
         finally
         {
@@ -255,27 +397,24 @@ public static class EngineBenchmark
         }
     }
 
-    private static async Task<RunResult> RunStreamizAsync(string dll, string bootstrap, string input, string run, EngineBenchOptions options,
-        ProcessSampler? brokerSampler, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task<RunResult> RunStreamizAsync(string dll, string name, string op, Dictionary<string, string> arguments, string bootstrap,
+        RunInputs read, string run, EngineBenchOptions options, ProcessSampler? brokerSampler, TextWriter progress, CancellationToken cancellationToken)
     {
-        var name = $"streamiz window count ({options.StreamizStore} store)";
-        var applicationId = $"bench-streamiz-{run}";
-        var output = $"engine-streamiz-out-{run}";
+        var applicationId = $"bench-streamiz-{arguments["job"]}-{run}";
+        var output = $"engine-streamiz-{arguments["job"]}-out-{run}";
         await CreateTopicAsync(bootstrap, output, options.Partitions);
         var state = Path.Combine(Path.GetTempPath(), $"eddy-bench-streamiz-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(dll);
-        foreach (var (key, value) in new Dictionary<string, string>
+        foreach (var (key, value) in new Dictionary<string, string>(arguments)
         {
             ["bootstrap"] = bootstrap,
-            ["input"] = input,
             ["output"] = output,
             ["application-id"] = applicationId,
             ["state-dir"] = state,
             ["store"] = options.StreamizStore,
             ["commit-interval-ms"] = ((long)options.CommitInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
             ["threads"] = options.Threads.ToString(CultureInfo.InvariantCulture),
-            ["window-ms"] = "1000",
         })
         {
             info.ArgumentList.Add($"{key}={value}");
@@ -305,7 +444,7 @@ public static class EngineBenchmark
             var cpuBefore = sampler.CpuSeconds();
             var brokerCpuBefore = brokerSampler?.CpuSeconds() ?? 0;
             var watch = Stopwatch.StartNew();
-            using var committed = new CommittedOffsets(bootstrap, applicationId, input, options.Records);
+            using var committed = new CommittedOffsets(bootstrap, applicationId, read.Topics);
             var next = TimeSpan.FromSeconds(1);
             while (true)
             {
@@ -323,7 +462,7 @@ public static class EngineBenchmark
                 if (watch.Elapsed >= next)
                 {
                     progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {name}: {inputDone:N0}/{options.Records:N0} input records committed, RSS {sampler.RssBytes() / (1024 * 1024)} MiB"));
+                        $"  {name}: {inputDone:N0}/{committed.Total:N0} input records committed, RSS {sampler.RssBytes() / (1024 * 1024)} MiB"));
                     next += TimeSpan.FromSeconds(1);
                 }
 
@@ -336,8 +475,8 @@ public static class EngineBenchmark
             }
 
             var elapsed = watch.Elapsed;
-            return new RunResult(name, options.Records, elapsed, sampler.PeakRssBytes(), 0, (sampler.CpuSeconds() - cpuBefore) / elapsed.TotalSeconds,
-                ((brokerSampler?.CpuSeconds() ?? 0) - brokerCpuBefore) / elapsed.TotalSeconds, 0, 0);
+            return new RunResult(name, op, true, read.Counted, elapsed, sampler.PeakRssBytes(), 0, (sampler.CpuSeconds() - cpuBefore) / elapsed.TotalSeconds,
+                ((brokerSampler?.CpuSeconds() ?? 0) - brokerCpuBefore) / elapsed.TotalSeconds, 0, 0, DirectorySize(state));
         }
         finally
         {
@@ -370,7 +509,7 @@ public static class EngineBenchmark
             $"  {r.Name}: {r.RecordsPerSecond:N0} records/s ({r.Records:N0} records in {r.Elapsed.TotalSeconds:F2} s), worker peak RSS {r.PeakRss / (1024 * 1024)} MiB, worker CPU {r.WorkerCpu:F2} cores, broker CPU {r.BrokerCpu:F2} cores"));
 
     /// <summary>
-    /// Watches a group's committed offsets: done when the input is committed to its end and every other partition the
+    /// Watches a group's committed offsets: done when every input is committed to its end and every other partition the
     /// group commits (its repartition topics) is committed up to its log end, less the transaction markers that end it
     /// (usually one; more when a transaction that wrote nothing there, or whose records were aborted, ended last).
     /// </summary>
@@ -385,11 +524,11 @@ public static class EngineBenchmark
         private readonly IConsumer<Ignore, Ignore> _consumer;
         private readonly IConsumer<Ignore, Ignore> _reader;
         private readonly string _group;
-        private readonly string _input;
-        private readonly long _records;
+        private readonly IReadOnlyDictionary<string, long> _inputs;
         private readonly Dictionary<string, int> _partitions = new(StringComparer.Ordinal);
 
-        public CommittedOffsets(string bootstrap, string group, string input, long records)
+        /// <param name="inputs">Each input topic and the records it holds.</param>
+        public CommittedOffsets(string bootstrap, string group, IReadOnlyDictionary<string, long> inputs)
         {
             _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
             _consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group + "-watch" }).Build();
@@ -403,22 +542,25 @@ public static class EngineBenchmark
                 FetchWaitMaxMs = 20,
             }).Build();
             _group = group;
-            _input = input;
-            _records = records;
+            _inputs = inputs;
+            Total = inputs.Values.Sum();
         }
+
+        /// <summary>The records of all inputs.</summary>
+        public long Total { get; }
 
         public async Task<(long InputCommitted, bool Done)> CheckAsync()
         {
             var listed = await _admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(_group, null)]);
             var committed = listed.SelectMany(g => g.Partitions).Where(p => p.Offset.Value >= 0)
                 .ToDictionary(p => p.TopicPartition, p => p.Offset.Value);
-            var input = committed.Where(c => c.Key.Topic == _input).Sum(c => c.Value);
-            if (input < _records)
+            var input = committed.Where(c => _inputs.ContainsKey(c.Key.Topic)).Sum(c => c.Value);
+            if (_inputs.Any(i => committed.Where(c => c.Key.Topic == i.Key).Sum(c => c.Value) < i.Value))
             {
                 return (input, false);
             }
 
-            foreach (var topic in committed.Keys.Select(tp => tp.Topic).Where(t => t != _input).Distinct())
+            foreach (var topic in committed.Keys.Select(tp => tp.Topic).Where(t => !_inputs.ContainsKey(t)).Distinct())
             {
                 for (var p = 0; p < PartitionsOf(topic); p++)
                 {

@@ -150,7 +150,9 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
     private IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte[] lower, byte[] upper)
     {
         var from = lower;
-        var chunk = new List<KeyValuePair<byte[], byte[]>>(ScanChunk);
+        // Grown as entries come, not sized to a whole chunk: most scans (a key's rows, a join's matches) return a few
+        // entries, and a 256-entry list per scan was 4 KiB of garbage per record on those operators' hot paths.
+        var chunk = new List<KeyValuePair<byte[], byte[]>>();
         while (upper.AsSpan().SequenceCompareTo(from) > 0)
         {
             chunk.Clear();

@@ -47,7 +47,8 @@ public class BenchCommandTests
     [InlineData("transactions", "--partitions", "0", "--partitions must be positive")]
     [InlineData("groups", "--rate-mbps", "-1", "--rate-mbps must not be negative")]
     [InlineData("engine", "--keys", "0", "--keys must be between 1 and 999999")]
-    [InlineData("engine", "--jobs", "stateless,other", "--jobs takes stateless, window and streamiz")]
+    [InlineData("engine", "--jobs", "stateless,other", "--jobs: 'other' is not a run (see --help for the list)")]
+    [InlineData("engine", "--jobs", ",", "--jobs needs at least one run")]
     public async Task Bad_bench_options_are_usage_errors_before_anything_starts(string verb, string option, string value, string error)
     {
         var (exitCode, stdout, stderr) = await CliHarness.RunAsync(["bench", verb, option, value]);

@@ -69,18 +69,24 @@ public static class BenchCommand
         var records = new Option<long>("--records", "-n") { Description = "Input records, loaded first. Default: 2000000.", HelpName = "n", DefaultValueFactory = _ => 2_000_000 };
         var size = new Option<int>("--record-size", "-s") { Description = "Key + value size in bytes. Default: 100.", HelpName = "bytes", DefaultValueFactory = _ => 100 };
         var partitions = new Option<int>("--partitions", "-p") { Description = "Partitions of the input (and of the internal topics). Default: 8.", HelpName = "n", DefaultValueFactory = _ => 8 };
-        var keys = new Option<int>("--keys") { Description = "Distinct keys of the window count. Default: 100000.", HelpName = "n", DefaultValueFactory = _ => 100_000 };
+        var keys = new Option<int>("--keys") { Description = "Distinct keys of the input (the window count's, the count's, the joins' and the table's). Default: 100000.", HelpName = "n", DefaultValueFactory = _ => 100_000 };
+        var topNKeys = new Option<int>("--topn-keys") { Description = "Partition keys of the Top-10 (the input's keys modulo n). Default: 10000.", HelpName = "n", DefaultValueFactory = _ => 10_000 };
         var eventRate = new Option<long>("--event-rate") { Description = "Input records per second of event time (how fast the timestamps advance). Default: 500000.", HelpName = "records/s", DefaultValueFactory = _ => 500_000 };
-        var jobs = new Option<string>("--jobs") { Description = "Comma-separated runs among stateless, window, streamiz. Default: all three.", HelpName = "list", DefaultValueFactory = _ => "stateless,window,streamiz" };
+        var jobs = new Option<string>("--jobs")
+        {
+            Description = $"Comma-separated runs among {string.Join(", ", EngineBenchOptions.JobNames)} (streamiz-X is X's Streamiz.Kafka.Net reference, streamiz the window count's); relational stands for {string.Join(",", EngineBenchOptions.RelationalJobs)}. Default: stateless,window,streamiz.",
+            HelpName = "list",
+            DefaultValueFactory = _ => "stateless,window,streamiz",
+        };
         var streamiz = new Option<string>("--streamiz") { Description = "Path of Eddy.Bench.Streamiz.dll. Default: the copy that building eddy puts in streamiz/ beside it.", HelpName = "path" };
         var store = new Option<string>("--streamiz-store") { Description = "Streamiz's window store: rocksdb (as Eddy) or memory. Default: rocksdb.", HelpName = "rocksdb|memory", DefaultValueFactory = _ => "rocksdb" };
         store.AcceptOnlyFromAmong("rocksdb", "memory");
         var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
         var threads = new Option<int>("--threads") { Description = "Stream threads of the Eddy worker and of Streamiz (the same for both; num.stream.threads one per core of the 2-core benchmark machine). Default: 2.", HelpName = "n", DefaultValueFactory = _ => 2 };
         var command = new Command("engine",
-            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, two stream threads unless --threads), and the same count with Streamiz.Kafka.Net as the reference; reports records/s, worker memory and the Eddy/Streamiz ratio.")
+            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, two stream threads unless --threads), the relational operators on request (--jobs relational: count, stream-table join, interval join, table-table join, Top-10), and the same jobs with Streamiz.Kafka.Net as the reference; reports records/s, worker CPU and memory, state size and the Eddy/Streamiz ratios.")
         {
-            bootstrap, records, size, partitions, keys, eventRate, jobs, streamiz, store, maxRecords, threads,
+            bootstrap, records, size, partitions, keys, topNKeys, eventRate, jobs, streamiz, store, maxRecords, threads,
         };
         command.SetAction((parseResult, ct) =>
         {
@@ -92,8 +98,9 @@ public static class BenchCommand
                 RecordSize = parseResult.GetValue(size),
                 Partitions = parseResult.GetValue(partitions),
                 Keys = parseResult.GetValue(keys),
+                TopNKeys = parseResult.GetValue(topNKeys),
                 EventRate = parseResult.GetValue(eventRate),
-                Jobs = parseResult.GetValue(jobs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal),
+                Jobs = EngineBenchOptions.ParseJobs(parseResult.GetValue(jobs)!),
                 StreamizPath = parseResult.GetValue(streamiz),
                 StreamizStore = parseResult.GetValue(store)!,
                 MaxRecordsPerCommit = parseResult.GetValue(maxRecords),
@@ -103,12 +110,14 @@ public static class BenchCommand
                 : options.RecordSize < 20 ? "--record-size must be at least 20"
                 : options.Partitions <= 0 ? "--partitions must be positive"
                 : options.Keys <= 0 || options.Keys > 999_999 ? "--keys must be between 1 and 999999"
+                : options.TopNKeys <= 0 ? "--topn-keys must be positive"
                 : options.EventRate <= 0 ? "--event-rate must be positive"
                 : options.MaxRecordsPerCommit <= 0 ? "--max-records-per-commit must be positive"
                 : options.Threads <= 0 ? "--threads must be positive"
-                : options.Jobs.Count == 0 || options.Jobs.Any(j => j is not ("stateless" or "window" or "streamiz")) ? "--jobs takes stateless, window and streamiz"
+                : options.Jobs.Count == 0 ? "--jobs needs at least one run"
+                : options.Jobs.FirstOrDefault(j => !EngineBenchOptions.JobNames.Contains(j)) is { } unknown ? $"--jobs: '{unknown}' is not a run (see --help for the list)"
                 : null;
-            error ??= options.Jobs.Contains("streamiz") ? MissingStreamiz(StreamizReference.Resolve(options.StreamizPath)) : null;
+            error ??= options.Jobs.Any(j => j.StartsWith("streamiz", StringComparison.Ordinal)) ? MissingStreamiz(StreamizReference.Resolve(options.StreamizPath)) : null;
             return CommandRunner.RunAsync(console.Error, () => error is not null
                 ? throw CliException.Usage(error)
                 : EngineBenchmark.RunAsync(options, console.Out, console.Error, ct), ct);

@@ -106,14 +106,16 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut>(IntervalJo
             var side = payload[0];
             var stateKey = payload.AsSpan(1);
             var store = side == Left ? _left : _right;
-            var rows = store.Get(stateKey);
-            if (rows is null)
-            {
-                return;
-            }
-
+            // Only an outer side reads its expiring rows (to emit the unmatched ones); an inner side just deletes them,
+            // sparing a store read per row (a timer exists only for an entry that Keep or Open found in the store).
             if (side == Left ? _leftOuter : _rightOuter)
             {
+                var rows = store.Get(stateKey);
+                if (rows is null)
+                {
+                    return;
+                }
+
                 EmitUnmatched(side, stateKey, rows);
             }
 
