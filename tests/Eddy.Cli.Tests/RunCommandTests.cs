@@ -21,12 +21,13 @@ public class RunCommandTests
         Assert.Equal(0, exitCode);
         Assert.Equal("", error);
         var lines = output.TrimEnd('\n').Split('\n');
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.StartsWith("pageviews ", lines[0]);
         Assert.Contains("10 s tumbling", lines[0]);
         Assert.EndsWith("[default]", lines[0]);
         Assert.StartsWith("checkouts ", lines[1]);
         Assert.StartsWith("clicks-per-user ", lines[2]);
+        Assert.StartsWith("top-pages ", lines[3]);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public class RunCommandTests
     }
 
     [Theory]
-    [InlineData("run nope", "unknown job 'nope'; known jobs: pageviews, checkouts, clicks-per-user")]
+    [InlineData("run nope", "unknown job 'nope'; known jobs: pageviews, checkouts, clicks-per-user, top-pages")]
     [InlineData("run --assembly /no/such/jobs.dll", "no such assembly: /no/such/jobs.dll")]
     [InlineData("run --assembly a.dll --project b", "--assembly and --project are alternatives")]
     [InlineData("run --bootstrap 127.0.0.1:1 --port 9093", "--data-dir and --port configure the embedded broker")]

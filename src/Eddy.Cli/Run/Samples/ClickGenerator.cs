@@ -8,10 +8,13 @@ namespace Eddy.Cli.Run.Samples;
 /// Feeds the <c>clicks</c> topic at a steady rate for the sample jobs: a few hundred users over a handful of pages
 /// (some much more popular than others), stamped with the current time minus up to 1.5 s, so records arrive a little
 /// out of order within the jobs' 2 s bound; about one in 200 is 15 to 30 s old, so the window's late side output has
-/// something to show.
+/// something to show. With <c>withUserRegions</c> it first writes every user's region to the <c>user-regions</c> table
+/// (for the top-pages sample), then the clicks.
 /// </summary>
-internal sealed class ClickGenerator : IDataGenerator
+internal sealed class ClickGenerator(bool withUserRegions = false) : IDataGenerator
 {
+    private const int Users = 500;
+
     private static readonly string[] Pages = ["/", "/products", "/products/42", "/search", "/cart", "/checkout", "/account", "/help"];
 
     // Cumulative popularity of Pages: the home page and the catalogue take most views.
@@ -38,6 +41,10 @@ internal sealed class ClickGenerator : IDataGenerator
             LingerMs = 5,
             EnableIdempotence = true,
         }).Build();
+        if (withUserRegions)
+        {
+            ProduceUserRegions(producer);
+        }
         var clock = Stopwatch.StartNew();
         long sent = 0;
         try
@@ -80,10 +87,24 @@ internal sealed class ClickGenerator : IDataGenerator
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var late = _random.Next(200) == 0;
         var timestamp = late ? now - _random.Next(15_000, 30_000) : now - _random.Next(0, 1_500);
-        var user = $"u{_random.Next(1, 501)}";
+        var user = $"u{_random.Next(1, Users + 1)}";
         var pick = _random.NextDouble();
         var page = Pages[Array.FindIndex(PageWeights, w => pick <= w)];
         return new Click(user, page, timestamp);
+    }
+
+    /// <summary>One row per user, before any click, so that most clicks find their user's region (the join does not wait for it).</summary>
+    private void ProduceUserRegions(IProducer<string, byte[]> producer)
+    {
+        for (var user = 1; user <= Users; user++)
+        {
+            producer.Produce(UserRegion.Topic, new Message<string, byte[]>
+            {
+                Key = $"u{user}",
+                Value = Serdes.String.Serialize(UserRegion.Of(user)),
+            }, OnDelivery);
+        }
+        producer.Flush(TimeSpan.FromSeconds(5));
     }
 
     private void OnDelivery(DeliveryReport<string, byte[]> report)

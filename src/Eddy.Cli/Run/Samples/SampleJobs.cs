@@ -11,5 +11,6 @@ internal static class SampleJobs
         new(new PageViewsJob(), HostedJob.BuiltIn, () => new ClickGenerator()),
         new(new CheckoutsJob(), HostedJob.BuiltIn, () => new ClickGenerator()),
         new(new ClicksPerUserJob(), HostedJob.BuiltIn, () => new ClickGenerator()),
+        new(new TopPagesPerRegionJob(), HostedJob.BuiltIn, () => new ClickGenerator(withUserRegions: true)),
     ];
 }
