@@ -53,7 +53,7 @@ public sealed record EngineBenchOptions
         "stream-table-join", "streamiz-stream-table-join",
         "interval-join", "streamiz-interval-join",
         "table-join", "streamiz-table-join",
-        "topn",
+        "topn", "topn-rows",
     ];
 
     /// <summary>The relational operators' runs, which <c>relational</c> stands for in a list of jobs.</summary>

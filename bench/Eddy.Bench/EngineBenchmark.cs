@@ -194,6 +194,18 @@ public static class EngineBenchmark
             await Eddy("topn", $"eddy top-10 per key ({groups:N0} keys)", "top-10", job.Build(), stream);
         }
 
+        if (options.Jobs.Contains("topn-rows"))
+        {
+            // The same Top-10 without rank numbers: only rows entering or leaving a key's top 10 are emitted.
+            var job = new JobBuilder($"bench-topn-rows-{run}");
+            var groups = options.TopNKeys;
+            job.Source(input, Serdes.String, Serdes.String)
+                .KeyBy((key, _) => EngineInputs.TopNGroup(key, groups), Serdes.Int, name: "by-group")
+                .TopNRows(10, EngineInputs.Score, descending: true, name: "top10")
+                .To($"engine-topn-rows-out-{run}");
+            await Eddy("topn-rows", $"eddy top-10 rows per key ({groups:N0} keys)", "top-10 rows", job.Build(), stream);
+        }
+
         output.WriteLine();
         // CPU per record is the figure to compare between runs on a shared machine: records/s falls with every other
         // process that wants the cores, the work done per record does not.

@@ -30,16 +30,51 @@ public sealed partial class KeyedStream<TKey, TValue>
     public KeyedStream<TKey, Ranked<TValue>> TopN<TSort>(int n, Func<TValue, TSort> orderBy, bool descending = false,
         ISerde<TValue>? valueSerde = null, ISortKeyEncoder<TSort>? sortKey = null, bool? appendOnly = null, string? name = null)
     {
-        var (definition, error) = DefineTopN(n, orderBy, sortKey, descending, valueSerde, appendOnly);
-        var node = Job.Add(name, "topN", OperatorKind.TopN, [Node], d => new NodeDefinition(d.Id, d.Name, d.Kind, d.Parents)
+        var node = AddTopN(n, orderBy, descending, valueSerde, sortKey, appendOnly, name, withRank: true);
+        var values = valueSerde ?? ValueSerde;
+        return new KeyedStream<TKey, Ranked<TValue>>(Job, node, KeySerde, values is null ? null : Ranked.Serde(values));
+    }
+
+    /// <summary>
+    /// The first <paramref name="n"/> rows of each key in the order of <paramref name="orderBy"/>, without their rank:
+    /// Flink's Top-N without rank number (the query does not select <c>rn</c>). The same operator and state as
+    /// <see cref="TopN{TSort}"/>, but only membership changes are emitted: a row entering the top N is inserted and the
+    /// row it pushes out deleted; a retraction of a top row deletes it and inserts the row promoted into the top N; rows
+    /// whose rank merely shifts emit nothing, so a row costs at most two output records instead of up to 2N + 1.
+    /// </summary>
+    /// <param name="n">How many rows per key, at least 1.</param>
+    /// <param name="orderBy">The sort key.</param>
+    /// <param name="descending">Largest first.</param>
+    /// <param name="valueSerde">The rows' serde in state; defaults to the stream's.</param>
+    /// <param name="sortKey">
+    /// How to write the sort key as order-preserving bytes; needed only for a type without a built-in encoding (see
+    /// <see cref="ISortKeyEncoder{T}"/>).
+    /// </param>
+    /// <param name="appendOnly">
+    /// True: the input is insert-only, keep N rows per key (a retraction then fails the task); false: keep every row;
+    /// null: true when the plan shows the input is insert-only.
+    /// </param>
+    /// <param name="name">The operator's name.</param>
+    public KeyedStream<TKey, TValue> TopNRows<TSort>(int n, Func<TValue, TSort> orderBy, bool descending = false,
+        ISerde<TValue>? valueSerde = null, ISortKeyEncoder<TSort>? sortKey = null, bool? appendOnly = null, string? name = null)
+    {
+        var node = AddTopN(n, orderBy, descending, valueSerde, sortKey, appendOnly, name, withRank: false);
+        return new KeyedStream<TKey, TValue>(Job, node, KeySerde, valueSerde ?? ValueSerde);
+    }
+
+    private NodeDefinition AddTopN<TSort>(int n, Func<TValue, TSort> orderBy, bool descending, ISerde<TValue>? valueSerde,
+        ISortKeyEncoder<TSort>? sortKey, bool? appendOnly, string? name, bool withRank)
+    {
+        var (defined, error) = DefineTopN(n, orderBy, sortKey, descending, valueSerde, appendOnly);
+        var definition = defined is null ? null : defined with { WithRank = withRank };
+        return Job.Add(name, "topN", OperatorKind.TopN, [Node], d => new NodeDefinition(d.Id, d.Name, d.Kind, d.Parents)
         {
-            Detail = definition is null ? "" : $"top {n}{(descending ? " descending" : "")}{(definition.AppendOnly ? ", append-only" : "")}",
+            Detail = definition is null ? ""
+                : $"top {n}{(descending ? " descending" : "")}{(definition.AppendOnly ? ", append-only" : "")}{(withRank ? "" : ", without rank")}",
             StateNames = [TopNOperator<TKey, TValue, TSort>.RowsState],
             Factory = () => new TopNOperator<TKey, TValue, TSort>(definition!),
             Error = error,
         });
-        var values = valueSerde ?? ValueSerde;
-        return new KeyedStream<TKey, Ranked<TValue>>(Job, node, KeySerde, values is null ? null : Ranked.Serde(values));
     }
 
     /// <summary>

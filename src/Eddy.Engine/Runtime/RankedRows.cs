@@ -14,9 +14,11 @@ internal readonly record struct RankChange(RowKind Kind, int Rank, byte[]? Value
 /// entry per row, [group][sort key][sequence] → the row's bytes: the sequence orders rows of equal sort key by arrival,
 /// and makes equal rows distinct entries. The header sorts before the group's rows (it is their prefix), so one scan
 /// reads both; it goes when the group's last row does. With <c>keepAll</c> false (an insert-only input) a group keeps
-/// only its top N: the row pushed out is deleted, and a row that does not make the top N is not stored.
+/// only its top N: the row pushed out is deleted, and a row that does not make the top N is not stored. With
+/// <c>withRank</c> false (Flink's Top-N without rank number) <see cref="Changes"/> holds only membership changes: the
+/// rows whose rank merely shifts are left out, as a reader without ranks sees no change in them.
 /// </summary>
-internal sealed class RankedRows(IKeyValueStore store, int n, bool keepAll)
+internal sealed class RankedRows(IKeyValueStore store, int n, bool keepAll, bool withRank = true)
 {
     // The group's header (if any) and its first rows, read by one scan; reused per record.
     private readonly List<KeyValuePair<byte[], byte[]>> _top = new(n + 1);
@@ -72,7 +74,7 @@ internal sealed class RankedRows(IKeyValueStore store, int n, bool keepAll)
             }
         }
 
-        for (var i = Math.Min(_top.Count, n - 1) - 1; i >= position; i--)
+        for (var i = Math.Min(_top.Count, n - 1) - 1; withRank && i >= position; i--)
         {
             Changes.Add(new RankChange(RowKind.UpdateBefore, i + 1, _top[i].Value));
             Changes.Add(new RankChange(RowKind.UpdateAfter, i + 2, _top[i].Value));
@@ -114,7 +116,7 @@ internal sealed class RankedRows(IKeyValueStore store, int n, bool keepAll)
         }
 
         Changes.Add(new RankChange(RowKind.Delete, position + 1, _top[position].Value));
-        for (var i = position + 1; i < Math.Min(_top.Count, n); i++)
+        for (var i = position + 1; withRank && i < Math.Min(_top.Count, n); i++)
         {
             Changes.Add(new RankChange(RowKind.UpdateBefore, i + 1, _top[i].Value));
             Changes.Add(new RankChange(RowKind.UpdateAfter, i, _top[i].Value));

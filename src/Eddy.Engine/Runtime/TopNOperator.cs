@@ -11,7 +11,14 @@ internal sealed record TopNDefinition<TKey, TValue, TSort>(
     bool Descending,
     bool AppendOnly,
     ISerde<TKey> KeySerde,
-    ISerde<TValue> ValueSerde);
+    ISerde<TValue> ValueSerde)
+{
+    /// <summary>
+    /// True: emit <see cref="Ranked{T}"/> rows and re-emit the rows whose rank shifts; false (Flink's Top-N without rank
+    /// number): emit the plain rows, only as they enter or leave the top N.
+    /// </summary>
+    public bool WithRank { get; init; } = true;
+}
 
 /// <summary>
 /// Per-key Top-N with ROW_NUMBER semantics, as Flink's rank operators: every row of a key is kept in the "rows" store
@@ -20,7 +27,8 @@ internal sealed record TopNDefinition<TKey, TValue, TSort>(
 /// pushed out of the top N is deleted; a retraction (update-before or delete) takes its row out and moves the rows
 /// below it up, the best row beyond the top N entering at rank N. On an insert-only input only the top N rows of a key
 /// are kept (Flink's append-only Top-N): a retraction then fails the task, as nothing beyond the top N is left to
-/// promote.
+/// promote. Without rank (<see cref="TopNDefinition{TKey, TValue, TSort}.WithRank"/> false) the same state emits plain
+/// rows and only the membership changes: insert of a row entering the top N, delete of the row leaving it.
 /// </summary>
 internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TValue, TSort> definition) : Operator
 {
@@ -35,7 +43,7 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
     protected override void Open()
     {
         _encoding = definition.Encoding();
-        _rows = new RankedRows(Store(RowsState), definition.N, keepAll: !definition.AppendOnly);
+        _rows = new RankedRows(Store(RowsState), definition.N, keepAll: !definition.AppendOnly, definition.WithRank);
     }
 
     public override void Process(in Element element)
@@ -70,7 +78,8 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
         foreach (var change in _rows.Changes)
         {
             var row = change.Value is null ? value : definition.ValueSerde.Deserialize(change.Value);
-            Emit(new Element(element.Key, new Ranked<TValue>(change.Rank, row), element.Timestamp, change.Kind));
+            object? output = definition.WithRank ? new Ranked<TValue>(change.Rank, row) : row;
+            Emit(new Element(element.Key, output, element.Timestamp, change.Kind));
         }
     }
 
