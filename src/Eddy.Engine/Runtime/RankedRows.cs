@@ -5,6 +5,9 @@ using Eddy.Engine.State;
 
 namespace Eddy.Engine.Runtime;
 
+/// <summary>The bytes of the row being added, written when they are first needed.</summary>
+internal delegate ReadOnlySpan<byte> RowBytes();
+
 /// <summary>A change to a group's top N: a row (null: the row being added) entering, leaving or moving to a rank.</summary>
 internal readonly record struct RankChange(RowKind Kind, int Rank, byte[]? Value);
 
@@ -25,14 +28,23 @@ internal sealed class RankedRows(IKeyValueStore store, int n, bool keepAll, bool
     private readonly ArrayBufferWriter<byte> _entry = new();
     private readonly byte[] _sequence = new byte[8];
 
-    /// <summary>What the last <see cref="Add"/> or <see cref="Remove"/> did to the top N, in the order to emit it.</summary>
+    /// <summary>What the last <c>Add</c> or <see cref="Remove"/> did to the top N, in the order to emit it.</summary>
     public List<RankChange> Changes { get; } = [];
 
     /// <summary>
     /// Adds a row to <paramref name="group"/>; <see cref="Changes"/> tells how the top N changed. True when the group is
     /// new (it had no rows).
     /// </summary>
-    public bool Add(byte[] group, ReadOnlySpan<byte> sortKey, ReadOnlySpan<byte> value)
+    public bool Add(byte[] group, ReadOnlySpan<byte> sortKey, ReadOnlySpan<byte> value) => Add(group, sortKey, null, value);
+
+    /// <summary>
+    /// As <see cref="Add(byte[], ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, but the row's bytes are asked of
+    /// <paramref name="value"/> only when the row is stored: a row that does not make the top N of an insert-only
+    /// input is never serialized.
+    /// </summary>
+    public bool Add(byte[] group, ReadOnlySpan<byte> sortKey, RowBytes value) => Add(group, sortKey, value, default);
+
+    private bool Add(byte[] group, ReadOnlySpan<byte> sortKey, RowBytes? lazyValue, ReadOnlySpan<byte> value)
     {
         Changes.Clear();
         var sequence = ReadTop(group, n);
@@ -56,7 +68,7 @@ internal sealed class RankedRows(IKeyValueStore store, int n, bool keepAll, bool
             return false;
         }
 
-        store.Put(entry, value);
+        store.Put(entry, lazyValue is null ? value : lazyValue());
         BinaryPrimitives.WriteInt64BigEndian(_sequence, sequence + 1);
         store.Put(group, _sequence);
         if (!entersTop)

@@ -40,8 +40,13 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
     private SortKeyEncoding<TSort> _encoding = null!;
     private RankedRows _rows = null!;
 
+    // The row being added, and the one delegate (made once) that serializes it when RankedRows stores it.
+    private TValue? _current;
+    private RowBytes _currentBytes = null!;
+
     protected override void Open()
     {
+        _currentBytes = () => SerializeValue(_current!);
         _encoding = definition.Encoding();
         _rows = new RankedRows(Store(RowsState), definition.N, keepAll: !definition.AppendOnly, definition.WithRank);
     }
@@ -58,12 +63,13 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
         definition.KeySerde.Serialize((TKey)element.Key!, _key);
         var group = StateKeys.KeyPrefix(_key.WrittenSpan);
         WriteSortKey(_encoding, definition.OrderBy(value), definition.Descending, _sortKey);
-        _value.ResetWrittenCount();
-        definition.ValueSerde.Serialize(value, _value);
 
         if (element.Kind is RowKind.Insert or RowKind.UpdateAfter)
         {
-            _rows.Add(group, _sortKey.WrittenSpan, _value.WrittenSpan);
+            // Serialized only if stored: on an insert-only input most rows do not make the top N.
+            _current = value;
+            _rows.Add(group, _sortKey.WrittenSpan, _currentBytes);
+            _current = default;
         }
         else if (definition.AppendOnly)
         {
@@ -72,7 +78,7 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
         }
         else
         {
-            _rows.Remove(group, _sortKey.WrittenSpan, _value.WrittenSpan);
+            _rows.Remove(group, _sortKey.WrittenSpan, SerializeValue(value));
         }
 
         foreach (var change in _rows.Changes)
@@ -81,6 +87,13 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
             object? output = definition.WithRank ? new Ranked<TValue>(change.Rank, row) : row;
             Emit(new Element(element.Key, output, element.Timestamp, change.Kind));
         }
+    }
+
+    private ReadOnlySpan<byte> SerializeValue(TValue value)
+    {
+        _value.ResetWrittenCount();
+        definition.ValueSerde.Serialize(value, _value);
+        return _value.WrittenSpan;
     }
 
     /// <summary>The sort key's bytes, inverted for a descending order (prefix-free encodings reverse their order so).</summary>
