@@ -73,20 +73,3 @@ internal sealed class ChangelogNormalizeOperator<TKey, TValue>(ISerde<TKey> keyS
         }
     }
 }
-
-/// <summary>Writes a table as upserts: the row for inserts and updates, a tombstone for deletes, nothing for update-before.</summary>
-internal sealed class UpsertSinkOperator<TKey, TValue>(string topic, ISerde<TKey> keySerde, ISerde<TValue> valueSerde) : Operator
-{
-    public override void Process(in Element element)
-    {
-        if (element.Kind == RowKind.UpdateBefore)
-        {
-            return;
-        }
-
-        var key = element.Key is null ? null : keySerde.Serialize((TKey)element.Key);
-        var value = element.Kind == RowKind.Delete || element.Value is null ? null : valueSerde.Serialize((TValue)element.Value);
-        // Plain upserts, as a compacted topic holds them: no kind header (a tombstone is the delete).
-        Task.Outputs.Records.Add(new OutputRecord(topic, key, value, element.Timestamp, RowKind.Insert, IsRepartition: false));
-    }
-}
