@@ -510,7 +510,7 @@ internal sealed class StreamThread : IDisposable
 
         _tasks.Checkpoint(_admin!);
         _tasks.Close(partitions);
-        _bootstrap.Clear();
+        _bootstrap.Clear(_consumer!);
     }
 
     private void OnLost(IEnumerable<TopicPartition> partitions)
@@ -524,7 +524,7 @@ internal sealed class StreamThread : IDisposable
         // (with their local state, which may hold uncommitted writes), then the open transaction is aborted and the
         // remaining tasks rewound to their committed point.
         _tasks.DropLost(partitions.ToList());
-        _bootstrap.Clear();
+        _bootstrap.Clear(_consumer!);
         AbortAndRewind();
     }
 

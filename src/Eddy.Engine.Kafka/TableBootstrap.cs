@@ -40,7 +40,8 @@ internal sealed class TableBootstrap
     /// <summary>A new assignment (the eager protocol: the whole of it): its join tasks start loading their tables.</summary>
     public void OnAssigned(IReadOnlyCollection<TopicPartition> assignment)
     {
-        Clear();
+        _waiting.Clear();
+        _held.Clear();
         if (_stages.Count == 0 || _timeout <= TimeSpan.Zero)
         {
             return;
@@ -123,11 +124,19 @@ internal sealed class TableBootstrap
         }
     }
 
-    /// <summary>The assignment is revoked or lost: its waits go with it.</summary>
-    public void Clear()
+    /// <summary>
+    /// The assignment is revoked or lost (its partitions still assigned): its waits go with it, and the partitions
+    /// paused here are resumed, so that none stays paused should the consumer be given it again.
+    /// </summary>
+    public void Clear(IConsumer<byte[]?, byte[]?> consumer)
     {
+        var paused = _held.Where(h => h.Value.Paused).Select(h => h.Key).ToList();
         _waiting.Clear();
         _held.Clear();
+        if (paused.Count > 0)
+        {
+            consumer.Resume(paused);
+        }
     }
 
     private void Release(IConsumer<byte[]?, byte[]?> consumer, int index)
