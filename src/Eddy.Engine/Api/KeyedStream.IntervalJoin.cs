@@ -12,7 +12,9 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// match them any more (a left row at <c>tl + upper</c>, a right row at <c>tr - lower</c>); then an outer side's
     /// unmatched rows are emitted with the other side <c>default</c>, stamped with their own timestamp, and forgotten.
     /// Rows at or behind the watermark are late: counted and dropped. The inputs are append-only (a retraction is
-    /// skipped). A stream joined with itself sees each row on both sides.
+    /// skipped). A stream joined with itself sees each row on both sides. Each task also keeps the rows waiting in state
+    /// in memory, up to 32 MiB per side (beyond it, that side reads its store), so joining a row reads nothing back from
+    /// the stores.
     /// </summary>
     /// <param name="leftSerde">Serializes this stream's rows in state; defaults to the stream's value serde.</param>
     /// <param name="rightSerde">Serializes the right stream's rows in state; defaults to its value serde.</param>

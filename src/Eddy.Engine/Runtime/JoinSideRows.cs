@@ -130,6 +130,7 @@ internal sealed class JoinSideRows(IKeyValueStore store, long budgetBytes)
         if (Mirrored && _byKey.TryGetValue(key, out var entries) && entries.IndexOf(timestamp) is var at and >= 0)
         {
             var old = entries.Rows[at];
+            // A probe flags an entry's rows as matched in the mirror's own array and writes that array back: kept as is.
             if (!rows.Overlaps(old))
             {
                 _bytes += rows.Length - old.Length;
