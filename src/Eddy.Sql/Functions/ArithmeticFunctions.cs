@@ -130,7 +130,9 @@ internal static class ArithmeticFunctions
     public static double Pi() => Math.PI;
     public static double E() => Math.E;
 
-    // CEIL and FLOOR of integers are the integer itself (bound as identity by the registry).
+    // CEIL and FLOOR of an integer is the integer itself.
+    public static long Ceil(long a) => a;
+    public static long Floor(long a) => a;
     public static double Ceil(double a) => Math.Ceiling(a);
     public static float Ceil(float a) => MathF.Ceiling(a);
     public static decimal? Ceil(decimal a, SqlType result) => SqlDecimals.Fit(Math.Ceiling(a), result.Precision, result.Scale);

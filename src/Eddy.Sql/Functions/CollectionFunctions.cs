@@ -34,12 +34,14 @@ internal static class CollectionFunctions
     /// <summary>map[key]: NULL when absent.</summary>
     public static object? Item(Dictionary<object, object?> map, object key) => map.TryGetValue(key, out var value) ? value : null;
 
-    /// <summary>ARRAY_CONTAINS(array, value): NULL when the value is NULL (Flink's rule) — the caller passes a non-NULL value.</summary>
-    public static bool ArrayContains(object?[] array, object value)
+    /// <summary>ARRAY_CONTAINS(array, value): whether the array holds the value (a NULL value looks for a NULL element); NULL for a NULL array.</summary>
+    public static bool? ArrayContains(object?[]? array, object? value)
     {
+        if (array is null)
+            return null;
         foreach (var element in array)
         {
-            if (element is not null && Types.Row.ValueEquals(element, value))
+            if (element is null ? value is null : value is not null && Types.Row.ValueEquals(element, value))
                 return true;
         }
         return false;

@@ -55,6 +55,7 @@ public sealed record JsonValueOptions(
 /// </summary>
 public static class JsonFunctions
 {
+    private static readonly FunctionContext DefaultContext = new();
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private abstract record Step;
@@ -215,14 +216,14 @@ public static class JsonFunctions
     }
 
     /// <summary>JSON_VALUE(json, path) RETURNING STRING NULL ON EMPTY NULL ON ERROR.</summary>
-    public static string? JsonValue(string? json, string? path) => (string?)JsonValue(json, path, JsonValueOptions.Default, new FunctionContext());
+    public static string? JsonValue(string? json, string? path) => (string?)JsonValue(DefaultContext, json, path, JsonValueOptions.Default);
 
     /// <summary>
     /// JSON_VALUE(json, path RETURNING type ON EMPTY … ON ERROR …): the scalar at the path as the RETURNING type's
     /// CLR value (boxed), or the behaviour's result when the path finds nothing or something not scalar, or the JSON
     /// or the conversion fails. NULL json or path gives NULL.
     /// </summary>
-    public static object? JsonValue(string? json, string? path, JsonValueOptions options, FunctionContext context)
+    public static object? JsonValue(FunctionContext context, string? json, string? path, JsonValueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (json is null || path is null)
@@ -325,7 +326,7 @@ public static class JsonFunctions
     private static string Serialize(JsonNode? node) => node is null ? "null" : node.ToJsonString(Compact);
 
     /// <summary>JSON_STRING(value): the value as JSON text (strings quoted, numbers bare, arrays, maps and rows as JSON); NULL for NULL.</summary>
-    public static string? JsonString(object? value, SqlType type, FunctionContext context)
+    public static string? JsonString(FunctionContext context, object? value, SqlType type)
     {
         if (value is null)
             return null;
@@ -370,7 +371,7 @@ public static class JsonFunctions
     /// left out with <paramref name="absentOnNull"/>. A value that is itself JSON from JSON_OBJECT/JSON_ARRAY/JSON_QUERY
     /// is embedded by the planner through <see cref="JsonRaw"/>.
     /// </summary>
-    public static string JsonObject(string[] keys, object?[] values, SqlType[] types, bool absentOnNull, FunctionContext context)
+    public static string JsonObject(FunctionContext context, string[] keys, object?[] values, SqlType[] types, bool absentOnNull)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(values);
@@ -386,7 +387,7 @@ public static class JsonFunctions
     }
 
     /// <summary>JSON_ARRAY(v, … [NULL|ABSENT ON NULL]): an array of the values; NULLs are left out by default (ABSENT ON NULL).</summary>
-    public static string JsonArrayOf(object?[] values, SqlType[] types, bool absentOnNull, FunctionContext context)
+    public static string JsonArrayOf(FunctionContext context, object?[] values, SqlType[] types, bool absentOnNull)
     {
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(types);

@@ -40,10 +40,10 @@ public static class SqlDecimals
             return value;
         if (current < scale)
         {
-            // Multiplying by 1.000 (scale digits) raises the scale without changing the value, as far as 28 digits allow.
+            // Adding a zero of the wanted scale raises the scale without changing the value, as far as 28 digits allow.
             try
             {
-                return value * new decimal(1, 0, 0, false, (byte)(scale - current));
+                return value + new decimal(0, 0, 0, false, (byte)Math.Min(scale, 28));
             }
             catch (OverflowException)
             {

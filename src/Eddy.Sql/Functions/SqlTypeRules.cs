@@ -265,7 +265,7 @@ public static class SqlTypeRules
     /// <summary>
     /// The result type of <paramref name="left"/> <paramref name="op"/> <paramref name="right"/> on numbers, or NULL when
     /// the operator does not apply to them. Integers give the wider integer (also for <c>/</c>: integer division, as
-    /// Flink; for <c>%</c>, the right operand's type, as Calcite's MOD); with a DECIMAL, Flink's DECIMAL derivation
+    /// Flink, and for <c>%</c>); with a DECIMAL, Flink's DECIMAL derivation
     /// (<see cref="DecimalPlus"/> and the others); with FLOAT or DOUBLE, the common approximate type. Date-time and
     /// interval arithmetic: TIMESTAMP ± interval is TIMESTAMP, DATE ± interval DATE, TIME ± day-time interval TIME,
     /// interval ± interval the interval, interval × or ÷ number the interval. Nullable when either side is.
@@ -300,10 +300,6 @@ public static class SqlTypeRules
                         _ => DecimalModulo(l.Precision, l.Scale, r.Precision, r.Scale),
                     };
                 }
-            }
-            else if (op == ArithmeticOperator.Modulo && left.IsInteger && right.IsInteger)
-            {
-                result = right.WithNullability(true);
             }
             else
             {

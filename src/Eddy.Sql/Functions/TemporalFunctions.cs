@@ -159,6 +159,15 @@ internal static class TemporalFunctions
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
+    /// <summary>YEAR(t), MONTH(t), … : EXTRACT with the unit after the value.</summary>
+    public static long Part(DateTime value, string unit) => Extract(unit, value);
+
+    public static long Part(DateOnly value, string unit) => Extract(unit, value);
+
+    public static long Part(TimeOnly value, string unit) => Extract(unit, value);
+
+    public static long Part(FunctionContext context, DateTimeOffset value, string unit) => Extract(context, unit, value);
+
     // ---- FLOOR / CEIL (t TO unit)
 
     /// <summary>FLOOR(timestamp TO unit): the start of the unit holding it (weeks start on Sunday, as Calcite's).</summary>
@@ -251,6 +260,10 @@ internal static class TemporalFunctions
     /// <summary>TIMESTAMPADD on a DATE: a date for DAY and coarser units, else the timestamp of its midnight plus the amount.</summary>
     public static DateTime TimestampAdd(string unit, long amount, DateOnly value) => TimestampAdd(unit, amount, value.ToDateTime(TimeOnly.MinValue));
 
+    /// <summary>TIMESTAMPADD of DAY or a coarser unit on a DATE: a DATE.</summary>
+    public static DateOnly TimestampAddToDate(string unit, long amount, DateOnly value) =>
+        DateOnly.FromDateTime(TimestampAdd(unit, amount, value.ToDateTime(TimeOnly.MinValue)));
+
     public static DateTimeOffset TimestampAdd(FunctionContext context, string unit, long amount, DateTimeOffset value)
     {
         var upper = unit.ToUpperInvariant();
@@ -296,14 +309,17 @@ internal static class TemporalFunctions
 
     private static long MonthsBetween(DateTime start, DateTime end)
     {
-        var months = (end.Year - start.Year) * 12L + end.Month - start.Month;
-        // A month counts only when the day and time of day are reached (Calcite's rule).
-        var endRest = end - new DateTime(end.Year, end.Month, 1);
-        var startRest = start - new DateTime(start.Year, start.Month, 1);
-        if (months > 0 && endRest < startRest)
-            months--;
-        else if (months < 0 && endRest > startRest)
+        // Calcite's rule: the largest m with start + m months (clamped to the month's end) not after end; on the
+        // landing day, the time of day must be reached too.
+        if (end < start)
+            return -MonthsBetween(end, start);
+        var from = start.Date;
+        var to = end.Date;
+        var months = Math.Max(0, (end.Year - start.Year) * 12 + end.Month - start.Month - 1);
+        while (from.AddMonths(months + 1) <= to)
             months++;
+        if (months > 0 && from.AddMonths(months) == to && end.TimeOfDay < start.TimeOfDay)
+            months--;
         return months;
     }
 
@@ -348,6 +364,11 @@ internal static class TemporalFunctions
     public static DateTimeOffset MinusMonths(FunctionContext context, DateTimeOffset value, int months) => context.ToInstant(context.ToLocal(value).AddMonths(-months));
     public static DateTimeOffset Plus(DateTimeOffset value, TimeSpan span) => value + span;
     public static DateTimeOffset Minus(DateTimeOffset value, TimeSpan span) => value - span;
+    public static DateTime Plus(int months, DateTime value) => value.AddMonths(months);
+    public static DateTime Plus(TimeSpan span, DateTime value) => value + span;
+    public static DateOnly Plus(int months, DateOnly value) => value.AddMonths(months);
+    public static DateOnly Plus(TimeSpan span, DateOnly value) => Plus(value, span);
+    public static int Minus(int months, int other) => unchecked(months - other);
     public static int Plus(int months, int other) => unchecked(months + other);
     public static TimeSpan Plus(TimeSpan a, TimeSpan b) => a + b;
     public static TimeSpan Minus(TimeSpan a, TimeSpan b) => a - b;
