@@ -542,7 +542,7 @@ public static class BuiltInFunctions
             c.Count is 1 or 2 && c.Types.All(IsString) ? Strict(t, "ToDate", Repeat(Str, c.Count), SqlType.Date, mayReturnNull: true) : null);
         Add("UNIX_TIMESTAMP", "'UNIX_TIMESTAMP()', 'UNIX_TIMESTAMP(<STRING>)', 'UNIX_TIMESTAMP(<STRING>, <STRING>)'", c =>
             c.Count == 0 ? Strict(t, "UnixTimestamp", [], BigInt.NotNull(), context: true) with { Deterministic = false }
-            : c.Count is 1 or 2 && c.Types.All(IsString) ? Strict(t, "UnixTimestamp", Repeat(Str, c.Count), BigInt, mayReturnNull: true, context: true)
+            : c.Count is 1 or 2 && c.Types.All(IsString) ? Strict(t, "UnixTimestamp", Repeat(Str, c.Count), BigInt, context: true)
             : null);
         Add("FROM_UNIXTIME", "'FROM_UNIXTIME(<INTEGER>)', 'FROM_UNIXTIME(<INTEGER>, <STRING>)'", c =>
             c.Count == 1 && IsInteger(c[0]) ? Strict(t, "FromUnixtime", [BigInt], Str, context: true)

@@ -46,15 +46,18 @@ internal static class TemporalFunctions
     /// <summary>UNIX_TIMESTAMP(): the current time in seconds since the epoch.</summary>
     public static long UnixTimestamp(FunctionContext context) => context.Now.ToUnixTimeSeconds();
 
-    /// <summary>UNIX_TIMESTAMP(s[, pattern]): s read as a local time in the session zone; NULL when it does not parse.</summary>
-    public static long? UnixTimestamp(FunctionContext context, string text, string pattern)
+    /// <summary>
+    /// UNIX_TIMESTAMP(s[, pattern]): s read as a local time in the session zone (or in the zone the text names);
+    /// Long.MIN_VALUE when it does not parse, as Flink returns.
+    /// </summary>
+    public static long UnixTimestamp(FunctionContext context, string text, string pattern)
     {
         if (!SimpleDateFormat.Get(pattern).TryParse(text, context.TimeZone, out var local))
-            return null;
+            return long.MinValue;
         return context.ToInstant(local).ToUnixTimeSeconds();
     }
 
-    public static long? UnixTimestamp(FunctionContext context, string text) => UnixTimestamp(context, text, DefaultPattern);
+    public static long UnixTimestamp(FunctionContext context, string text) => UnixTimestamp(context, text, DefaultPattern);
 
     /// <summary>FROM_UNIXTIME(seconds[, pattern]): the local time in the session zone, formatted.</summary>
     public static string FromUnixtime(FunctionContext context, long seconds, string pattern)

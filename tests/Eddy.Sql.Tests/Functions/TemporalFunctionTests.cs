@@ -69,7 +69,11 @@ public sealed class TemporalFunctionTests : IDisposable
         Assert.Equal("1970/01/01", Call("FROM_UNIXTIME", I(44), S("yyyy/MM/dd")));
         Assert.Equal(0L, Call(Zone("Asia/Shanghai"), "UNIX_TIMESTAMP", S("1970-01-01 08:00:00")));
         Assert.Equal(86400L, Call("UNIX_TIMESTAMP", S("1970/01/02"), S("yyyy/MM/dd")));
-        Assert.Null(Call("UNIX_TIMESTAMP", S("not a time")));
+        // Flink returns Long.MIN_VALUE for text that does not parse (its documentation says so).
+        Assert.Equal(long.MinValue, Call("UNIX_TIMESTAMP", S("not a time")));
+        // Flink's documented example: the zone in the text wins over the session zone.
+        Assert.Equal(1L, Call(Zone("Europe/Berlin"), "UNIX_TIMESTAMP", S("1970-01-01 08:00:01.001 +0800"), S("yyyy-MM-dd HH:mm:ss.SSS X")));
+        Assert.Equal(25201L, Call(Zone("Europe/Berlin"), "UNIX_TIMESTAMP", S("1970-01-01 08:00:01.001"), S("yyyy-MM-dd HH:mm:ss.SSS")));
         Assert.False(Resolve("UNIX_TIMESTAMP").IsDeterministic);
         Assert.True(Resolve("UNIX_TIMESTAMP", SqlType.String).IsDeterministic);
     }
