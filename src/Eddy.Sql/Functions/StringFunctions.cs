@@ -82,12 +82,11 @@ internal static class StringFunctions
     public static string Trim(string mode, string chars, string s)
     {
         var set = chars.ToCharArray();
-        return mode.ToUpperInvariant() switch
-        {
-            "LEADING" => s.TrimStart(set),
-            "TRAILING" => s.TrimEnd(set),
-            _ => s.Trim(set),
-        };
+        if (mode.Equals("LEADING", StringComparison.OrdinalIgnoreCase))
+            return s.TrimStart(set);
+        if (mode.Equals("TRAILING", StringComparison.OrdinalIgnoreCase))
+            return s.TrimEnd(set);
+        return s.Trim(set);
     }
 
     public static string Trim(string s) => s.Trim(' ');

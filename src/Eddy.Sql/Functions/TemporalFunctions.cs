@@ -98,7 +98,7 @@ internal static class TemporalFunctions
     // ---- EXTRACT and its shorthands
 
     /// <summary>EXTRACT(unit FROM timestamp).</summary>
-    public static long Extract(string unit, DateTime value) => unit.ToUpperInvariant() switch
+    public static long Extract(string unit, DateTime value) => Unit(unit) switch
     {
         "YEAR" => value.Year,
         "QUARTER" => (value.Month + 2) / 3,
@@ -122,34 +122,34 @@ internal static class TemporalFunctions
         _ => throw new SqlFunctionException($"Unsupported time unit for EXTRACT: {unit}."),
     };
 
-    public static long Extract(string unit, DateOnly value) => unit.ToUpperInvariant() switch
+    public static long Extract(string unit, DateOnly value) => Unit(unit) switch
     {
         "HOUR" or "MINUTE" or "SECOND" or "MILLISECOND" or "MICROSECOND" or "NANOSECOND" =>
-            throw new SqlFunctionException($"Cannot extract {unit.ToUpperInvariant()} from a DATE."),
+            throw new SqlFunctionException($"Cannot extract {Unit(unit)} from a DATE."),
         _ => Extract(unit, value.ToDateTime(TimeOnly.MinValue)),
     };
 
-    public static long Extract(string unit, TimeOnly value) => unit.ToUpperInvariant() switch
+    public static long Extract(string unit, TimeOnly value) => Unit(unit) switch
     {
         "HOUR" or "MINUTE" or "SECOND" or "MILLISECOND" or "MICROSECOND" or "NANOSECOND" => Extract(unit, new DateTime(EpochTicks + value.Ticks)),
         "EPOCH" => value.Ticks / TimeSpan.TicksPerSecond,
-        _ => throw new SqlFunctionException($"Cannot extract {unit.ToUpperInvariant()} from a TIME."),
+        _ => throw new SqlFunctionException($"Cannot extract {Unit(unit)} from a TIME."),
     };
 
     public static long Extract(FunctionContext context, string unit, DateTimeOffset value) =>
         unit.Equals("EPOCH", StringComparison.OrdinalIgnoreCase) ? value.ToUnixTimeSeconds() : Extract(unit, context.ToLocal(value));
 
     /// <summary>EXTRACT from an INTERVAL YEAR TO MONTH (months).</summary>
-    public static long Extract(string unit, int months) => unit.ToUpperInvariant() switch
+    public static long Extract(string unit, int months) => Unit(unit) switch
     {
         "YEAR" => months / 12,
         "MONTH" => months % 12,
         "QUARTER" => months % 12 / 3 + 1,
-        _ => throw new SqlFunctionException($"Cannot extract {unit.ToUpperInvariant()} from an INTERVAL YEAR TO MONTH."),
+        _ => throw new SqlFunctionException($"Cannot extract {Unit(unit)} from an INTERVAL YEAR TO MONTH."),
     };
 
     /// <summary>EXTRACT from an INTERVAL DAY TO SECOND.</summary>
-    public static long Extract(string unit, TimeSpan value) => unit.ToUpperInvariant() switch
+    public static long Extract(string unit, TimeSpan value) => Unit(unit) switch
     {
         "DAY" => value.Days,
         "HOUR" => value.Hours,
@@ -157,8 +157,19 @@ internal static class TemporalFunctions
         "SECOND" => value.Seconds,
         "MILLISECOND" => value.Seconds * 1000L + value.Milliseconds,
         "EPOCH" => (long)value.TotalSeconds,
-        _ => throw new SqlFunctionException($"Cannot extract {unit.ToUpperInvariant()} from an INTERVAL DAY TO SECOND."),
+        _ => throw new SqlFunctionException($"Cannot extract {Unit(unit)} from an INTERVAL DAY TO SECOND."),
     };
+
+    /// <summary>The unit in upper case, without allocating when it already is (units arrive as upper-case literals).</summary>
+    private static string Unit(string unit)
+    {
+        foreach (var c in unit)
+        {
+            if (char.IsLower(c))
+                return unit.ToUpperInvariant();
+        }
+        return unit;
+    }
 
     private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
@@ -174,7 +185,7 @@ internal static class TemporalFunctions
     // ---- FLOOR / CEIL (t TO unit)
 
     /// <summary>FLOOR(timestamp TO unit): the start of the unit holding it (weeks start on Sunday, as Calcite's).</summary>
-    public static DateTime Floor(DateTime value, string unit) => unit.ToUpperInvariant() switch
+    public static DateTime Floor(DateTime value, string unit) => Unit(unit) switch
     {
         "MILLISECOND" => new DateTime(value.Ticks - value.Ticks % TimeSpan.TicksPerMillisecond),
         "SECOND" => new DateTime(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond),
@@ -197,7 +208,7 @@ internal static class TemporalFunctions
         var floor = Floor(value, unit);
         if (floor == value)
             return value;
-        return unit.ToUpperInvariant() switch
+        return Unit(unit) switch
         {
             "MILLISECOND" => floor.AddMilliseconds(1),
             "SECOND" => floor.AddSeconds(1),
@@ -234,7 +245,7 @@ internal static class TemporalFunctions
     {
         try
         {
-            return unit.ToUpperInvariant() switch
+            return Unit(unit) switch
             {
                 "NANOSECOND" => value.AddTicks(amount / 100),
                 "MICROSECOND" => value.AddTicks(amount * 10),
@@ -269,7 +280,7 @@ internal static class TemporalFunctions
 
     public static DateTimeOffset TimestampAdd(FunctionContext context, string unit, long amount, DateTimeOffset value)
     {
-        var upper = unit.ToUpperInvariant();
+        var upper = Unit(unit);
         if (upper is "DAY" or "WEEK" or "MONTH" or "QUARTER" or "YEAR")
             return context.ToInstant(TimestampAdd(unit, amount, context.ToLocal(value)));
         var utc = TimestampAdd(unit, amount, value.UtcDateTime);
@@ -280,7 +291,7 @@ internal static class TemporalFunctions
     public static int TimestampDiff(string unit, DateTime start, DateTime end)
     {
         long result;
-        switch (unit.ToUpperInvariant())
+        switch (Unit(unit))
         {
             case "MONTH":
                 result = MonthsBetween(start, end);
@@ -293,7 +304,7 @@ internal static class TemporalFunctions
                 break;
             default:
                 var ticks = end.Ticks - start.Ticks;
-                result = unit.ToUpperInvariant() switch
+                result = Unit(unit) switch
                 {
                     "NANOSECOND" => ticks * 100,
                     "MICROSECOND" => ticks / 10,

@@ -20,49 +20,16 @@ internal static class FunctionInvoker
         var resolved = BuiltInFunctions.Resolve(name, args.Select(a => a.Type).ToArray(), args.Select(a => a.Value).ToArray());
         if (resolved.IsStrict && args.Any(a => a.Value is null))
             return null;
-        var method = resolved.Method;
-        var parameters = method.GetParameters();
         var arguments = new List<Expression>();
-        var p = 0;
-        if (resolved.NeedsContext)
-        {
-            arguments.Add(Expression.Constant(context));
-            p++;
-        }
-        var converted = new List<Expression>();
         for (var i = 0; i < args.Length; i++)
         {
-            var target = resolved.ParameterTypes[i];
-            Expression value;
-            if (args[i].Value is null)
-            {
-                value = Expression.Default(Nullable(target.ClrType));
-            }
-            else
-            {
-                value = Expression.Constant(args[i].Value, args[i].Type.ClrType);
-                if (args[i].Type.WithNullability(true) != target.WithNullability(true) && args[i].Type.Kind != SqlTypeKind.Null)
-                    value = SqlCasts.Build(value, args[i].Type, target, Expression.Constant(context));
-            }
-            converted.Add(value);
+            var clr = args[i].Type.Kind == SqlTypeKind.Null ? resolved.ParameterTypes[i].ClrType : args[i].Type.ClrType;
+            arguments.Add(resolved.IsStrict
+                ? Expression.Constant(args[i].Value, clr)
+                : Expression.Constant(args[i].Value, Nullable(clr)));
         }
-        if (resolved.VariadicStart >= 0)
-        {
-            for (var i = 0; i < resolved.VariadicStart; i++)
-                arguments.Add(Convert(converted[i], parameters[p++].ParameterType));
-            var elementType = parameters[p++].ParameterType.GetElementType()!;
-            arguments.Add(Expression.NewArrayInit(elementType, converted.Skip(resolved.VariadicStart).Select(e => Convert(e, elementType))));
-        }
-        else
-        {
-            foreach (var value in converted)
-                arguments.Add(Convert(value, parameters[p++].ParameterType));
-        }
-        foreach (var constant in resolved.Constants)
-        {
-            arguments.Add(Convert(Expression.Constant(constant, constant?.GetType() ?? typeof(object)), parameters[p++].ParameterType));
-        }
-        var call = Expression.Call(method, arguments);
+        var argumentTypes = args.Select(a => a.Type).ToArray();
+        var call = resolved.BuildCall(arguments, argumentTypes, Expression.Constant(context));
         var lambda = Expression.Lambda<Func<object?>>(Expression.Convert(call, typeof(object))).Compile();
         var result = lambda();
         return result is null ? null : NormalizeResult(result, resolved.ReturnType);
@@ -82,7 +49,6 @@ internal static class FunctionInvoker
 
     private static Type Nullable(Type clr) => clr.IsValueType ? typeof(Nullable<>).MakeGenericType(clr) : clr;
 
-    private static Expression Convert(Expression value, Type target) => value.Type == target ? value : Expression.Convert(value, target);
 
     public static (object?, SqlType) S(string? value) => (value, SqlType.String);
     public static (object?, SqlType) I(int? value) => (value, SqlType.Int);
