@@ -33,7 +33,7 @@ public static class SqlAggregates
     /// or NULL when the aggregate does not take it: COUNT BIGINT NOT NULL; SUM the argument's type (DECIMAL(p, s) gives
     /// DECIMAL(38, s)), nullable; SUM0 the same, NOT NULL; AVG the argument's type (DECIMAL(p, s) gives Flink's
     /// DECIMAL(38, max(6, s)) division type); MIN and MAX the argument's type; VAR_POP, VAR_SAMP, STDDEV_POP,
-    /// STDDEV_SAMP the argument's type, nullable.
+    /// STDDEV_SAMP the argument's type, nullable; FIRST_VALUE and LAST_VALUE the argument's type; LISTAGG STRING.
     /// </summary>
     public static SqlType? ResultType(string name, SqlType? argument)
     {
@@ -48,6 +48,10 @@ public static class SqlAggregates
         {
             case "MIN" or "MAX":
                 return SqlTypeRules.IsOrderable(argument) ? plain : null;
+            case "FIRST_VALUE" or "LAST_VALUE":
+                return plain;
+            case "LISTAGG":
+                return argument.IsCharacterString ? SqlType.String : null;
             case "SUM" or "SUM0" or "AVG" or "VAR_POP" or "VAR_SAMP" or "STDDEV_POP" or "STDDEV_SAMP" when argument.IsNumeric:
                 var type = plain.Kind != SqlTypeKind.Decimal ? plain
                     : upper is "SUM" or "SUM0" ? SqlType.Decimal(SqlType.MaxDecimalPrecision, plain.Scale)
@@ -112,6 +116,95 @@ public static class SqlAggregates
             "STDDEV_SAMP" or "STDDEV" => new MomentsAggregate<T>(sample: true, root: true),
             _ => throw new SqlFunctionException($"No match found for aggregate function {name}"),
         };
+    }
+
+    /// <summary>
+    /// FIRST_VALUE(x) with retraction: the first non-NULL value still held (the accumulator keeps the values in
+    /// arrival order, as Flink's FirstValueWithRetract keeps them by order).
+    /// </summary>
+    public static IAggregateFunction<T?, List<T>, T?> FirstValue<T>(ISerde<T> serde)
+        where T : class => new OrderedValuesAggregate<T>(serde, static values => values.Count == 0 ? null : values[0]);
+
+    /// <summary>LAST_VALUE(x) with retraction: the last non-NULL value still held.</summary>
+    public static IAggregateFunction<T?, List<T>, T?> LastValue<T>(ISerde<T> serde)
+        where T : class => new OrderedValuesAggregate<T>(serde, static values => values.Count == 0 ? null : values[^1]);
+
+    /// <summary>LISTAGG(x[, separator]) with retraction: the non-NULL strings in arrival order joined by the separator (',' by default).</summary>
+    public static IAggregateFunction<string?, List<string>, string?> ListAgg(string separator = ",")
+    {
+        ArgumentNullException.ThrowIfNull(separator);
+        return new OrderedValuesAggregate<string>(Serdes.String, values => values.Count == 0 ? null : string.Join(separator, values));
+    }
+
+    private sealed class OrderedValuesAggregate<T>(ISerde<T> serde, Func<List<T>, T?> result) : IAggregateFunction<T?, List<T>, T?>
+        where T : class
+    {
+        public ISerde<List<T>> AccumulatorSerde { get; } = new ValueListSerde<T>(serde);
+
+        public List<T> CreateAccumulator() => [];
+
+        public List<T> Add(List<T> accumulator, T? value)
+        {
+            if (value is not null)
+                accumulator.Add(value);
+            return accumulator;
+        }
+
+        public List<T> Retract(List<T> accumulator, T? value)
+        {
+            if (value is null)
+                return accumulator;
+            // The latest equal value goes, as Flink's retracting list aggregates remove one occurrence.
+            for (var i = accumulator.Count - 1; i >= 0; i--)
+            {
+                if (SqlComparer.Equal(accumulator[i], value))
+                {
+                    accumulator.RemoveAt(i);
+                    break;
+                }
+            }
+            return accumulator;
+        }
+
+        public T? GetResult(List<T> accumulator) => result(accumulator);
+    }
+
+    /// <summary>[count, 4 bytes] then per value [length, 4 bytes][bytes], big-endian.</summary>
+    private sealed class ValueListSerde<T>(ISerde<T> values) : ISerde<List<T>>
+    {
+        public byte[] Serialize(List<T> value)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            Serialize(value, buffer);
+            return buffer.WrittenSpan.ToArray();
+        }
+
+        public void Serialize(List<T> value, IBufferWriter<byte> into)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(into.GetSpan(4), value.Count);
+            into.Advance(4);
+            foreach (var item in value)
+            {
+                var bytes = values.Serialize(item);
+                BinaryPrimitives.WriteInt32BigEndian(into.GetSpan(4), bytes.Length);
+                into.Advance(4);
+                into.Write(bytes);
+            }
+        }
+
+        public List<T> Deserialize(ReadOnlySpan<byte> data)
+        {
+            var count = BinaryPrimitives.ReadInt32BigEndian(data);
+            var list = new List<T>(count);
+            var pos = 4;
+            for (var i = 0; i < count; i++)
+            {
+                var length = BinaryPrimitives.ReadInt32BigEndian(data[pos..]);
+                list.Add(values.Deserialize(data.Slice(pos + 4, length)));
+                pos += 4 + length;
+            }
+            return list;
+        }
     }
 
     private sealed class CountAggregate<T> : IAggregateFunction<T, long, long>

@@ -84,6 +84,24 @@ public sealed class SqlAggregatesTests : IDisposable
         }, iter: 50);
 
     [Fact]
+    public void FIRST_VALUE_LAST_VALUE_and_LISTAGG_keep_arrival_order_and_take_rows_back()
+    {
+        Assert.Equal("b", Run(SqlAggregates.FirstValue(Serdes.String), [null, "a", "b", "c"], ["a"]));
+        Assert.Equal("b", Run(SqlAggregates.LastValue(Serdes.String), ["a", "b", "c", null], ["c"]));
+        Assert.Equal("a,c,a", Run(SqlAggregates.ListAgg(), ["a", "b", null, "c", "a"], ["b"]));
+        Assert.Equal("a;c", Run(SqlAggregates.ListAgg(";"), ["a", "c", "c"], ["c"]));
+        Assert.Null(Run(SqlAggregates.ListAgg(), [null]));
+        Assert.Equal(SqlType.String, SqlAggregates.ResultType("LISTAGG", SqlType.VarChar(3)));
+    }
+
+    [Fact]
+    public void LISTAGG_matches_DuckDBs_string_agg()
+    {
+        var expected = _duck.Scalar("SELECT string_agg(x, '|' ORDER BY i) FROM (VALUES (1, 'x'), (2, NULL), (3, 'y'), (4, 'z')) t(i, x)");
+        Assert.Equal(expected, Run(SqlAggregates.ListAgg("|"), ["x", null, "y", "z"]));
+    }
+
+    [Fact]
     public void A_sample_variance_of_one_row_is_NULL() =>
         Assert.Null(Run(SqlAggregates.Variance<double>("STDDEV_SAMP"), [4.0]));
 }
