@@ -87,16 +87,20 @@ public static class ConditionalFunctions
     public static bool NotEqual<T>(T a, T b) where T : notnull => !SqlComparer.Equal(a, b);
 
     /// <summary>a &lt; b.</summary>
-    public static bool LessThan<T>(T a, T b) where T : notnull => SqlComparer.Compare(a, b) < 0;
+    public static bool LessThan<T>(T a, T b) where T : notnull =>
+        a is double x && b is double y ? x < y : a is float f && b is float g ? f < g : SqlComparer.Compare(a, b) < 0;
 
     /// <summary>a &lt;= b.</summary>
-    public static bool LessThanOrEqual<T>(T a, T b) where T : notnull => SqlComparer.Compare(a, b) <= 0;
+    public static bool LessThanOrEqual<T>(T a, T b) where T : notnull =>
+        a is double x && b is double y ? x <= y : a is float f && b is float g ? f <= g : SqlComparer.Compare(a, b) <= 0;
 
     /// <summary>a &gt; b.</summary>
-    public static bool GreaterThan<T>(T a, T b) where T : notnull => SqlComparer.Compare(a, b) > 0;
+    public static bool GreaterThan<T>(T a, T b) where T : notnull =>
+        a is double x && b is double y ? x > y : a is float f && b is float g ? f > g : SqlComparer.Compare(a, b) > 0;
 
     /// <summary>a &gt;= b.</summary>
-    public static bool GreaterThanOrEqual<T>(T a, T b) where T : notnull => SqlComparer.Compare(a, b) >= 0;
+    public static bool GreaterThanOrEqual<T>(T a, T b) where T : notnull =>
+        a is double x && b is double y ? x >= y : a is float f && b is float g ? f >= g : SqlComparer.Compare(a, b) >= 0;
 
     /// <summary>IS_ALPHA(s): whether every character is a letter; FALSE for NULL and ''.</summary>
     public static bool IsAlpha(string? s) => StringFunctions.IsAlpha(s);
@@ -110,8 +114,9 @@ public static class ConditionalFunctions
 
 /// <summary>
 /// SQL's order and equality of values of one type: strings compare by code point (Flink compares their UTF-8 bytes, the
-/// same order), byte strings as unsigned bytes, booleans FALSE before TRUE, DOUBLE/FLOAT as Java's compare does in
-/// sorting (NaN largest); arrays, maps and rows compare for equality element by element.
+/// same order), byte strings as unsigned bytes, booleans FALSE before TRUE; arrays, maps and rows compare for equality
+/// element by element. The comparison operators compare DOUBLE and FLOAT as Java's primitives do (NaN is neither
+/// smaller nor larger than anything).
 /// </summary>
 public static class SqlComparer
 {

@@ -60,6 +60,9 @@ public class ConditionalAndCollectionFunctionTests
         Assert.Equal(true, Call("=", S("42"), I(42)));
         Assert.Equal(true, Call("<", Date("2024-02-28"), Ts("2024-02-28 00:00:01")));
         Assert.Equal(true, Call("<>", D(0.1 + 0.2), D(0.3)));
+        // As Java's primitive comparisons: NaN is neither smaller nor larger than a number.
+        Assert.Equal(false, Call("<", D(double.NaN), D(1)));
+        Assert.Equal(false, Call(">=", D(double.NaN), D(1)));
         Assert.Null(Call("=", I(1), I(null)));
         Assert.Equal(false, Call("IS DISTINCT FROM", I(null), I(null)));
         Assert.Equal(true, Call("IS DISTINCT FROM", I(1), I(null)));
