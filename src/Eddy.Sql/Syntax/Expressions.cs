@@ -456,8 +456,27 @@ public sealed record ExtractExpression(TimeUnit Unit, Expression Operand) : Expr
 /// <param name="Unit">The unit to round to.</param>
 public sealed record FloorCeilExpression(bool Ceil, Expression Operand, TimeUnit Unit) : Expression
 {
-    internal override void Write(SqlWriter writer) =>
-        writer.Append(Ceil ? "CEIL(" : "FLOOR(").Node(Operand).Append(" TO ").Append(Unit.ToString().ToUpperInvariant()).Append(")");
+    internal override void Write(SqlWriter writer)
+    {
+        writer.Append(Ceil ? "CEIL(" : "FLOOR(");
+        // An operand ending in an interval literal would take "TO unit" as its range (INTERVAL '1' DAY TO HOUR).
+        if (EndsWithInterval(Operand))
+            writer.Append("(").Node(Operand).Append(")");
+        else
+            writer.Node(Operand);
+        writer.Append(" TO ").Append(Unit.ToString().ToUpperInvariant()).Append(")");
+    }
+
+    private static bool EndsWithInterval(Expression expression) => expression switch
+    {
+        IntervalLiteral => true,
+        BinaryExpression binary => EndsWithInterval(binary.Right),
+        UnaryExpression unary => EndsWithInterval(unary.Operand),
+        BetweenExpression between => EndsWithInterval(between.High),
+        LikeExpression like => EndsWithInterval(like.Escape ?? like.Pattern),
+        IsDistinctFromExpression distinct => EndsWithInterval(distinct.Right),
+        _ => false,
+    };
 }
 
 /// <summary>A time unit passed as an argument (the first argument of <c>TIMESTAMPADD</c> and <c>TIMESTAMPDIFF</c>).</summary>
@@ -719,7 +738,8 @@ public sealed record FieldAccessExpression(Expression Operand, string Field) : E
 {
     internal override void Write(SqlWriter writer)
     {
-        // A column reference followed by ".f" would print as one compound identifier: parenthesize it.
-        writer.Operand(Operand, Operand is ColumnReference ? Precedences.Atom + 1 : Precedences.Atom).Append(".").Identifier(Field);
+        // A column reference followed by ".f" would print as one compound identifier, and "1." is a number:
+        // parenthesize them.
+        writer.Operand(Operand, Operand is ColumnReference or NumericLiteral ? Precedences.Atom + 1 : Precedences.Atom).Append(".").Identifier(Field);
     }
 }

@@ -702,6 +702,24 @@ internal sealed partial class Parser
         return new IntervalLiteral(text, ParseIntervalQualifier());
     }
 
+    private static TimeUnit? RangeEnd(TimeUnit start, Token token)
+    {
+        TimeUnit? end = token.IsWord("MONTH") || token.IsWord("MONTHS") ? TimeUnit.Month
+            : token.IsWord("HOUR") || token.IsWord("HOURS") ? TimeUnit.Hour
+            : token.IsWord("MINUTE") || token.IsWord("MINUTES") ? TimeUnit.Minute
+            : token.IsWord("SECOND") || token.IsWord("SECONDS") ? TimeUnit.Second
+            : null;
+        var valid = start switch
+        {
+            TimeUnit.Year => end == TimeUnit.Month,
+            TimeUnit.Day => end is TimeUnit.Hour or TimeUnit.Minute or TimeUnit.Second,
+            TimeUnit.Hour => end is TimeUnit.Minute or TimeUnit.Second,
+            TimeUnit.Minute => end == TimeUnit.Second,
+            _ => false,
+        };
+        return valid ? end : null;
+    }
+
     private IntervalQualifier ParseIntervalQualifier()
     {
         var position = Position;
@@ -716,20 +734,12 @@ internal sealed partial class Parser
             ExpectSymbol(")");
         }
         TimeUnit? end = null;
-        if (start != TimeUnit.Second && AcceptWord("TO"))
+        // "TO unit" belongs to the qualifier only when it makes a valid range: in FLOOR(x + INTERVAL '1' DAY TO HOUR)
+        // the TO is FLOOR's, as in Calcite.
+        if (start != TimeUnit.Second && Current.IsWord("TO") && RangeEnd(start, PeekAt(1)) is { } rangeEnd)
         {
-            var endPosition = Position;
-            end = ParseTimeUnit(extended: false);
-            var valid = start switch
-            {
-                TimeUnit.Year => end == TimeUnit.Month,
-                TimeUnit.Day => end is TimeUnit.Hour or TimeUnit.Minute or TimeUnit.Second,
-                TimeUnit.Hour => end is TimeUnit.Minute or TimeUnit.Second,
-                TimeUnit.Minute => end == TimeUnit.Second,
-                _ => false,
-            };
-            if (!valid)
-                throw SqlParseException.At(endPosition, $"Interval qualifier {start.ToString().ToUpperInvariant()} TO {end.ToString()!.ToUpperInvariant()} is not valid.");
+            _index += 2;
+            end = rangeEnd;
             if (end == TimeUnit.Second && AcceptSymbol("("))
             {
                 fraction = ParseUnsignedInt();
