@@ -676,7 +676,7 @@ public sealed record NamedArgument(string Name, Expression Value) : Expression
     internal override void Write(SqlWriter writer) => writer.Identifier(Name).Append(" => ").Node(Value);
 }
 
-/// <summary>A table passed to a table function: <c>TABLE t [PARTITION BY k, ...]</c>.</summary>
+/// <summary>A table passed to a table function: <c>TABLE t [PARTITION BY k | PARTITION BY (k1, k2)]</c>.</summary>
 /// <param name="Table">The table's name parts.</param>
 /// <param name="PartitionBy">The partition keys (SESSION windows), if any.</param>
 public sealed record TableArgument(SyntaxList<string> Table, SyntaxList<Expression> PartitionBy) : Expression
@@ -684,8 +684,10 @@ public sealed record TableArgument(SyntaxList<string> Table, SyntaxList<Expressi
     internal override void Write(SqlWriter writer)
     {
         writer.Append("TABLE ").Name(Table);
-        if (PartitionBy.Count > 0)
-            writer.Append(" PARTITION BY ").Expressions(PartitionBy);
+        if (PartitionBy.Count == 1 && PartitionBy[0] is ColumnReference key)
+            writer.Append(" PARTITION BY ").Node(key);
+        else if (PartitionBy.Count > 0)
+            writer.Append(" PARTITION BY (").Expressions(PartitionBy).Append(")");
     }
 }
 

@@ -408,7 +408,19 @@ internal sealed partial class Parser
             var table = ParseCompoundName();
             var partitionBy = SyntaxList<Expression>.Empty;
             if (AcceptWords("PARTITION", "BY"))
-                partitionBy = ParseExpressionList();
+            {
+                // One column, or several in parentheses: a comma would start the function's next argument.
+                if (AcceptSymbol("("))
+                {
+                    partitionBy = ParseExpressionList();
+                    ExpectSymbol(")");
+                }
+                else
+                {
+                    var keyPosition = Position;
+                    partitionBy = [new ColumnReference(ParseCompoundName()) { Position = keyPosition }];
+                }
+            }
             return new TableArgument(table, partitionBy) { Position = position };
         }
         return ParseExpression();

@@ -161,10 +161,18 @@ internal sealed partial class Parser
             var itemPosition = Position;
             var expression = ParseExpression();
             string? alias = null;
-            if (AcceptWord("AS"))
+            if (expression is StarExpression)
+            {
+                // A star takes no alias (Calcite's grammar), so "SELECT * FORM t" fails at FORM.
+            }
+            else if (AcceptWord("AS"))
+            {
                 alias = ParseAlias();
+            }
             else if (IsIdentifierToken(Current) || Current.Kind == TokenKind.String)
+            {
                 alias = ParseAlias();
+            }
             items.Add(new SelectItem(expression, alias) { Position = itemPosition });
         }
         while (AcceptSymbol(","));

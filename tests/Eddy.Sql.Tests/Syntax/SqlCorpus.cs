@@ -113,7 +113,8 @@ internal static class SqlCorpus
         """,
         "SELECT window_start, window_end, SUM(amount) FROM TABLE(HOP(TABLE orders, DESCRIPTOR(order_time), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES)) GROUP BY window_start, window_end",
         "SELECT window_start, window_end, SUM(amount) FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(order_time), INTERVAL '2' MINUTES, INTERVAL '10' MINUTES)) GROUP BY window_start, window_end",
-        "SELECT window_start, window_end, currency, SUM(amount) FROM TABLE(SESSION(TABLE orders PARTITION BY currency, DESCRIPTOR(order_time), INTERVAL '5' MINUTES)) GROUP BY window_start, window_end, currency",
+        "SELECT window_start, window_end, currency, SUM(amount) FROM TABLE(SESSION(TABLE orders PARTITION BY (currency, customer_id), DESCRIPTOR(order_time), INTERVAL '5' MINUTES)) GROUP BY window_start, window_end, currency",
+        "SELECT window_start, COUNT(*) FROM TABLE(SESSION(TABLE orders PARTITION BY currency, DESCRIPTOR(order_time), INTERVAL '5' MINUTES)) GROUP BY window_start, currency",
         "SELECT * FROM TABLE(TUMBLE(DATA => TABLE orders, TIMECOL => DESCRIPTOR(order_time), SIZE => INTERVAL '10' MINUTES, `OFFSET` => INTERVAL '1' MINUTES))",
         // Window Top-N and window deduplication.
         """
