@@ -433,7 +433,7 @@ internal sealed partial class Parser
         try
         {
             TableReference table;
-            if (Current.IsSymbol("("))
+            if (IsSymbol("("))
             {
                 if (IsQueryStart())
                 {
@@ -464,7 +464,7 @@ internal sealed partial class Parser
                     table = new DerivedTable(query, true, null);
                 }
             }
-            else if (Current.IsWord("TABLE") && PeekAt(1).IsSymbol("("))
+            else if (IsWord("TABLE") && PeekAt(1).IsSymbol("("))
             {
                 Advance();
                 table = new TableFunctionTable(ParseTableFunctionCall(), false, null);

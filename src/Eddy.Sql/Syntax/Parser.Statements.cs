@@ -41,6 +41,9 @@ internal sealed partial class Parser
         var position = Position;
         if (IsQueryStart())
             return new QueryStatement(ParseQuery());
+        Expecting("\"SELECT\"");
+        Expecting("\"WITH\"");
+        Expecting("\"VALUES\"");
         if (IsWord("INSERT"))
             return ParseInsert();
         if (IsWord("CREATE"))

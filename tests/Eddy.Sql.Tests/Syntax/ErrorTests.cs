@@ -36,6 +36,10 @@ public class ErrorTests
     {
         var error = Assert.Throws<SqlParseException>(() => SqlParser.ParseStatement("SELECT a FROM"));
         Assert.StartsWith("SQL parse failed. Encountered \"<EOF>\" at line 1, column 14.", error.Message, StringComparison.Ordinal);
+        var noTable = Assert.Throws<SqlParseException>(() => SqlParser.ParseStatement("INSERT INTO t SELECT a FROM"));
+        Assert.Equal("SQL parse failed. Encountered \"<EOF>\" at line 1, column 28.\nWas expecting one of:\n    \"(\"\n    \"LATERAL\"\n    \"TABLE\"\n    \"UNNEST\"\n    <IDENTIFIER>", noTable.Message);
+        var noStatement = Assert.Throws<SqlParseException>(() => SqlParser.ParseStatement("SELEC 1"));
+        Assert.StartsWith("SQL parse failed. Encountered \"SELEC\" at line 1, column 1.\nWas expecting one of:\n    \"SELECT\"\n    \"WITH\"\n    \"VALUES\"\n    \"INSERT\"", noStatement.Message, StringComparison.Ordinal);
         var unclosed = Assert.Throws<SqlParseException>(() => SqlParser.ParseStatement("SELECT (a + 1 FROM t"));
         Assert.Contains("\")\"", unclosed.Message, StringComparison.Ordinal);
     }
