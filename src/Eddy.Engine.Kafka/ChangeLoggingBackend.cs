@@ -159,7 +159,9 @@ internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
         private const int Deleted = -1;
 
         private readonly Dictionary<Slice, Slice> _writes;
-        private byte[] _bytes = new byte[16 * 1024];
+        private const int InitialBytes = 16 * 1024;
+
+        private byte[] _bytes = new byte[InitialBytes];
         private int _length;
 
         public PendingWrites() => _writes = new Dictionary<Slice, Slice>(this);
@@ -182,9 +184,19 @@ internal sealed class ChangeLoggingBackend(IStateBackend inner) : IStateBackend
             }
         }
 
+        /// <remarks>
+        /// A buffer that one busy interval grew to four times what the interval now ending used is given back, so
+        /// that a store partition does not hold its peak for good (the drained records keep the old one while they
+        /// are written).
+        /// </remarks>
         public void Clear()
         {
             _writes.Clear();
+            if (_bytes.Length > InitialBytes && _length < _bytes.Length / 4)
+            {
+                _bytes = new byte[Math.Max(InitialBytes, _length * 2)];
+            }
+
             _length = 0;
         }
 

@@ -97,6 +97,22 @@ public class ChangeLoggingBackendTests
     }
 
     [Fact]
+    public void Records_drained_from_a_buffer_that_shrinks_stay_whole_until_the_next_write()
+    {
+        using var logging = new ChangeLoggingBackend(new InMemoryStateBackend());
+        var store = logging.Store("rows", 0);
+        var value = new string('v', 200_000);
+        store.Put(Bytes("big"), Bytes(value));
+        Assert.Equal(value, Drained(logging)[("rows", 0, "big")]);
+
+        // The buffer grew past 200 KB for one interval; the next, small, gives it back when drained.
+        store.Put(Bytes("small"), Bytes("1"));
+        var changes = logging.Drain();
+
+        Assert.Equal("1", Text(Assert.Single(changes).Value));
+    }
+
+    [Fact]
     public void A_store_partition_dropped_and_opened_again_keeps_one_set_of_writes()
     {
         using var logging = new ChangeLoggingBackend(new InMemoryStateBackend());
