@@ -66,6 +66,14 @@ public sealed class JobWorkerOptions
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long, at most, the stream of a stream–table join waits for its table when a task starts: the stream's
+    /// partition is not read until the table's source partition has been read to its end (so a fresh start does not
+    /// drop stream records whose rows were written before them), or until this much time has passed. Zero turns the
+    /// wait off.
+    /// </summary>
+    public TimeSpan TableBootstrapTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The consumer group session timeout: how soon a dead worker's partitions move.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -31,6 +31,7 @@ internal sealed class StreamThread : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskManager _tasks;
+    private readonly TableBootstrap _bootstrap;
     private Thread? _thread;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -55,6 +56,7 @@ internal sealed class StreamThread : IDisposable
         _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
         var restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
         _tasks = new TaskManager(topology, backend, restorer, options.CheckpointInterval);
+        _bootstrap = new TableBootstrap(_plan, options.TableBootstrapTimeout);
         TransactionalId = $"{_plan.Name}-{options.WorkerId}-{index}";
     }
 
@@ -144,7 +146,11 @@ internal sealed class StreamThread : IDisposable
             _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf);
 
             using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamConsumer(_options, _plan.Name))
-                .SetPartitionsAssignedHandler((_, partitions) => _tasks.OnAssigned(partitions))
+                .SetPartitionsAssignedHandler((_, partitions) =>
+                {
+                    _tasks.OnAssigned(partitions);
+                    _bootstrap.OnAssigned(partitions);
+                })
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))
                 .Build();
@@ -248,6 +254,11 @@ internal sealed class StreamThread : IDisposable
                     }
 
                     Progress("reading input");
+                    if (_bootstrap.Active)
+                    {
+                        _bootstrap.Tick(_consumer!);
+                    }
+
                     var record = _consumer!.Consume(TimeSpan.FromMilliseconds(remaining));
                     if (_fenced)
                     {
@@ -259,7 +270,14 @@ internal sealed class StreamThread : IDisposable
                         return WorkerExit.Stopped;
                     }
 
-                    if (record is not null && !record.IsPartitionEOF)
+                    if (record is not null && record.IsPartitionEOF)
+                    {
+                        if (_bootstrap.Active)
+                        {
+                            _bootstrap.OnEndOfPartition(_consumer, record.TopicPartition);
+                        }
+                    }
+                    else if (record is not null && !(_bootstrap.Active && _bootstrap.Holds(_consumer, record)))
                     {
                         // Records are processed (and their outputs produced) as they arrive, a run of one partition at
                         // a time, not held until the interval ends: they die young instead of surviving collections,
@@ -454,6 +472,8 @@ internal sealed class StreamThread : IDisposable
                 ? new TopicPartitionOffset(committed.TopicPartition, Offset.Beginning)
                 : committed);
         }
+
+        _bootstrap.Rewound();
     }
 
     private void OnRevoked(IEnumerable<TopicPartition> partitions)
@@ -490,6 +510,7 @@ internal sealed class StreamThread : IDisposable
 
         _tasks.Checkpoint(_admin!);
         _tasks.Close(partitions);
+        _bootstrap.Clear(_consumer!);
     }
 
     private void OnLost(IEnumerable<TopicPartition> partitions)
@@ -503,6 +524,7 @@ internal sealed class StreamThread : IDisposable
         // (with their local state, which may hold uncommitted writes), then the open transaction is aborted and the
         // remaining tasks rewound to their committed point.
         _tasks.DropLost(partitions.ToList());
+        _bootstrap.Clear(_consumer!);
         AbortAndRewind();
     }
 

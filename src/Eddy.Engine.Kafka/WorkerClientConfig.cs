@@ -76,6 +76,8 @@ internal static class WorkerClientConfig
         MaxPartitionFetchBytes = 8 * 1024 * 1024,
         QueuedMaxMessagesKbytes = 64 * 1024,
         MetadataRecoveryStrategy = NoRebootstrap,
+        // A stream–table join's stream waits until its table partition reaches its end (TableBootstrap).
+        EnablePartitionEof = true,
     }.Overlay(options.ClientConfig);
 
     /// <summary>A consumer that replays changelogs (assigned partitions, never subscribed) with the given isolation.</summary>

@@ -32,7 +32,8 @@ public class RunViewTests
         MaxCommitLatency = TimeSpan.FromMilliseconds(9),
         Lag = 12,
         Watermark = watermark,
-        Tasks = [new TaskStatus(0, 0, 0, 1, 2, 0), new TaskStatus(0, 1, 0, 1, 3, 0), new TaskStatus(1, 3, 0, 1, 0, 0)],
+        Tasks = [new TaskStatus(0, 0, 0, 1, 2, 0), new TaskStatus(0, 1, 0, 1, 3, 0) { ProcessingErrors = 4 },
+            new TaskStatus(1, 3, 0, 1, 0, 0) { ProcessingErrors = 3 }],
     };
 
     [Fact]
@@ -57,7 +58,7 @@ public class RunViewTests
         meter.Next(Status(1, 1000, 10), null, Start.AddSeconds(1));
         var frame = meter.Next(Status(2, 2000, 30, Start.AddSeconds(0.5).ToUnixTimeMilliseconds()), null, Start.AddSeconds(2));
 
-        Assert.Equal("2026-01-02T03:04:07.000Z pageviews: in 1,000/s (2,000), out 20.0/s (30), late 5, dead letters 0, "
+        Assert.Equal("2026-01-02T03:04:07.000Z pageviews: in 1,000/s (2,000), out 20.0/s (30), late 5, processing errors 7, dead letters 0, "
             + "watermark 2026-01-02T03:04:05.500Z (1.5 s behind now), lag 12, commit 4 ms (max 9 ms), commits 10, aborts 0, tasks 3",
             LineView.Line(frame));
     }
@@ -69,6 +70,7 @@ public class RunViewTests
         var lines = TerminalView.Lines(frame);
         Assert.Contains("  tasks         3 (stage 0: p0-1; stage 1: p3)", lines);
         Assert.Contains(lines, l => l.StartsWith("  watermark     none yet", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  errors                   7   records a function threw on", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("  generator", StringComparison.Ordinal));
 
         var output = new StringWriter();
@@ -102,7 +104,17 @@ public class RunViewTests
         Assert.Equal(1000, json.GetProperty("watermarkDelayMs").GetInt64());
         Assert.Equal(9, json.GetProperty("maxCommitLatencyMs").GetDouble());
         Assert.Equal(3, json.GetProperty("tasks").GetInt32());
+        Assert.Equal(7, json.GetProperty("processingErrors").GetInt64());
         Assert.False(json.TryGetProperty("generated", out _));
+    }
+
+    [Fact]
+    public void The_summary_counts_the_records_a_function_threw_on_over_the_workers_tasks()
+    {
+        var frame = new RateMeter(Template, Start).Next(Status(1, 100, 1), null, Start.AddSeconds(1), "stopped");
+
+        Assert.Equal(7, frame.ProcessingErrors);
+        Assert.Contains("5 late, 7 processing errors, 0 dead letters", FrameText.Summary(frame));
     }
 
     [Theory]

@@ -125,19 +125,32 @@ public class DeduplicateTests
         Assert.Equal(1, Count(driver, "t-dedup-timers")); // the earlier expiries were moved, not left behind
     }
 
+    [Theory]
+    [InlineData(DeduplicateKeep.First)]
+    [InlineData(DeduplicateKeep.Last)]
+    public void A_deduplication_of_an_updating_stream_is_refused_when_the_job_is_built_as_flink_requires_insert_only_input(DeduplicateKeep keep)
+    {
+        // A table's changes retract rows: keep-first could not say what happens when its kept row is updated or deleted.
+        var job = new JobBuilder("t");
+        job.Table("users", Serdes.String, Serdes.String, name: "users").ToStream().Deduplicate(keep, TimeDomain.ProcessingTime, name: "dedup").To("out");
+
+        var error = Assert.Throws<JobDefinitionException>(job.Build);
+
+        Assert.Contains("'dedup'", error.Message);
+        Assert.Contains("insert-only", error.Message);
+    }
+
     [Fact]
-    public void A_delete_of_the_kept_row_deletes_it_and_update_befores_are_ignored()
+    public void A_deduplication_after_a_process_function_is_refused_as_a_process_function_may_emit_retractions()
     {
         var job = new JobBuilder("t");
-        job.Table("users", Serdes.String, Serdes.String).ToStream().Deduplicate(DeduplicateKeep.Last, TimeDomain.ProcessingTime).To("out");
-        using var driver = new JobTestDriver(job.Build());
-        var users = driver.Input<string, string>("users");
-        users.Pipe("a", "x", 1);
-        users.Pipe("a", "y", 2);
-        users.Pipe("a", null!, 3);
-        users.Pipe("a", "z", 4);
+        job.Source("in", Serdes.String, Serdes.String).KeyBy((k, _) => k, Serdes.String)
+            .Process(() => new PassThrough(), Serdes.String, name: "pass").Deduplicate(DeduplicateKeep.First, name: "dedup").To("out");
 
-        Assert.Equal(["a=x@1", "a=x@1 UpdateBefore", "a=y@2 UpdateAfter", "a=y@2 Delete", "a=z@4"], Read(driver));
+        var error = Assert.Throws<JobDefinitionException>(job.Build);
+
+        Assert.Contains("'dedup'", error.Message);
+        Assert.Contains("'pass'", error.Message);
     }
 
     [Fact]
@@ -207,4 +220,9 @@ public class DeduplicateTests
             (DeduplicateKeep.First, _) => rows.OrderBy(r => r.Timestamp).ThenBy(r => r.Arrival).First().Arrival,
             _ => rows.OrderByDescending(r => r.Timestamp).ThenByDescending(r => r.Arrival).First().Arrival,
         };
+
+    private sealed class PassThrough : KeyedProcessFunction<string, string, string>
+    {
+        public override void ProcessElement(string key, string value, IKeyedContext<string, string> context) => context.Emit(value);
+    }
 }

@@ -9,7 +9,7 @@ public class IntervalJoinTests
             JoinInputs.Joined, Serdes.String, type, name: "join"), partitions));
 
     /// <summary>The brute-force answer: every pair in range, then each outer side's rows that no pair used.</summary>
-    private static IEnumerable<(string Key, string? Left, string? Right, long Timestamp)> Oracle(JoinRow[] lefts, JoinRow[] rights, long lower,
+    internal static IEnumerable<(string Key, string? Left, string? Right, long Timestamp)> Oracle(JoinRow[] lefts, JoinRow[] rights, long lower,
         long upper, JoinType type)
     {
         var leftMatched = new bool[lefts.Length];

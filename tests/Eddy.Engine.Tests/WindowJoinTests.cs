@@ -154,17 +154,47 @@ public class WindowJoinTests
     }
 
     [Fact]
-    public void A_row_whose_every_window_has_fired_is_late_counted_and_dropped_and_one_with_a_window_left_joins_there_only()
+    public void A_row_whose_every_window_has_fired_is_late_counted_and_sent_to_its_sides_late_output_and_one_with_a_window_left_joins_there_only()
     {
         using var join = Join(Kinds[1], JoinType.FullOuter);
         join.AdvanceWatermark(10); // [0,10) is over, [5,15) is not
         join.Left("k", "late", 3); // [0,10) and [-5,5): both over
         join.Left("k", "a", 7); // [0,10) is over; joins in [5,15)
         join.Right("k", "x", 11);
-        Assert.Equal(1, join.Driver.LateRecordCount);
+        join.Right("k", "late-too", 4);
+        Assert.Equal(2, join.Driver.LateRecordCount);
+        // Without tags of the user's, each side's late rows go to the join's own side output, in the stream's serdes.
+        Assert.Equal([("k", "late", 3L)], join.Driver.SideOutput(new OutputTag<string, string>("j-join-late-left")).Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal([("k", "late-too", 4L)], join.Driver.SideOutput(new OutputTag<string, string>("j-join-late-right")).Select(r => (r.Key, r.Value, r.Timestamp)));
 
         join.AdvanceWatermark(100);
         Assert.Equal(["k:-|x@19", "k:a|x@14"], join.Read().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Late_rows_go_to_the_side_outputs_the_join_is_given_and_the_plan_declares_them()
+    {
+        var job = new JobBuilder("j");
+        var left = job.Source("l", Serdes.String, Serdes.String).KeyBy((k, _) => k, Serdes.String, name: "left");
+        var right = job.Source("r", Serdes.String, Serdes.Long).KeyBy((k, _) => k, Serdes.String, name: "right");
+        var lateLefts = new OutputTag<string, string>("late-lefts");
+        var lateRights = new OutputTag<string, long>("late-rights");
+        left.WindowJoin(right, Kinds[0], (_, l, r) => $"{l}|{r}", Serdes.String, name: "join", lateLeft: lateLefts, lateRight: lateRights).To("out");
+        var plan = job.Build();
+        Assert.Equal(["late-lefts", "late-rights"], plan.Operators.Single(o => o.Name == "join").SideOutputs);
+        using var driver = new Testing.JobTestDriver(plan);
+
+        driver.Input<string, string>("l").Pipe("k", "a", 25);
+        driver.Input<string, long>("r").Pipe("k", 7, 26);
+        driver.AdvanceWatermark("l", 30);
+        driver.AdvanceWatermark("r", 30);
+        driver.Input<string, string>("l").Pipe("k", "b", 12);
+        driver.Input<string, long>("r").Pipe("k", 8, 5);
+        driver.Input<string, long>("r").Pipe("k", 9, 21);
+
+        Assert.Equal([("k", "b", 12L)], driver.SideOutput(lateLefts).Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal([("k", 8L, 5L), ("k", 9L, 21L)], driver.SideOutput(lateRights).Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal(["a|7"], driver.Output<string, string>("out").ReadValues());
     }
 
     [Fact]

@@ -20,7 +20,9 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// <see cref="DeduplicateKeep.First"/> emits a key's first row and drops the rest; by event time an earlier row
     /// that arrives later replaces it (update-before the old row, update-after the new), by processing time the output
     /// is insert-only. <see cref="DeduplicateKeep.Last"/> emits each newer row of a key as an update of the previous
-    /// (by event time, a row older than the kept one is dropped). With <paramref name="ttl"/> a key's row is forgotten
+    /// (by event time, a row older than the kept one is dropped). The input must be insert-only, as Flink's
+    /// deduplication requires: after a table, an aggregate, a join or a process function, Build fails naming the
+    /// operator. With <paramref name="ttl"/> a key's row is forgotten
     /// once the watermark (event time) or the task's clock (processing time) is past its time plus the TTL, and the next
     /// row of the key counts as new. State: the kept row per key (store <c>rows</c>), and expiry timers (<c>timers</c>)
     /// with a TTL.
@@ -41,7 +43,7 @@ public sealed partial class KeyedStream<TKey, TValue>
         var values = valueSerde ?? ValueSerde;
         var error = KeySerde is null ? "the keyed stream has no key serde."
             : values is null ? "the deduplication has no value serde for its state."
-            : null;
+            : ChangelogModes.InsertOnlyInputError(Node, "a deduplication");
         var definition = error is null
             ? new DeduplicateDefinition<TKey, TValue>(keep, time, ttl is { } t ? Math.Max(1, (long)t.TotalMilliseconds) : null, KeySerde!, values!)
             : null;

@@ -12,13 +12,24 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// match them any more (a left row at <c>tl + upper</c>, a right row at <c>tr - lower</c>); then an outer side's
     /// unmatched rows are emitted with the other side <c>default</c>, stamped with their own timestamp, and forgotten.
     /// Rows at or behind the watermark are late: counted and dropped. The inputs are append-only (a retraction is
-    /// skipped). A stream joined with itself sees each row on both sides.
+    /// skipped). A stream joined with itself sees each row on both sides. Each task also keeps the rows waiting in state
+    /// in memory, up to 32 MiB per side (beyond it, that side reads its store), so joining a row reads nothing back from
+    /// the stores.
     /// </summary>
     /// <param name="leftSerde">Serializes this stream's rows in state; defaults to the stream's value serde.</param>
     /// <param name="rightSerde">Serializes the right stream's rows in state; defaults to its value serde.</param>
     public KeyedStream<TKey, TOut> IntervalJoin<TRight, TOut>(KeyedStream<TKey, TRight> right, TimeSpan lower, TimeSpan upper,
         Func<TKey, TValue, TRight, TOut> joiner, ISerde<TOut>? outputSerde, JoinType type = JoinType.Inner, ISerde<TValue>? leftSerde = null,
-        ISerde<TRight>? rightSerde = null, string? name = null)
+        ISerde<TRight>? rightSerde = null, string? name = null) =>
+        IntervalJoin(right, lower, upper, joiner, outputSerde, type, leftSerde, rightSerde, name, IntervalJoinDefinition.DefaultMirrorBytes);
+
+    /// <param name="mirrorBytes">
+    /// How many bytes of each side's stored rows a task mirrors in memory before it reads its store instead (tests
+    /// take both paths with a small budget).
+    /// </param>
+    internal KeyedStream<TKey, TOut> IntervalJoin<TRight, TOut>(KeyedStream<TKey, TRight> right, TimeSpan lower, TimeSpan upper,
+        Func<TKey, TValue, TRight, TOut> joiner, ISerde<TOut>? outputSerde, JoinType type, ISerde<TValue>? leftSerde, ISerde<TRight>? rightSerde,
+        string? name, long mirrorBytes)
     {
         ArgumentNullException.ThrowIfNull(right);
         ArgumentNullException.ThrowIfNull(joiner);
@@ -32,7 +43,8 @@ public sealed partial class KeyedStream<TKey, TValue>
         var keySerde = KeySerde ?? right.KeySerde;
         var lefts = leftSerde ?? ValueSerde;
         var rights = rightSerde ?? right.ValueSerde;
-        var definition = new IntervalJoinDefinition<TKey, TValue, TRight, TOut>(lowerMs, upperMs, type, joiner, keySerde!, lefts!, rights!);
+        var definition = new IntervalJoinDefinition<TKey, TValue, TRight, TOut>(lowerMs, upperMs, type, joiner, keySerde!, lefts!, rights!,
+            mirrorBytes);
         var node = Job.Add(name, "intervalJoin", OperatorKind.IntervalJoin, [Node, right.Node], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
             Detail = $"{type}, right in [left {lowerMs:+0;-0} ms, left {upperMs:+0;-0} ms]",

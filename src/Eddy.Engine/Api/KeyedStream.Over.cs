@@ -9,7 +9,8 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// An OVER aggregate ordered by event time, as Flink's <c>agg(x) OVER (PARTITION BY key ORDER BY rowtime ...)</c>:
     /// one output per input row, <paramref name="result"/>(row, aggregate of its frame), with the row's key and
     /// timestamp. Rows wait in state until the watermark passes their timestamp, then are aggregated in timestamp order;
-    /// a row at or behind the watermark when it arrives is dropped and counted as late. The input must be insert-only.
+    /// a row at or behind the watermark when it arrives is dropped and counted as late. The input must be insert-only:
+    /// after a table, an aggregate, a join or a process function, Build fails naming the operator.
     /// State: the rows waiting for the watermark, the accumulator per key and the rows still inside the frame (to
     /// retract them as it slides), so it is bounded by the frame.
     /// </summary>
@@ -32,7 +33,7 @@ public sealed partial class KeyedStream<TKey, TValue>
                 new OverAggregation<TKey, TValue, TAcc, TAgg, TOut>(window, function, result, keys!, values!)),
             Error = keys is null ? "the keyed stream has no key serde."
                 : values is null ? "the OVER aggregate has no value serde to keep rows in state."
-                : null,
+                : ChangelogModes.InsertOnlyInputError(Node, "an OVER aggregate"),
         });
         return new KeyedStream<TKey, TOut>(Job, node, KeySerde, outputSerde);
     }

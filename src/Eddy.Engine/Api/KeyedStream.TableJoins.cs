@@ -13,7 +13,9 @@ public sealed partial class KeyedStream<TKey, TValue>
     /// the operator's copy of the table (store <c>rows</c>) and emit nothing. A record that is a retraction
     /// (update-before, delete) is joined and emitted with its kind, with the row the table holds then (not the one its
     /// insert met, if the row changed since). Results carry the record's timestamp.
-    /// Stream and table must be co-partitioned: both keyed by the same key, with as many partitions.
+    /// Stream and table must be co-partitioned: both keyed by the same key, with as many partitions. When a task
+    /// starts, the Kafka runtime reads a table source partition to its end before the stream's partition (at most
+    /// <c>JobWorkerOptions.TableBootstrapTimeout</c>), so that records written after their rows find them.
     /// </summary>
     /// <param name="table">The table looked up; its key type is the stream's.</param>
     /// <param name="joiner">Makes the result from the key, the record's value and the row (default when none).</param>

@@ -36,6 +36,23 @@ public sealed partial class KeyedStream<TKey, TValue>
     }
 
     /// <summary>
+    /// <see cref="TopN{TSort}"/> whose operators cache the top rows of at most <paramref name="cachedRows"/> rows (and
+    /// keys) each: tests make it tiny, so that keys are evicted and reloaded from the store all the time.
+    /// </summary>
+    internal KeyedStream<TKey, Ranked<TValue>> TopNWithCacheLimit<TSort>(int n, Func<TValue, TSort> orderBy, bool descending, int cachedRows, string? name = null)
+    {
+        var node = AddTopN(n, orderBy, descending, null, null, null, name, withRank: true, cachedRows);
+        return new KeyedStream<TKey, Ranked<TValue>>(Job, node, KeySerde, ValueSerde is null ? null : Ranked.Serde(ValueSerde));
+    }
+
+    /// <summary><see cref="TopNRows{TSort}"/> with the operators' cache limited, as <see cref="TopNWithCacheLimit{TSort}"/>.</summary>
+    internal KeyedStream<TKey, TValue> TopNRowsWithCacheLimit<TSort>(int n, Func<TValue, TSort> orderBy, bool descending, int cachedRows, string? name = null)
+    {
+        var node = AddTopN(n, orderBy, descending, null, null, null, name, withRank: false, cachedRows);
+        return new KeyedStream<TKey, TValue>(Job, node, KeySerde, ValueSerde);
+    }
+
+    /// <summary>
     /// The first <paramref name="n"/> rows of each key in the order of <paramref name="orderBy"/>, without their rank:
     /// Flink's Top-N without rank number (the query does not select <c>rn</c>). The same operator and state as
     /// <see cref="TopN{TSort}"/>, but only membership changes are emitted: a row entering the top N is inserted and the
@@ -63,10 +80,12 @@ public sealed partial class KeyedStream<TKey, TValue>
     }
 
     private NodeDefinition AddTopN<TSort>(int n, Func<TValue, TSort> orderBy, bool descending, ISerde<TValue>? valueSerde,
-        ISortKeyEncoder<TSort>? sortKey, bool? appendOnly, string? name, bool withRank)
+        ISortKeyEncoder<TSort>? sortKey, bool? appendOnly, string? name, bool withRank,
+        int cachedRows = TopNDefinition<TKey, TValue, TSort>.DefaultCachedRows)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cachedRows, 1);
         var (defined, error) = DefineTopN(n, orderBy, sortKey, descending, valueSerde, appendOnly);
-        var definition = defined is null ? null : defined with { WithRank = withRank };
+        var definition = defined is null ? null : defined with { WithRank = withRank, CachedRows = cachedRows };
         return Job.Add(name, "topN", OperatorKind.TopN, [Node], d => new NodeDefinition(d.Id, d.Name, d.Kind, d.Parents)
         {
             Detail = definition is null ? ""

@@ -65,7 +65,7 @@ internal static class StreamNodes
     {
         ArgumentNullException.ThrowIfNull(selector);
         var keyByName = name ?? job.GeneratedName("keyBy");
-        var topic = $"{job.Name}-{keyByName}-repartition";
+        var topic = RepartitionTopic(job, keyByName);
         var keyBy = job.Add(keyByName, "keyBy", OperatorKind.KeyBy, [input], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
             Topic = topic,
@@ -83,6 +83,9 @@ internal static class StreamNodes
                 Factory = () => new RepartitionSourceOperator<TNewKey, TValue>(keySerde!, valueSerde!),
             });
     }
+
+    /// <summary>The topic a KeyBy named <paramref name="keyByName"/> writes.</summary>
+    public static string RepartitionTopic(JobBuilder job, string keyByName) => $"{job.Name}-{keyByName}-repartition";
 
     /// <summary>Writes every record to a topic; a row that is not an insert carries its kind in the <c>eddy.kind</c> header.</summary>
     public static void Sink<TKey, TValue>(JobBuilder job, NodeDefinition input, string topic, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,

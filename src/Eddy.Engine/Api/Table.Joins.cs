@@ -40,60 +40,77 @@ public sealed partial class Table<TKey, TValue>
     /// <summary>
     /// Joins each row with the other table's row whose key is the row's <paramref name="foreignKey"/>, as Kafka Streams'
     /// foreign-key table join; the result is keyed by this table's key. A row whose foreign key changes retracts its old
-    /// result and gets the new one; a change of a right row updates every row referring to it. It runs over two
-    /// repartition topics: <c>{job}-{name}-subscriptions-repartition</c> (this table's changes keyed by foreign key,
-    /// partitioned as <paramref name="right"/>) and <c>{job}-{name}-responses-repartition</c> (the results keyed back
-    /// by this table's key), where the latest result per key is kept (stores <c>{name}-subscribe-versions</c>,
-    /// <c>{name}-subscriptions</c>, <c>{name}-right</c>, <c>{name}-resolve-results</c>).
+    /// result and gets the new one; a change of a right row updates every row referring to it. In a left join a row
+    /// without a match, or whose foreign key is null, yields the row padded with <c>default</c> (an inner join yields
+    /// nothing for it). It runs over two repartition topics: <c>{job}-{name}-subscriptions-repartition</c> (this
+    /// table's changes keyed by foreign key, partitioned as <paramref name="right"/>) and
+    /// <c>{job}-{name}-responses-repartition</c> (the results keyed back by this table's key), where the current result
+    /// per live row is kept. State (bounded by the live rows of both tables): stores <c>{name}-subscribe-versions</c>,
+    /// <c>{name}-subscriptions</c>, <c>{name}-right</c> and <c>{name}-resolve-results</c>, and with
+    /// <paramref name="stateTtl"/> the timers <c>{name}-timers</c> and <c>{name}-resolve-timers</c>.
     /// </summary>
     /// <param name="right">The table joined with, keyed by the foreign key.</param>
-    /// <param name="foreignKey">The right key a row refers to; a row whose foreign key is null has no result.</param>
+    /// <param name="foreignKey">The right key a row refers to; a row whose foreign key is null matches no right row.</param>
     /// <param name="joiner">Builds the result from the key, the row and the right row (<c>default</c> for a left join without a match).</param>
     /// <param name="outputSerde">The result's value serde (required: results cross a repartition topic and are kept).</param>
     /// <param name="type"><see cref="JoinType.Inner"/> or <see cref="JoinType.Left"/>.</param>
     /// <param name="foreignKeySerde">The foreign key's serde (default: the right table's key serde); it must write the right table's key bytes, which partition both.</param>
+    /// <param name="stateTtl">
+    /// How long a subscription, a right row or a result not written again is kept (processing time), as the key join's;
+    /// null keeps them until deleted. An expired entry is dropped without a retraction: a right row that expired no
+    /// longer matches, and a left row whose result expired is no longer updated.
+    /// </param>
     /// <param name="name">The join's name (its topics and stores are named after it).</param>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
         Justification = "The key join and the foreign-key join differ in their required parameters (a foreign-key selector), so a call never is ambiguous.")]
-    public Table<TKey, TOut> Join<TRightKey, TRight, TOut>(Table<TRightKey, TRight> right, Func<TValue, TRightKey> foreignKey,
+    public Table<TKey, TOut> Join<TRightKey, TRight, TOut>(Table<TRightKey, TRight> right, Func<TValue, TRightKey?> foreignKey,
         Func<TKey, TValue, TRight, TOut> joiner, ISerde<TOut>? outputSerde, JoinType type = JoinType.Inner, ISerde<TRightKey>? foreignKeySerde = null,
-        string? name = null)
+        TimeSpan? stateTtl = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(right);
         ArgumentNullException.ThrowIfNull(foreignKey);
         ArgumentNullException.ThrowIfNull(joiner);
+        var ttl = RegularJoinNodes.TtlMilliseconds(stateTtl);
         var joinName = name ?? Job.GeneratedName("fkJoin");
         var fkSerde = foreignKeySerde ?? right.KeySerde;
         var error = ForeignKeyJoinNodes.Error(type, KeySerde, ValueSerde, fkSerde, right.ValueSerde, outputSerde)
             ?? (ReferenceEquals(Job, right.Job) ? null : "the other table belongs to another job.");
         var keys = KeySerde!;
         var lefts = ValueSerde!;
+        var responsesName = $"{joinName}-responses";
+        var definition = new ForeignKeyJoin<TKey, TValue, TRightKey, TRight, TOut>(type, joiner, keys, lefts, fkSerde!, right.ValueSerde!, outputSerde!,
+            ttl, StreamNodes.RepartitionTopic(Job, responsesName));
         var subscriptionSerde = new ForeignKeySubscriptionSerde<TKey, TValue>(keys, lefts);
         var subscribe = Job.Add($"{joinName}-subscribe", "fkSubscribe", OperatorKind.ForeignKeyJoin, [Node],
             n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
             {
                 Detail = "subscribe by foreign key",
-                StateNames = [ForeignKeySubscribeOperator<TKey, TValue, TRightKey>.VersionsState],
-                Factory = () => new ForeignKeySubscribeOperator<TKey, TValue, TRightKey>(foreignKey),
+                StateNames = [ForeignKeySubscribeOperator<TKey, TValue, TRightKey, TRight, TOut>.VersionsState],
+                Factory = () => new ForeignKeySubscribeOperator<TKey, TValue, TRightKey, TRight, TOut>(definition, foreignKey),
                 Error = error,
             });
         var subscriptions = StreamNodes.KeyBy<TRightKey, ForeignKeySubscription<TKey, TValue>, TRightKey>(Job, subscribe, (fk, _) => fk, fkSerde,
             subscriptionSerde, $"{joinName}-subscriptions");
-        var definition = new ForeignKeyJoin<TKey, TValue, TRightKey, TRight, TOut>(type, joiner, keys, lefts, fkSerde!, right.ValueSerde!);
         var join = Job.Add(joinName, "fkJoin", OperatorKind.ForeignKeyJoin, [subscriptions, right.Node], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
-            Detail = $"foreign key {type}",
-            StateNames = [ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.SubscriptionsState,
-                ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.RightState],
+            Detail = $"foreign key {type}{RegularJoinNodes.TtlDetail(stateTtl)}",
+            StateNames = ttl > 0
+                ? [ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.SubscriptionsState,
+                    ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.RightState,
+                    ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.TimersState]
+                : [ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.SubscriptionsState,
+                    ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>.RightState],
             Factory = () => new ForeignKeyJoinOperator<TKey, TValue, TRightKey, TRight, TOut>(definition),
         });
         var responses = StreamNodes.KeyBy<TKey, ForeignKeyResponse<TOut>, TKey>(Job, join, (key, _) => key, keys,
-            new ForeignKeyResponseSerde<TOut>(outputSerde!), $"{joinName}-responses");
+            new ForeignKeyResponseSerde<TOut>(outputSerde!), responsesName);
         var resolve = Job.Add($"{joinName}-resolve", "fkResolve", OperatorKind.ForeignKeyJoin, [responses], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
-            Detail = "latest result per key",
-            StateNames = [ForeignKeyResolveOperator<TKey, TOut>.ResultsState],
-            Factory = () => new ForeignKeyResolveOperator<TKey, TOut>(keys, outputSerde!),
+            Detail = "current result per key",
+            StateNames = ttl > 0
+                ? [ForeignKeyResolveOperator<TKey, TOut>.ResultsState, ForeignKeyResolveOperator<TKey, TOut>.TimersState]
+                : [ForeignKeyResolveOperator<TKey, TOut>.ResultsState],
+            Factory = () => new ForeignKeyResolveOperator<TKey, TOut>(keys, outputSerde!, ttl),
         });
         return new Table<TKey, TOut>(Job, resolve, KeySerde, outputSerde);
     }

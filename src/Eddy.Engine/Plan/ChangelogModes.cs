@@ -14,4 +14,13 @@ internal static class ChangelogModes
             or OperatorKind.KeyBy or OperatorKind.RepartitionSource => node.Parents.All(IsInsertOnly),
         _ => node.EmitsInsertsOnly && node.Parents.All(IsInsertOnly),
     };
+
+    /// <summary>
+    /// Why an operator that takes only inserts (deduplication, OVER: their results could not be retracted) cannot read
+    /// <paramref name="input"/>, or null when it can; reported by Build.
+    /// </summary>
+    public static string? InsertOnlyInputError(NodeDefinition input, string operation) =>
+        IsInsertOnly(input) ? null
+        : $"{operation} takes insert-only input, as in Flink, but its input '{input.Name}' may update or delete rows " +
+          "(a table, an aggregate, a join or a process function upstream).";
 }

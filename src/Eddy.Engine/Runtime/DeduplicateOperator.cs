@@ -20,8 +20,8 @@ internal sealed record DeduplicateDefinition<TKey, TValue>(
 /// event time) an earlier row arrives, which replaces it (update-before the old, update-after the new); keep-last
 /// replaces the row with each newer one the same way. With a time-to-live a key's row is forgotten once the watermark
 /// (event time) or the task's clock (processing time) reaches its time plus the TTL, by a timer in the "timers" store;
-/// the next row of the key is then new. An update-before on the input is ignored (its update-after follows); a delete
-/// of the kept row deletes it.
+/// the next row of the key is then new. The input is insert-only (Build refuses an updating one, as Flink does): a
+/// kept row that its input could retract or update would leave the deduplication's answer undefined.
 /// </summary>
 internal sealed class DeduplicateOperator<TKey, TValue>(DeduplicateDefinition<TKey, TValue> definition) : Operator
 {
@@ -45,7 +45,7 @@ internal sealed class DeduplicateOperator<TKey, TValue>(DeduplicateDefinition<TK
 
     public override void Process(in Element element)
     {
-        if (element.Kind == RowKind.UpdateBefore || element.Value is null)
+        if (element.Value is null)
         {
             return;
         }
@@ -64,18 +64,6 @@ internal sealed class DeduplicateOperator<TKey, TValue>(DeduplicateDefinition<TK
         }
 
         WriteRow(element, orderTime);
-        if (element.Kind == RowKind.Delete)
-        {
-            if (kept is not null && kept.AsSpan(Header).SequenceEqual(_row.WrittenSpan[Header..]))
-            {
-                _rows.Delete(keyBytes);
-                _timers?.Delete(definition.Time, ExpiresAt(kept), keyBytes);
-                Emit(new Element(element.Key, element.Value, TimestampOf(kept), RowKind.Delete));
-            }
-
-            return;
-        }
-
         if (kept is null)
         {
             Keep(keyBytes, null);

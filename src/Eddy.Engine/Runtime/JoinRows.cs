@@ -63,6 +63,24 @@ internal static class JoinRows
     }
 
     /// <summary>
+    /// Sets every row's matched flag; true when one was not set. The rows of one entry share their timestamp, so a
+    /// row of the other side in range of one is in range of all of them.
+    /// </summary>
+    public static bool MarkMatched(Span<byte> rows)
+    {
+        var changed = false;
+        for (var position = 0; position < rows.Length;)
+        {
+            changed |= rows[position] == 0;
+            rows[position] = 1;
+            var length = BinaryPrimitives.ReadInt32BigEndian(rows[(position + 1)..]);
+            position += Header + Math.Max(length, 0);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
     /// The row at <paramref name="position"/> (advanced past it): where its flag byte is, whether it is matched, and
     /// its value (null when the row's value was null).
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Eddy.Engine.Records;
 
 namespace Eddy.Engine.Runtime;
@@ -18,6 +19,15 @@ internal sealed record TopNDefinition<TKey, TValue, TSort>(
     /// number): emit the plain rows, only as they enter or leave the top N.
     /// </summary>
     public bool WithRank { get; init; } = true;
+
+    /// <summary>How many rows (and keys) each operator instance keeps in its cache of keys' top rows; see <see cref="CachedTopRows"/>.</summary>
+    public int CachedRows { get; init; } = DefaultCachedRows;
+
+    /// <summary>
+    /// 50,000 rows: a few tens of MB per task for rows of about 100 bytes (each cached with its store key, its bytes and
+    /// the row itself), and the top 10 of 5,000 keys per task. Flink's default (table.exec.rank.topn-cache-size) is 10,000.
+    /// </summary>
+    public const int DefaultCachedRows = 50_000;
 }
 
 /// <summary>
@@ -28,19 +38,22 @@ internal sealed record TopNDefinition<TKey, TValue, TSort>(
 /// below it up, the best row beyond the top N entering at rank N. On an insert-only input only the top N rows of a key
 /// are kept (Flink's append-only Top-N): a retraction then fails the task, as nothing beyond the top N is left to
 /// promote. Without rank (<see cref="TopNDefinition{TKey, TValue, TSort}.WithRank"/> false) the same state emits plain
-/// rows and only the membership changes: insert of a row entering the top N, delete of the row leaving it.
+/// rows and only the membership changes: insert of a row entering the top N, delete of the row leaving it. The top N
+/// rows of recently used keys are cached in memory (<see cref="CachedTopRows"/>), so a row that does not enter its
+/// key's top N is one comparison, without a store access, a serialization or an allocation.
 /// </summary>
 internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TValue, TSort> definition) : Operator
 {
     public const string RowsState = "rows";
 
     private readonly ArrayBufferWriter<byte> _key = new();
+    private readonly ArrayBufferWriter<byte> _group = new();
     private readonly ArrayBufferWriter<byte> _sortKey = new();
     private readonly ArrayBufferWriter<byte> _value = new();
     private SortKeyEncoding<TSort> _encoding = null!;
-    private RankedRows _rows = null!;
+    private CachedTopRows _rows = null!;
 
-    // The row being added, and the one delegate (made once) that serializes it when RankedRows stores it.
+    // The row being added, and the one delegate (made once) that serializes it when it is stored.
     private TValue? _current;
     private RowBytes _currentBytes = null!;
 
@@ -48,7 +61,7 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
     {
         _currentBytes = () => SerializeValue(_current!);
         _encoding = definition.Encoding();
-        _rows = new RankedRows(Store(RowsState), definition.N, keepAll: !definition.AppendOnly, definition.WithRank);
+        _rows = new CachedTopRows(Store(RowsState), definition.N, keepAll: !definition.AppendOnly, definition.WithRank, definition.CachedRows);
     }
 
     public override void Process(in Element element)
@@ -61,7 +74,12 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
         var value = (TValue)element.Value;
         _key.ResetWrittenCount();
         definition.KeySerde.Serialize((TKey)element.Key!, _key);
-        var group = StateKeys.KeyPrefix(_key.WrittenSpan);
+        // The group is StateKeys.KeyPrefix's [length][key], written into a reused buffer rather than a new array.
+        _group.ResetWrittenCount();
+        BinaryPrimitives.WriteInt32BigEndian(_group.GetSpan(4), _key.WrittenCount);
+        _group.Advance(4);
+        _group.Write(_key.WrittenSpan);
+        var group = _group.WrittenSpan;
         WriteSortKey(_encoding, definition.OrderBy(value), definition.Descending, _sortKey);
 
         if (element.Kind is RowKind.Insert or RowKind.UpdateAfter)
@@ -70,6 +88,10 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
             _current = value;
             _rows.Add(group, _sortKey.WrittenSpan, _currentBytes);
             _current = default;
+            foreach (var change in _rows.Changes)
+            {
+                Emit(element, change.Kind, change.Rank, RowOf(change, value));
+            }
         }
         else if (definition.AppendOnly)
         {
@@ -79,14 +101,41 @@ internal sealed class TopNOperator<TKey, TValue, TSort>(TopNDefinition<TKey, TVa
         else
         {
             _rows.Remove(group, _sortKey.WrittenSpan, SerializeValue(value));
+            foreach (var change in _rows.Removed)
+            {
+                var row = change.Value is null ? value : definition.ValueSerde.Deserialize(change.Value);
+                Emit(element, change.Kind, change.Rank, row);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The row of a change: the input row for the one it inserts (kept in the cache from then on), else the cached
+    /// row, deserialized on its first emission. An add inserts only the row added.
+    /// </summary>
+    private TValue RowOf(CachedRankChange change, TValue added)
+    {
+        var cached = change.Row;
+        if (change.Kind == RowKind.Insert)
+        {
+            cached.Row = added;
+            return added;
         }
 
-        foreach (var change in _rows.Changes)
+        if (cached.Row is TValue known)
         {
-            var row = change.Value is null ? value : definition.ValueSerde.Deserialize(change.Value);
-            object? output = definition.WithRank ? new Ranked<TValue>(change.Rank, row) : row;
-            Emit(new Element(element.Key, output, element.Timestamp, change.Kind));
+            return known;
         }
+
+        var row = definition.ValueSerde.Deserialize(cached.Value);
+        cached.Row = row;
+        return row;
+    }
+
+    private void Emit(in Element input, RowKind kind, int rank, TValue row)
+    {
+        object? output = definition.WithRank ? new Ranked<TValue>(rank, row) : row;
+        Emit(new Element(input.Key, output, input.Timestamp, kind));
     }
 
     private ReadOnlySpan<byte> SerializeValue(TValue value)

@@ -11,7 +11,20 @@ internal sealed record WindowJoinDefinition<TKey, TLeft, TRight, TOut>(
     Func<TKey, TLeft, TRight, TOut> Joiner,
     ISerde<TKey> KeySerde,
     ISerde<TLeft> LeftSerde,
-    ISerde<TRight> RightSerde);
+    ISerde<TRight> RightSerde,
+    LateOutput<TKey, TLeft> LateLeft,
+    LateOutput<TKey, TRight> LateRight);
+
+/// <summary>A side output for one input's late rows: its tag (the topic's name) and the serdes its records are written in.</summary>
+internal sealed record LateOutput<TKey, TValue>(string Tag, ISerde<TKey> KeySerde, ISerde<TValue> ValueSerde)
+{
+    /// <summary>
+    /// The late row as a side-output record. Late rows are rare: their bytes (for the side output's topic) may cost an
+    /// allocation.
+    /// </summary>
+    public SideOutputRecord Record(object? key, object? value, long timestamp) =>
+        new(Tag, key, value, timestamp, key is null ? null : KeySerde.Serialize((TKey)key), value is null ? null : ValueSerde.Serialize((TValue)value));
+}
 
 /// <summary>
 /// Event-time window join: the rows of both sides of one key in one window are joined (every pair, or an outer side's
@@ -21,7 +34,7 @@ internal sealed record WindowJoinDefinition<TKey, TLeft, TRight, TOut>(
 /// the last window holding it fires. The key's pending windows are entries [length][key][start][end] of the windows
 /// store (their timers follow from them, so they are rebuilt on open). Session windows hold both sides' rows together
 /// (as Flink's window join, a co-group over the union of the sides); rows less than the gap apart share a session.
-/// A row whose every window has fired is late: counted and dropped.
+/// A row whose every window has fired is late: counted and sent to its side's late side output.
 /// </summary>
 internal sealed class WindowJoinOperator<TKey, TLeft, TRight, TOut>(WindowJoinDefinition<TKey, TLeft, TRight, TOut> definition) : Operator
 {
@@ -84,6 +97,9 @@ internal sealed class WindowJoinOperator<TKey, TLeft, TRight, TOut>(WindowJoinDe
         if (!accepted)
         {
             Task.Metrics.LateRecords++;
+            Task.Outputs.SideOutputs.Add(input == 0
+                ? definition.LateLeft.Record(element.Key, element.Value, element.Timestamp)
+                : definition.LateRight.Record(element.Key, element.Value, element.Timestamp));
             return;
         }
 

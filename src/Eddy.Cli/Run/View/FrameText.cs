@@ -61,7 +61,7 @@ internal static class FrameText
         var s = frame.Status;
         var text = new StringBuilder();
         text.Append($"Stopped {frame.Job} (worker {frame.WorkerId}) after {Durations.Format(frame.Elapsed)}: ");
-        text.Append($"{Count(s.RecordsIn)} records in, {Count(s.RecordsOut)} out, {Count(frame.LateRecords)} late, {Count(s.DeadLetters)} dead letters; ");
+        text.Append($"{Count(s.RecordsIn)} records in, {Count(s.RecordsOut)} out, {Count(frame.LateRecords)} late, {Count(frame.ProcessingErrors)} processing errors, {Count(s.DeadLetters)} dead letters; ");
         text.Append($"{Count(s.Commits)} commits ({Count(s.Aborts)} aborts), max commit latency {Latency(frame.MaxCommitLatencyEver)}");
         if (frame.WatermarkTime is { } watermark)
         {

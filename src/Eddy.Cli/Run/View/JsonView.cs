@@ -37,6 +37,7 @@ internal sealed class JsonView(TextWriter output) : IRunView
             json.WriteNumber("recordsOutPerSec", Math.Round(frame.OutPerSecond, 1));
             json.WriteNumber("sideOutputRecords", s.SideOutputRecords);
             json.WriteNumber("lateRecords", frame.LateRecords);
+            json.WriteNumber("processingErrors", frame.ProcessingErrors);
             json.WriteNumber("deadLetters", s.DeadLetters);
             if (frame.WatermarkTime is { } watermark)
             {

@@ -23,7 +23,7 @@ internal sealed class LineView(TextWriter output) : IRunView
         var s = frame.Status;
         var line = $"{FrameText.Iso(frame.Now)} {frame.Job}: in {FrameText.Rate(frame.InPerSecond)} ({FrameText.Count(s.RecordsIn)}), "
             + $"out {FrameText.Rate(frame.OutPerSecond)} ({FrameText.Count(s.RecordsOut)}), late {FrameText.Count(frame.LateRecords)}, "
-            + $"dead letters {FrameText.Count(s.DeadLetters)}, watermark {FrameText.Watermark(frame)}, lag {FrameText.Count(s.Lag)}, "
+            + $"processing errors {FrameText.Count(frame.ProcessingErrors)}, dead letters {FrameText.Count(s.DeadLetters)}, watermark {FrameText.Watermark(frame)}, lag {FrameText.Count(s.Lag)}, "
             + $"commit {FrameText.Latency(s.LastCommitLatency)} (max {FrameText.Latency(frame.MaxCommitLatencyEver)}), "
             + $"commits {FrameText.Count(s.Commits)}, aborts {FrameText.Count(s.Aborts)}, tasks {s.Tasks.Count}";
         return frame.Generated is { } generated ? line + $", generator {FrameText.Rate(frame.GeneratedPerSecond)} ({FrameText.Count(generated)})" : line;

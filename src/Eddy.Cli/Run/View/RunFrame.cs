@@ -39,6 +39,12 @@ internal sealed record RunFrame
     /// <summary>Late records of the worker's current tasks (gone to the windows' late side outputs).</summary>
     public long LateRecords => Status.Tasks.Sum(t => t.LateRecords);
 
+    /// <summary>
+    /// Records a function threw on, over the worker's current tasks: skipped or dead-lettered, as the job's
+    /// <c>ProcessingErrors</c> policy says (with <c>Fail</c>, the one the job stopped on).
+    /// </summary>
+    public long ProcessingErrors => Status.Tasks.Sum(t => t.ProcessingErrors);
+
     /// <summary>How far event time trails the wall clock; null before the first watermark.</summary>
     public TimeSpan? WatermarkDelay =>
         Status.Watermark is { } w ? Now - DateTimeOffset.FromUnixTimeMilliseconds(w) : null;

@@ -47,6 +47,7 @@ internal sealed class TerminalView(TextWriter output, Func<int>? width = null) :
             $"  records in    {FrameText.Rate(frame.InPerSecond),12}   total {FrameText.Count(s.RecordsIn)}",
             $"  records out   {FrameText.Rate(frame.OutPerSecond),12}   total {FrameText.Count(s.RecordsOut)}   side outputs {FrameText.Count(s.SideOutputRecords)}",
             $"  late          {FrameText.Count(frame.LateRecords),12}   dead letters {FrameText.Count(s.DeadLetters)}",
+            $"  errors        {FrameText.Count(frame.ProcessingErrors),12}   records a function threw on (skipped or dead-lettered)",
             $"  watermark     {FrameText.Watermark(frame)}",
             $"  lag           {FrameText.Count(s.Lag),12}   records not yet read",
             $"  commits       {FrameText.Count(s.Commits),12}   aborts {FrameText.Count(s.Aborts)}   latency {FrameText.Latency(s.LastCommitLatency)} (max {FrameText.Latency(frame.MaxCommitLatencyEver)})",
