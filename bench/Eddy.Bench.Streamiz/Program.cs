@@ -60,6 +60,17 @@ switch (Setting("job", "window"))
         break;
     }
 
+    case "count-keyed":
+    {
+        // GroupByKey: the input is partitioned by key already, so Streamiz counts it without a repartition topic.
+        var grouped = builder.Stream<string, string>(Setting("input")).GroupByKey();
+        var counts = store == "memory"
+            ? grouped.Count(InMemory.As<string, long>("counts").WithValueSerdes<Int64SerDes>())
+            : grouped.Count(RocksDb.As<string, long>("counts").WithValueSerdes<Int64SerDes>());
+        counts.ToStream().To<StringSerDes, Int64SerDes>(output);
+        break;
+    }
+
     case "stream-table-join":
     {
         // Stream and table topics are both partitioned by key (murmur2), so neither side repartitions.
@@ -106,7 +117,7 @@ switch (Setting("job", "window"))
     }
 
     default:
-        throw new ArgumentException($"job={Setting("job")}: window, count, stream-table-join, interval-join or table-join");
+        throw new ArgumentException($"job={Setting("job")}: window, count, count-keyed, stream-table-join, interval-join or table-join");
 }
 
 var stream = new KafkaStream(builder.Build(), config);

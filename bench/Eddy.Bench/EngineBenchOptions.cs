@@ -50,6 +50,7 @@ public sealed record EngineBenchOptions
     [
         "stateless", "window", "streamiz",
         "count", "streamiz-count",
+        "count-keyed", "streamiz-count-keyed",
         "stream-table-join", "streamiz-stream-table-join",
         "interval-join", "streamiz-interval-join",
         "table-join", "streamiz-table-join",

@@ -12,8 +12,9 @@ namespace Eddy.Bench;
 /// `eddy bench engine`: pre-loads N records of about S bytes (K keys, timestamps advancing at R records per event-time
 /// second; <see cref="EngineInputs"/>), then runs over them, each with EOS and a 100 ms commit interval, two stream
 /// threads (--threads), broker on the same machine, the jobs asked for: a stateless filter + map, a keyed 1 s
-/// tumbling-window count, and the relational operators (a count into a table, a stream-table join over a table of K
-/// rows, an interval join of two streams, a table-table join, a Top-10 per key);
+/// tumbling-window count, and the relational operators (a count into a table, through a repartition topic or on the
+/// keyed input, a stream-table join over a table of K rows, an interval join of two streams, a table-table join, a
+/// Top-10 per key);
 /// and the same jobs with Streamiz.Kafka.Net as the reference (a child process) where it has the operator. A run is
 /// timed from the worker's start until the job's consumer group has committed its whole input and everything it wrote
 /// to its repartition topics.
@@ -136,6 +137,21 @@ public static class EngineBenchmark
 
         await Streamiz("streamiz-count", $"streamiz count ({options.StreamizStore} store)", "count", stream,
             new() { ["job"] = "count", ["input"] = input });
+
+        if (options.Jobs.Contains("count-keyed"))
+        {
+            var job = new JobBuilder($"bench-count-keyed-{run}");
+            // The input is partitioned by key (murmur2) already: AsKeyed counts it where it is, no repartition topic, as
+            // Kafka Streams' GroupByKey does for a keyed topic.
+            job.Source(input, Serdes.String, Serdes.String)
+                .AsKeyed()
+                .Count(name: "count")
+                .To($"engine-count-keyed-out-{run}");
+            await Eddy("count-keyed", "eddy count, keyed input", "count, keyed input", job.Build(), stream);
+        }
+
+        await Streamiz("streamiz-count-keyed", $"streamiz count, keyed input ({options.StreamizStore} store)", "count, keyed input", stream,
+            new() { ["job"] = "count-keyed", ["input"] = input });
 
         if (options.Jobs.Contains("stream-table-join"))
         {

@@ -77,9 +77,9 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Creates the internal topics that are missing, opens the state, then starts the threads; returns once they are
-    /// started (they join the group and restore their tasks on their own). <paramref name="cancellationToken"/> ends
-    /// the start before the threads exist (OperationCanceledException); after that, stopping is
+    /// Creates the internal topics that are missing while it opens the state, then starts the threads; returns once
+    /// they are started (they join the group and restore their tasks on their own). <paramref name="cancellationToken"/>
+    /// ends the start before the threads exist (OperationCanceledException); after that, stopping is
     /// <see cref="StopAsync"/>'s.
     /// </summary>
     /// <exception cref="InvalidOperationException">The worker was started before.</exception>
@@ -98,13 +98,18 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
             _starting = true;
         }
 
-        await _topology.CreateTopicsAsync(cancellationToken).ConfigureAwait(false);
+        var backend = await CreateTopicsAndOpenStateAsync(cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            // Stopped while the topics were being created: nothing to start.
-            ObjectDisposedException.ThrowIf(_stopping is not null, this);
-            cancellationToken.ThrowIfCancellationRequested();
-            _backend = _options.StateBackend?.Invoke() ?? new RocksDbStateBackend(_options.StateDirectory);
+            if (_stopping is not null || cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while the topics were being created: nothing to start.
+                backend.Dispose();
+                ObjectDisposedException.ThrowIf(_stopping is not null, this);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            _backend = backend;
             for (var i = 0; i < _options.Threads; i++)
             {
                 _threads.Add(new StreamThread(_topology, _options, _backend, i));
@@ -118,6 +123,33 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
 
         _ = WatchAsync();
         _ = WatchLivenessAsync();
+    }
+
+    /// <summary>
+    /// Creates the missing internal topics while the state backend opens: each takes a few hundred milliseconds of a
+    /// worker's start (admin requests and their metadata; RocksDB's files and, the first time, its native library), and
+    /// neither needs the other. When either fails, an opened backend is closed again.
+    /// </summary>
+    private async Task<ICheckpointedStateBackend> CreateTopicsAndOpenStateAsync(CancellationToken cancellationToken)
+    {
+        var opening = Task.Run(() => _options.StateBackend?.Invoke() ?? new RocksDbStateBackend(_options.StateDirectory), CancellationToken.None);
+        try
+        {
+            await _topology.CreateTopicsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await opening.ContinueWith(static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        return await opening.ConfigureAwait(false);
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace Eddy.Engine.Kafka;
 /// <remarks>
 /// The hot path allocates no delivery callback per record: in a transaction a failed delivery fails the commit, and
 /// at least once a single handler (one delegate for all records) collects the first error for the flush to throw.
-/// One <see cref="Message{TKey, TValue}"/> is reused, as Produce copies the bytes into librdkafka before it returns.
+/// One <see cref="Message{TKey, TValue}"/> is reused, as Produce copies the bytes into librdkafka before it returns, and
+/// so is one empty <see cref="Headers"/>.
 /// </remarks>
 internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool exactlyOnce, string deadLetterTopic,
     Func<string, int> partitionsOf)
@@ -34,6 +35,9 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
     /// <summary>The operator whose function threw on a dead letter (processing errors only).</summary>
     public const string OperatorHeader = "eddy.operator";
 
+    /// <summary>Changelog keys and values shorter than this are produced from reused arrays (see <see cref="Exact"/>).</summary>
+    private const int ExactLengths = 512;
+
     private static readonly byte[] BadInputErrorType = "bad-input"u8.ToArray();
     private static readonly byte[] ProcessingErrorType = "processing"u8.ToArray();
 
@@ -42,7 +46,17 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
         .ToArray();
 
     private readonly Message<byte[]?, byte[]?> _message = new();
+
+    /// <summary>
+    /// Given for a record without headers: Produce replaces a null with a new <see cref="Headers"/> (two objects per
+    /// record) to hand to the serializers, which for byte arrays never touch it. It stays empty.
+    /// </summary>
+    private readonly Headers _noHeaders = [];
     private readonly Dictionary<string, TopicPartition[]> _targets = new(StringComparer.Ordinal);
+    private string? _lastTopic;
+    private TopicPartition[] _lastTargets = [];
+    private readonly byte[]?[] _keys = new byte[]?[ExactLengths];
+    private readonly byte[]?[] _values = new byte[]?[ExactLengths];
     private readonly object _errorLock = new();
     private Action<DeliveryReport<byte[]?, byte[]?>>? _onDelivery;
     private Error? _deliveryError;
@@ -118,7 +132,8 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
     {
         foreach (var change in logging.Drain())
         {
-            SendTo(Target(stores[change.Store].ChangelogTopic, change.Partition), change.Key, change.Value, null, null);
+            SendTo(Target(stores[change.Store].ChangelogTopic, change.Partition), Exact(_keys, change.Key.Span),
+                change.Delete ? null : Exact(_values, change.Value.Span), null, null);
         }
     }
 
@@ -166,7 +181,7 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
         _message.Key = key;
         _message.Value = value;
         _message.Timestamp = timestamp is { } ms ? new Timestamp(Math.Max(0, ms), TimestampType.CreateTime) : Timestamp.Default;
-        _message.Headers = headers;
+        _message.Headers = headers ?? _noHeaders;
         while (true)
         {
             try
@@ -193,17 +208,45 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
         }
     }
 
+    /// <summary>
+    /// The bytes in an array of their exact length, as Produce takes them: one array per length, reused, as Produce has
+    /// copied them into librdkafka by the time it returns (the changelog's keys and values live in the backend's
+    /// buffers, not in arrays of their own).
+    /// </summary>
+    private static byte[] Exact(byte[]?[] cache, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= cache.Length)
+        {
+            return bytes.ToArray();
+        }
+
+        var array = cache[bytes.Length] ??= new byte[bytes.Length];
+        bytes.CopyTo(array);
+        return array;
+    }
+
     private TopicPartition Target(string topic, int partition) => Targets(topic)[partition];
 
     /// <summary>One TopicPartition per partition of a topic, made once: not one per record.</summary>
+    /// <remarks>
+    /// A task's records mostly go to one topic after another (its sink's, its repartition topic's, a store's changelog),
+    /// with the same string instance: the last one is remembered, so most records cost no hashing of the topic name.
+    /// </remarks>
     private TopicPartition[] Targets(string topic)
     {
+        if (ReferenceEquals(topic, _lastTopic))
+        {
+            return _lastTargets;
+        }
+
         if (!_targets.TryGetValue(topic, out var targets))
         {
             targets = Enumerable.Range(0, partitionsOf(topic)).Select(p => new TopicPartition(topic, p)).ToArray();
             _targets[topic] = targets;
         }
 
+        _lastTopic = topic;
+        _lastTargets = targets;
         return targets;
     }
 }

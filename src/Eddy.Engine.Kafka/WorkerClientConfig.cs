@@ -21,13 +21,14 @@ internal static class WorkerClientConfig
     /// <summary>
     /// What the worker decides itself: where and as whom it connects to the job's group and transactions, how it reads
     /// (read_committed, no auto-commit, from the earliest offset) and assigns partitions (range: co-partitioned inputs
-    /// of a task stay together), and what delivery reports carry.
+    /// of a task stay together), and whether records get delivery reports and what these carry.
     /// </summary>
     public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "bootstrap.servers", "metadata.broker.list", "group.id", "group.instance.id", "transactional.id", "enable.idempotence",
         "isolation.level", "enable.auto.commit", "enable.auto.offset.store", "auto.offset.reset", "partition.assignment.strategy",
         "group.protocol", "enable.partition.eof", "delivery.report.fields", "transaction.timeout.ms",
+        "dotnet.producer.enable.delivery.reports",
     };
 
     /// <summary>A stream thread's producer: transactional (<paramref name="transactionalId"/>) when exactly once.</summary>
@@ -48,9 +49,10 @@ internal static class WorkerClientConfig
         {
             config.TransactionalId = transactionalId;
             config.TransactionTimeoutMs = TransactionTimeoutMs;
-            // A failed delivery fails the commit: records are produced without a handler, and the reports carry
-            // nothing to marshal.
-            config.DeliveryReportFields = "none";
+            // A failed delivery fails the commit, so no record needs its report: without them librdkafka calls back
+            // into .NET for none of the records (Confluent.Kafka marshals every report it is called back with, handler
+            // or not: an allocation and a native-to-managed transition per record on the producer's poll thread).
+            config.EnableDeliveryReports = false;
         }
 
         return config;

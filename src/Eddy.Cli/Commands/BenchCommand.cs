@@ -84,7 +84,7 @@ public static class BenchCommand
         var maxRecords = new Option<int?>("--max-records-per-commit") { Description = "The Eddy worker's cap on records read between two commits. Default: the worker's (20000).", HelpName = "n" };
         var threads = new Option<int>("--threads") { Description = "Stream threads of the Eddy worker and of Streamiz (the same for both; num.stream.threads one per core of the 2-core benchmark machine). Default: 2.", HelpName = "n", DefaultValueFactory = _ => 2 };
         var command = new Command("engine",
-            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, two stream threads unless --threads), the relational operators on request (--jobs relational: count, stream-table join, interval join, table-table join, Top-10), and the same jobs with Streamiz.Kafka.Net as the reference; reports records/s, worker CPU and memory, state size and the Eddy/Streamiz ratios.")
+            "The stream engine: loads N records of ~100 B, then runs a stateless filter+map job and a keyed 1 s tumbling-window count (EOS, 100 ms commits, two stream threads unless --threads), the relational operators on request (--jobs relational: count with and without repartition, stream-table join, interval join, table-table join, Top-10), and the same jobs with Streamiz.Kafka.Net as the reference; reports records/s, worker CPU and memory, state size and the Eddy/Streamiz ratios.")
         {
             bootstrap, records, size, partitions, keys, topNKeys, eventRate, jobs, streamiz, store, maxRecords, threads,
         };
