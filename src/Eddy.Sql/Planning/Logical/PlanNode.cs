@@ -46,7 +46,10 @@ internal abstract class PlanNode
 
     public override string ToString() => Describe();
 
-    /// <summary>The plan from this node down, one node per line, children indented under <c>+- </c> (last) and <c>:- </c>.</summary>
+    /// <summary>
+    /// The plan from this node down, one node per line, children indented under <c>+- </c> (last) and <c>:- </c>;
+    /// <paramref name="annotate"/> adds attributes to each node (<c>, changelogMode=[I]</c>).
+    /// </summary>
     public string Explain(Func<PlanNode, string>? annotate = null)
     {
         var text = new StringBuilder();
@@ -56,9 +59,9 @@ internal abstract class PlanNode
 
     private void Append(StringBuilder text, string prefix, string childPrefix, Func<PlanNode, string>? annotate)
     {
-        text.Append(prefix).Append(Describe());
-        if (annotate is not null)
-            text.Append(annotate(this));
+        var description = Describe();
+        // An annotation goes inside the parentheses, as Flink prints changelogMode=[...] among a node's attributes.
+        text.Append(prefix).Append(annotate is null ? description : description[..^1] + annotate(this) + ")");
         text.Append('\n');
         for (var i = 0; i < Inputs.Length; i++)
         {
