@@ -108,6 +108,9 @@ internal sealed class RowSerde : ISerde<Row>
         return Read(data, ref offset);
     }
 
+    /// <summary>Reads a row written among other bytes (an accumulator's), moving <paramref name="offset"/> past it.</summary>
+    public Row ReadAt(ReadOnlySpan<byte> data, ref int offset) => Read(data, ref offset);
+
     private Row Read(ReadOnlySpan<byte> data, ref int offset)
     {
         var row = new Row(_types.Length);
