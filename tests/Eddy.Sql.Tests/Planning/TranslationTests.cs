@@ -65,14 +65,19 @@ public class TranslationTests
         return rows;
     }
 
-    private static JobTestDriver Run(string name, SinkNode sink, IReadOnlyList<(object?[] Values, int Partition)> rows, CatalogTable source)
+    private static JobTestDriver Run(string name, SinkNode sink, List<(object?[] Values, int Partition)> rows, CatalogTable source,
+        int restartAt = -1)
     {
         var plan = JobTranslator.Translate(name, sink);
         var driver = new JobTestDriver(plan, new JobTestDriverOptions { Partitions = 4 });
         var input = driver.Input<Row, Row>(source.Topic);
         var types = source.Schema.Select(f => f.Type).ToArray();
-        foreach (var (values, partition) in rows)
-            input.Pipe(null!, Row.Of(types, values), 0, partition);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i == restartAt)
+                driver.RestartTasks();
+            input.Pipe(null!, Row.Of(types, rows[i].Values), 0, rows[i].Partition);
+        }
         return driver;
     }
 
@@ -137,10 +142,10 @@ public class TranslationTests
         var (_, aggregate) = TotalsPerCustomer(scan);
         var sink = new SinkNode(aggregate, Sink("totals", aggregate, "upsert-kafka", "json", "customer"));
         Assert.Equal(ChangelogMode.Upsert with { Delete = false }, ChangelogInference.Analyze(sink)[aggregate].Mode);
-        OrdersGen.Sample(orders =>
+        Gen.Select(OrdersGen, Gen.Int[0, 80]).Sample((orders, restartAt) =>
         {
             var rows = Rows(orders);
-            using var driver = Run("totals", sink, rows, scan.Table);
+            using var driver = Run("totals", sink, rows, scan.Table, restartAt);
             // Upserts as a compacted topic keeps them: the last value per key, a tombstone deleting it.
             var table = new Dictionary<Row, Row>();
             foreach (var record in driver.Output<Row, Row>("totals").ReadAll())
@@ -174,7 +179,8 @@ public class TranslationTests
         ]);
         var sink = new SinkNode(aggregate, Sink("balances", aggregate, "kafka", "debezium-json"));
         var change = Gen.Select(Gen.Int[0, 7], Gen.Int[0, 3], Gen.Int[-20, 20], Gen.Int[0, 4]);
-        change.Array[1, 60].Sample(changes =>
+        // The tasks restart (state kept, memory lost) at a random point: accumulators come back from their bytes.
+        Gen.Select(change.Array[1, 60], Gen.Int[0, 60]).Sample((changes, restartAt) =>
         {
             var plan = JobTranslator.Translate("balances", sink);
             using var driver = new JobTestDriver(plan, new JobTestDriverOptions { Partitions = 3 });
@@ -183,6 +189,8 @@ public class TranslationTests
             var time = 0L;
             foreach (var (id, customer, balance, kind) in changes)
             {
+                if (time == restartAt)
+                    driver.RestartTasks();
                 var key = Row.Of([SqlType.BigInt.NotNull()], (long)id);
                 if (kind == 0)
                 {
@@ -222,10 +230,10 @@ public class TranslationTests
             ["customer", "window_start", "window_end", "cnt", "total"]);
         var sink = new SinkNode(project, Sink("per_window", project));
         Assert.Equal(ChangelogMode.InsertOnly, ChangelogInference.Analyze(sink)[window].Mode);
-        OrdersGen.Sample(orders =>
+        Gen.Select(OrdersGen, Gen.Int[0, 80]).Sample((orders, restartAt) =>
         {
             var rows = Rows(orders);
-            using var driver = Run("windows", sink, rows, scan.Table);
+            using var driver = Run("windows", sink, rows, scan.Table, restartAt);
             driver.AdvanceWatermark("orders", long.MaxValue / 2);
             Assert.Equal(0, driver.LateRecordCount);
             var output = driver.Output<Row, Row>("per_window").ReadAll();
