@@ -24,6 +24,7 @@ public sealed record TypeRules
     public string NestedChars { get; init; } = "abcXYZ 09é漢";
     public bool EmptyCollections { get; init; } = true;
     public bool EmptyNestedStrings { get; init; } = true;
+    public bool NullNested { get; init; } = true;
 }
 
 /// <summary>CsCheck generators of SQL types and of rows of them, in the CLR representation of <see cref="SqlType"/>.</summary>
@@ -83,7 +84,7 @@ internal static class RandomRows
         });
 
     public static Gen<object?> Value(SqlType type, TypeRules rules, bool nested = false) =>
-        Gen.Frequency<object?>((1, Gen.Bool.Select(_ => (object?)null)), (6, NonNull(type, rules, nested)));
+        nested && !rules.NullNested ? NonNull(type, rules, nested) : Gen.Frequency<object?>((1, Gen.Bool.Select(_ => (object?)null)), (6, NonNull(type, rules, nested)));
 
     private static Gen<object?> NonNull(SqlType type, TypeRules rules, bool nested)
     {
@@ -108,7 +109,7 @@ internal static class RandomRows
             case SqlTypeKind.Char or SqlTypeKind.VarChar:
                 return Gen.Char[nested ? rules.NestedChars : rules.Chars].Array[nested && !rules.EmptyNestedStrings ? 1 : 0, 8]
                     .Select(chars => (object?)new string(chars));
-            case SqlTypeKind.Binary or SqlTypeKind.VarBinary: return Gen.Byte.Array[0, 8].Select(b => (object?)b);
+            case SqlTypeKind.Binary or SqlTypeKind.VarBinary: return Gen.Byte.Array[nested && !rules.EmptyNestedStrings ? 1 : 0, 8].Select(b => (object?)b);
             case SqlTypeKind.Date: return Gen.Int[0, 3652058].Select(d => (object?)DateOnly.FromDayNumber(d));
             case SqlTypeKind.Time:
                 return Gen.Long[0, TimeSpan.TicksPerDay - 1].Select(t => (object?)new TimeOnly(TextForms.Truncate(t, type.Precision)));

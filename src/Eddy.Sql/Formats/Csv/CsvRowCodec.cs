@@ -6,7 +6,7 @@ namespace Eddy.Sql.Formats.Csv;
 
 /// <summary>
 /// Decodes one CSV line per message. Fields are read in column order; a field equal to <c>csv.null-literal</c> is
-/// NULL, and so is an empty field of a non-string column (an empty string column is the empty string, as in Flink).
+/// NULL, and so is an empty field of a column other than a string or bytes (which are then empty, as in Flink).
 /// </summary>
 internal sealed class CsvRowDeserializer : IRowDeserializer
 {
@@ -42,7 +42,8 @@ internal sealed class CsvRowDeserializer : IRowDeserializer
         ArgumentNullException.ThrowIfNull(output);
         _line.SetUtf8(message);
         var line = _line.Span;
-        if (line.Length > 0 && line[^1] == '\n')
+        // A line separator ends the line, unless escaped (a value's own newline, without quoting).
+        if (line.Length > 0 && line[^1] == '\n' && !(line.Length > 1 && line[^2] == _settings.EscapeCharacter))
             line = line[..^(line.Length > 1 && line[^2] == '\r' ? 2 : 1)];
         if (line.IsEmpty || _settings.AllowComments && line[0] == '#')
             return;
@@ -144,7 +145,7 @@ internal sealed class CsvRowDeserializer : IRowDeserializer
 
     private bool IsNull(ReadOnlySpan<char> text, bool quoted, SqlType type) =>
         _settings.NullLiteral is { } literal && text.SequenceEqual(literal)
-        || text.IsEmpty && !quoted && !type.IsCharacterString;
+        || text.IsEmpty && !quoted && !type.IsCharacterString && !type.IsBinaryString;
 
     private void ReadColumn(SqlType type, ReadOnlySpan<char> text, bool quoted, Row row, int target)
     {
@@ -353,7 +354,7 @@ internal sealed class CsvRowSerializer(SqlType rowType, CsvSettings settings) : 
         // No quoting: the escape character keeps a delimiter or itself literal; without one the text goes as it is.
         foreach (var c in text)
         {
-            if (escape is { } e && (c == settings.FieldDelimiter || c == e))
+            if (escape is { } e && (c == settings.FieldDelimiter || c == e || c is '\r' or '\n'))
                 _line.Append(e);
             _line.Append(c);
         }
