@@ -1,4 +1,4 @@
-
+using Eddy.Sql.Formats.Avro;
 using Eddy.Sql.Formats.Csv;
 using Eddy.Sql.Formats.Json;
 using Eddy.Sql.Formats.Raw;
@@ -53,7 +53,7 @@ internal sealed class FormatRegistry
     public static FormatRegistry Default { get; } = new(
     [
         new JsonFormatFactory(), new CsvFormatFactory(), new RawFormatFactory(), new DebeziumJsonFormatFactory(),
-        // AVRO
+        new AvroFormatFactory(), new AvroConfluentFormatFactory(),
     ]);
 
     /// <summary>The identifiers, sorted.</summary>
