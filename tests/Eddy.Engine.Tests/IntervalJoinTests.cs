@@ -111,17 +111,52 @@ public class IntervalJoinTests
     }
 
     [Fact]
-    public void A_row_at_or_behind_the_watermark_is_late_counted_and_dropped_without_joining()
+    public void A_row_at_or_behind_the_watermark_is_late_counted_and_sent_to_its_sides_late_output_without_joining()
     {
         using var join = Join(0, 10, JoinType.FullOuter);
         join.Right("k", "x", 55);
         join.AdvanceWatermark(50);
         join.Left("k", "late", 50); // its interval [50, 60] holds x, but it is late
+        join.Right("q", "late-too", 42);
 
-        Assert.Equal(1, join.Driver.LateRecordCount);
+        Assert.Equal(2, join.Driver.LateRecordCount);
         Assert.Empty(join.Read());
+        // Without tags of the user's, each side's late rows go to the join's own side output, in the stream's serdes.
+        Assert.Equal([("k", "late", 50L)], join.Driver.SideOutput(new OutputTag<string, string>("j-join-late-left")).Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal([("q", "late-too", 42L)], join.Driver.SideOutput(new OutputTag<string, string>("j-join-late-right")).Select(r => (r.Key, r.Value, r.Timestamp)));
         join.AdvanceWatermark(100);
         Assert.Equal(["k:-|x@55"], join.Read());
+    }
+
+    [Fact]
+    public void Late_rows_go_to_the_side_outputs_the_join_is_given_the_plan_declares_them_and_rows_ahead_of_the_watermark_join_as_before()
+    {
+        var job = new JobBuilder("j");
+        var left = job.Source("l", Serdes.String, Serdes.String).KeyBy((k, _) => k, Serdes.String, name: "left");
+        var right = job.Source("r", Serdes.String, Serdes.Long).KeyBy((k, _) => k, Serdes.String, name: "right");
+        var lateLefts = new OutputTag<string, string>("late-lefts");
+        var lateRights = new OutputTag<string, long>("late-rights");
+        left.IntervalJoin(right, TimeSpan.FromMilliseconds(-5), TimeSpan.FromMilliseconds(5), (_, l, r) => $"{l}|{r}", Serdes.String, name: "join",
+            lateLeft: lateLefts, lateRight: lateRights).To("out");
+        var plan = job.Build();
+        Assert.Equal(["late-lefts", "late-rights"], plan.Operators.Single(o => o.Name == "join").SideOutputs);
+        using var driver = new Testing.JobTestDriver(plan);
+
+        driver.Input<string, string>("l").Pipe("k", "a", 25);
+        driver.AdvanceWatermark("l", 20);
+        driver.AdvanceWatermark("r", 20);
+        driver.Input<string, long>("r").Pipe("k", 7, 20); // at the watermark: late, though a is in its interval
+        driver.Input<string, long>("r").Pipe("k", 8, 21); // just ahead of it: joins a
+        driver.Input<string, string>("l").Pipe("k", "b", 19); // behind it: late
+        driver.Input<string, string>("l").Pipe("k", "c", 24); // joins 8
+
+        Assert.Equal(2, driver.LateRecordCount);
+        Assert.Equal([("k", "b", 19L)], driver.SideOutput(lateLefts).Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal([("k", 7L, 20L)], driver.SideOutput(lateRights).Select(r => (r.Key, r.Value, r.Timestamp)));
+        Assert.Equal([("a|8", 25L), ("c|8", 24L)], driver.Output<string, string>("out").ReadAll().Select(r => (r.Value, r.Timestamp)));
+        // Nothing else reached the default side outputs.
+        Assert.Empty(driver.SideOutput(new OutputTag<string, string>("j-join-late-left")));
+        Assert.Empty(driver.SideOutput(new OutputTag<string, long>("j-join-late-right")));
     }
 
     [Fact]

@@ -12,6 +12,8 @@ internal sealed record IntervalJoinDefinition<TKey, TLeft, TRight, TOut>(
     ISerde<TKey> KeySerde,
     ISerde<TLeft> LeftSerde,
     ISerde<TRight> RightSerde,
+    LateOutput<TKey, TLeft> LateLeft,
+    LateOutput<TKey, TRight> LateRight,
     long MirrorBytes = IntervalJoinDefinition.DefaultMirrorBytes);
 
 /// <summary>Defaults of <see cref="IntervalJoinDefinition{TKey, TLeft, TRight, TOut}"/>.</summary>
@@ -32,7 +34,8 @@ internal static class IntervalJoinDefinition
 /// the other side can still match them: a left row at <c>tl</c> once the watermark reaches <c>tl + upper</c>, a right
 /// row at <c>tr</c> once it reaches <c>tr - lower</c> (a later row of the other side is after the watermark, so out of
 /// range). Then an outer side's unmatched rows are emitted with the other side missing, and the rows are deleted. A row
-/// at or behind the watermark is late: counted and dropped, as Flink drops rows behind its watermark.
+/// at or behind the watermark is late: it joins nothing (its partners may be gone already), and is counted and sent to its
+/// side's late side output, as Flink's interval join can send rows behind its watermark to a side output.
 /// </summary>
 internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut> : Operator
 {
@@ -92,6 +95,9 @@ internal sealed class IntervalJoinOperator<TKey, TLeft, TRight, TOut> : Operator
         if (element.Timestamp <= Task.Watermark)
         {
             Task.Metrics.LateRecords++;
+            Task.Outputs.SideOutputs.Add(input == 0
+                ? _definition.LateLeft.Record(element.Key, element.Value, element.Timestamp)
+                : _definition.LateRight.Record(element.Key, element.Value, element.Timestamp));
             return;
         }
 
