@@ -200,7 +200,9 @@ internal static class RexInterpreter
 
     private static object? FitDecimal(decimal value, SqlType type)
     {
-        var rounded = decimal.Round(value, type.Scale, MidpointRounding.AwayFromZero);
+        // A System.Decimal holds at most 28 fractional digits, so rounding to a larger scale (Flink's division
+        // derives scales up to 38) changes nothing; decimal.Round refuses such a scale rather than returning the value.
+        var rounded = type.Scale >= 28 ? value : decimal.Round(value, type.Scale, MidpointRounding.AwayFromZero);
         var integerDigits = type.Precision - type.Scale;
         var limit = BigInteger.Pow(10, integerDigits);
         return BigInteger.Abs(new BigInteger(decimal.Truncate(rounded))) >= limit ? null : rounded;
