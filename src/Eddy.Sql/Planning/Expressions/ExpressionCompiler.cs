@@ -176,7 +176,7 @@ internal sealed class ExpressionCompiler
             return new Slot(Expression.Default(cast.Type.ClrType), True);
         var value = Local(cast.Type.ClrType);
         var isNull = Local(typeof(bool));
-        Guarded(body, operand.IsNull, MinimalCasts.Build(operand.Value, cast.Operand.Type, cast.Type), value, isNull);
+        Guarded(body, operand.IsNull, SqlCasts.Build(operand.Value, cast.Operand.Type, cast.Type, ThreadContextExpression), value, isNull);
         return new Slot(value, isNull);
     }
 

@@ -179,8 +179,8 @@ internal sealed class RexFunctionCall : RexNode
 }
 
 /// <summary>
-/// <c>CAST(operand AS type)</c> between the basic kinds only (numbers, strings, BOOLEAN): the functions layer brings
-/// Flink's whole CAST matrix; this one is what the planner itself needs, kept in <see cref="MinimalCasts"/>.
+/// <c>CAST(operand AS type)</c> with Flink's cast matrix (<see cref="SqlTypeRules.CanCast(SqlType, SqlType)"/>),
+/// compiled through <see cref="SqlCasts.Build"/>.
 /// </summary>
 internal sealed class RexCast : RexNode
 {
@@ -188,7 +188,7 @@ internal sealed class RexCast : RexNode
         : base(type)
     {
         Operand = operand;
-        if (!MinimalCasts.IsSupported(operand.Type, type))
+        if (!SqlTypeRules.CanCast(operand.Type.WithNullability(true), type.WithNullability(true)))
             throw new PlanningException($"Cast function cannot convert value of type {operand.Type} to type {type}");
     }
 
