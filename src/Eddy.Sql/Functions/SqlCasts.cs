@@ -334,7 +334,7 @@ public static class CastFunctions
 
     /// <summary>Integer to FLOAT/DOUBLE.</summary>
     public static double ToApproximate(long value, SqlType from, SqlType to, FunctionContext context) =>
-        to.Kind == SqlTypeKind.Float ? (float)value : value;
+        to.Kind == SqlTypeKind.Float ? (float)value : (double)value;
 
     /// <summary>FLOAT/DOUBLE to FLOAT/DOUBLE.</summary>
     public static double ToApproximate(double value, SqlType from, SqlType to, FunctionContext context) => value;

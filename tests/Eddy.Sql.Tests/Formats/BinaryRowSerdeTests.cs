@@ -38,4 +38,34 @@ public class BinaryRowSerdeTests
         var error = Assert.Throws<FormatParseException>(() => new BinaryRowSerde(types).Deserialize(bytes.AsSpan(0, 4)));
         Assert.StartsWith("The binary row is corrupt at byte", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Rows_written_side_by_side_read_back_in_turn_and_the_position_ends_past_the_last()
+    {
+        var types = new[] { SqlType.Int, SqlType.String };
+        var serde = new BinaryRowSerde(types);
+        var buffer = new ArrayBufferWriter<byte>();
+        serde.Serialize(Row.Of(types, 1, "one"), buffer);
+        serde.Serialize(Row.Of(types, null, "two"), buffer);
+        var position = 0;
+        Assert.Equal(Row.Of(types, 1, "one"), serde.ReadAt(buffer.WrittenSpan, ref position));
+        Assert.Equal(Row.Of(types, null, "two"), serde.ReadAt(buffer.WrittenSpan, ref position));
+        Assert.Equal(buffer.WrittenCount, position);
+    }
+
+    [Fact]
+    public void One_serde_serializes_correctly_from_several_threads_at_once()
+    {
+        // A job's topology, and so its serdes, is shared by the worker's stream threads.
+        var types = new[] { SqlType.BigInt, SqlType.String };
+        var serde = new BinaryRowSerde(types);
+        Parallel.For(0, 4, thread =>
+        {
+            for (var i = 0L; i < 20_000; i++)
+            {
+                var row = Row.Of(types, (thread * 1_000_000L) + i, new string('x', (int)(i % 50)));
+                Assert.Equal(row, serde.Deserialize(serde.Serialize(row)));
+            }
+        });
+    }
 }

@@ -11,6 +11,15 @@ public class SqlCastsTests
 
     private static object? Cast(object? value, SqlType from, SqlType to, FunctionContext? context = null) => SqlCasts.Cast(value, from, to, context ?? Utc);
 
+    [Fact]
+    public void Integers_cast_to_DOUBLE_exactly_and_to_FLOAT_rounded_to_single_precision()
+    {
+        // 2^31 - 1 and 2^53 are exact doubles; as a float 2^31 - 1 rounds to 2^31.
+        Assert.Equal(2147483647.0, Cast(int.MaxValue, SqlType.Int, SqlType.Double));
+        Assert.Equal(9007199254740992.0, Cast(9007199254740992L, SqlType.BigInt, SqlType.Double));
+        Assert.Equal(2147483648f, Cast(int.MaxValue, SqlType.Int, SqlType.Float));
+    }
+
     [Theory]
     [InlineData(" 42 ", 42)]
     [InlineData("-7", -7)]

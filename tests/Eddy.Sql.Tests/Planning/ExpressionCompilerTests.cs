@@ -1,4 +1,5 @@
 using CsCheck;
+using Eddy.Sql.Functions;
 using Eddy.Sql.Planning;
 using Eddy.Sql.Planning.Expressions;
 using Eddy.Sql.Types;
@@ -140,20 +141,35 @@ public class ExpressionCompilerTests
     }
 
     [Fact]
-    public void A_resolved_function_is_called_only_without_null_arguments_when_strict()
+    public void A_strict_built_in_function_is_called_only_without_null_arguments()
     {
-        var upper = new ResolvedFunction("UPPER", typeof(ExpressionCompilerTests).GetMethod(nameof(Upper), System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!, SqlType.String);
+        var upper = BuiltInFunctions.Resolve("UPPER", [SqlType.String]);
         Assert.Equal("B", Eval(Rex.Call(upper, Col(4)), Sample));
         Assert.Null(Eval(Rex.Call(upper, Rex.Null(SqlType.String)), Sample));
-        var orZero = new ResolvedFunction("OR_ZERO", typeof(ExpressionCompilerTests).GetMethod(nameof(OrZero), System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!, SqlType.BigInt, IsStrict: false);
-        Assert.Equal(0L, Eval(Rex.Call(orZero, Col(7)), Sample));
-        Assert.Equal(10L, Eval(Rex.Call(orZero, Col(1)), Sample));
         Assert.Equal("UPPER($4)", Rex.Call(upper, Col(4)).ToString());
     }
 
-    private static string Upper(string value) => value.ToUpperInvariant();
+    [Fact]
+    public void A_non_strict_built_in_function_sees_null_arguments_itself()
+    {
+        // Flink's IS_DIGIT(NULL) is FALSE, not NULL.
+        var isDigit = BuiltInFunctions.Resolve("IS_DIGIT", [SqlType.String]);
+        Assert.Equal(false, Eval(Rex.Call(isDigit, Rex.Null(SqlType.String)), Sample));
+        Assert.Equal(true, Eval(Rex.Call(isDigit, Rex.String("42")), Sample));
+        Assert.Equal(false, Eval(Rex.Call(isDigit, Col(4)), Sample));
+    }
 
-    private static long? OrZero(long? value) => value ?? 0;
+    [Fact]
+    public void Arguments_are_cast_to_the_resolved_parameter_types_and_the_context_is_passed_when_needed()
+    {
+        // POWER computes over DOUBLE: INT 7 and INT -3 are cast first; 7^-3 = 1/343.
+        var power = BuiltInFunctions.Resolve("POWER", [Columns[0], Columns[6]]);
+        Assert.Equal(1.0 / 343, (double)Eval(Rex.Call(power, Col(0), Col(6)), Sample)!, 12);
+        var rand = BuiltInFunctions.Resolve("RAND", []);
+        var value = (double)Eval(Rex.Call(rand), Sample)!;
+        Assert.True(value is >= 0 and < 1, $"RAND() gave {value}");
+        Assert.False(Rex.Call(rand).IsDeterministic);
+    }
 
     [Fact]
     public void A_calc_filters_and_projects_in_one_delegate()
@@ -288,7 +304,9 @@ public class ExpressionCompilerTests
         }
         catch (SqlEvaluationException)
         {
-            Assert.Throws<SqlEvaluationException>(() => Eval(expression, row));
+            // The planner's operators raise SqlEvaluationException, the functions layer's casts SqlFunctionException.
+            var error = Record.Exception(() => Eval(expression, row));
+            Assert.True(error is SqlEvaluationException or SqlFunctionException, $"{expression} should fail on [{string.Join(", ", values.Select(RexInterpreter.Show))}] but gave {error?.GetType().Name ?? "a value"}");
             return;
         }
         var actual = Eval(expression, row);

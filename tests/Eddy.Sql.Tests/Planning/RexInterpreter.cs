@@ -242,7 +242,10 @@ internal static class RexInterpreter
             return ToDouble(value);
         if (to.Kind == SqlTypeKind.Decimal)
         {
-            if (value is double d && (double.IsNaN(d) || double.IsInfinity(d) || Math.Abs(d) >= 7.9e28))
+            // Flink's CAST goes through BigDecimal.valueOf, which refuses NaN and the infinities: an error, not NULL.
+            if (value is double n && (double.IsNaN(n) || double.IsInfinity(n)))
+                throw new SqlEvaluationException($"Cannot cast {n} to {to}.");
+            if (value is double d && Math.Abs(d) >= 7.9e28)
                 return null;
             return FitDecimal(value is double e ? (decimal)e : ToDecimal(value), to);
         }

@@ -11,12 +11,15 @@ namespace Eddy.Sql.Formats.Binary;
 /// bitmap, then each non-null column: integers, dates, times, timestamps and intervals as zigzag varints (lengths and counts as plain varints), FLOAT and
 /// DOUBLE as their 4 or 8 bytes, strings and bytes length-prefixed, DECIMAL as its 16 bytes, ARRAY, MAP and MULTISET
 /// as a count and their entries, ROW as a nested row. Primitive columns are written from the row's slots, unboxed.
-/// Not thread-safe (a scratch buffer is reused): one per operator instance.
+/// Thread-safe: a job's topology, and so its serdes, is shared by the worker's stream threads, so the scratch buffer
+/// <see cref="Serialize(Row)"/> reuses is one per thread.
 /// </summary>
 internal sealed class BinaryRowSerde : ISerde<Row>
 {
     private readonly SqlType[] _types;
-    private readonly ArrayBufferWriter<byte> _scratch = new(256);
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
 
     /// <summary>A serde for rows of <paramref name="columnTypes"/>.</summary>
     public BinaryRowSerde(IReadOnlyList<SqlType> columnTypes)
@@ -42,9 +45,10 @@ internal sealed class BinaryRowSerde : ISerde<Row>
     /// <inheritdoc/>
     public byte[] Serialize(Row value)
     {
-        _scratch.ResetWrittenCount();
-        Serialize(value, _scratch);
-        return _scratch.WrittenSpan.ToArray();
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
+        scratch.ResetWrittenCount();
+        Serialize(value, scratch);
+        return scratch.WrittenSpan.ToArray();
     }
 
     /// <inheritdoc/>
@@ -61,6 +65,15 @@ internal sealed class BinaryRowSerde : ISerde<Row>
     public Row Deserialize(ReadOnlySpan<byte> data)
     {
         var position = 0;
+        return ReadAt(data, ref position);
+    }
+
+    /// <summary>
+    /// Reads a row written among other bytes (an accumulator's state holds keys and values side by side), moving
+    /// <paramref name="position"/> past it.
+    /// </summary>
+    public Row ReadAt(ReadOnlySpan<byte> data, ref int position)
+    {
         try
         {
             return ReadRow(data, ref position, _types);

@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using System.Reflection;
+using Eddy.Sql.Functions;
 using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Planning.Expressions;
@@ -174,32 +176,64 @@ internal sealed class ExpressionCompiler
             return new Slot(Expression.Default(cast.Type.ClrType), True);
         var value = Local(cast.Type.ClrType);
         var isNull = Local(typeof(bool));
-        Guarded(body, operand.IsNull, MinimalCasts.Build(operand.Value, cast.Operand.Type, cast.Type), value, isNull);
+        Guarded(body, operand.IsNull, SqlCasts.Build(operand.Value, cast.Operand.Type, cast.Type, ThreadContextExpression), value, isNull);
         return new Slot(value, isNull);
     }
 
+    /// <summary>
+    /// A built-in function through <see cref="ResolvedFunction.BuildCall"/>: a strict function is called only when no
+    /// argument is NULL (the check is the compiler's), with the arguments' values; a non-strict one always, with NULL
+    /// arguments as <see langword="null"/> of the nullable CLR type.
+    /// </summary>
     private Slot EmitFunction(RexFunctionCall call, List<Expression> body)
     {
         var function = call.Function;
-        var parameters = function.Method.GetParameters();
-        var arguments = new Expression[parameters.Length];
+        var operands = call.Operands;
+        var arguments = new Expression[operands.Length];
+        var argumentTypes = new SqlType[operands.Length];
         Expression anyNull = False;
-        for (var i = 0; i < parameters.Length; i++)
+        for (var i = 0; i < operands.Length; i++)
         {
-            var argument = Emit(call.Operands[i], body);
-            var parameter = parameters[i].ParameterType;
-            var data = argument.Value.Type == parameter ? argument.Value : Expression.Convert(argument.Value, parameter);
-            // A non-strict function taking Nullable<T> sees NULL as null, not as the default value.
-            arguments[i] = !function.IsStrict && Nullable.GetUnderlyingType(parameter) is not null
-                ? Expression.Condition(argument.IsNull, Expression.Constant(null, parameter), data)
-                : data;
+            var argument = Emit(operands[i], body);
+            argumentTypes[i] = operands[i].Type;
             anyNull = OrElse(anyNull, argument.IsNull);
+            if (operands[i].Type.Kind == SqlTypeKind.Null)
+            {
+                // An untyped NULL takes the parameter's CLR type (casting NULL is a no-op).
+                var clr = ClrOf(function.ParameterTypes[i]);
+                arguments[i] = Expression.Default(function.IsStrict ? clr : NullableOf(clr));
+            }
+            else if (function.IsStrict)
+            {
+                arguments[i] = argument.Value;
+            }
+            else
+            {
+                var nullable = NullableOf(argument.Value.Type);
+                arguments[i] = Expression.Condition(argument.IsNull, Expression.Default(nullable),
+                    argument.Value.Type == nullable ? argument.Value : Expression.Convert(argument.Value, nullable));
+            }
         }
-        var value = Local(call.Type.ClrType);
+        var value = Local(ClrOf(call.Type));
         var isNull = Local(typeof(bool));
-        Guarded(body, function.IsStrict ? anyNull : False, Expression.Call(function.Method, arguments), value, isNull);
+        Guarded(body, function.IsStrict ? anyNull : False, function.BuildCall(arguments, argumentTypes, ThreadContextExpression), value, isNull);
         return new Slot(value, isNull);
     }
+
+    private static Type NullableOf(Type type) => type.IsValueType && Nullable.GetUnderlyingType(type) is null ? typeof(Nullable<>).MakeGenericType(type) : type;
+
+    /// <summary>
+    /// The calling thread's <see cref="FunctionContext"/>: a compiled delegate is shared by a job's stream threads, and a
+    /// context is one per thread (its random source is not thread-safe). In UTC until the planner carries the session's
+    /// <c>table.local-time-zone</c>.
+    /// </summary>
+    private static FunctionContext ThreadContext => t_context ??= new FunctionContext();
+
+    [ThreadStatic]
+    private static FunctionContext? t_context;
+
+    private static readonly Expression ThreadContextExpression =
+        Expression.Property(null, typeof(ExpressionCompiler).GetProperty(nameof(ThreadContext), BindingFlags.Static | BindingFlags.NonPublic)!);
 
     /// <summary>
     /// Emits <c>if (guard) { isNull = true; value = default; } else { value, isNull = result }</c>, where a
@@ -221,6 +255,24 @@ internal sealed class ExpressionCompiler
                 Expression.Assign(nullable, result),
                 Expression.Assign(isNull, Expression.Not(Expression.Property(nullable, "HasValue"))),
                 Expression.Assign(value, Expression.Call(nullable, result.Type.GetMethod("GetValueOrDefault", Type.EmptyTypes)!)));
+        }
+        else if (Nullable.GetUnderlyingType(result.Type) is not null)
+        {
+            // A Nullable of a wider type (a function computing an INT as long?): NULL or the narrowed value.
+            var nullable = Local(result.Type);
+            assign = Expression.Block(
+                Expression.Assign(nullable, result),
+                Expression.Assign(isNull, Expression.Not(Expression.Property(nullable, "HasValue"))),
+                Expression.Assign(value, Expression.Convert(Expression.Call(nullable, result.Type.GetMethod("GetValueOrDefault", Type.EmptyTypes)!), value.Type)));
+        }
+        else if (!result.Type.IsValueType)
+        {
+            // A boxed result (object): null is SQL NULL, anything else is unboxed or cast.
+            var boxed = Local(result.Type);
+            assign = Expression.Block(
+                Expression.Assign(boxed, result),
+                Expression.Assign(isNull, Expression.Equal(boxed, Expression.Constant(null, result.Type))),
+                Expression.Assign(value, Expression.Condition(isNull, Expression.Default(value.Type), Expression.Convert(boxed, value.Type))));
         }
         else
         {

@@ -1,3 +1,4 @@
+using Eddy.Sql.Functions;
 using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Planning.Expressions;

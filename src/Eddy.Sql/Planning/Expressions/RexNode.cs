@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
+using Eddy.Sql.Functions;
 using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Planning.Expressions;
@@ -151,21 +151,10 @@ internal sealed class RexCall : RexNode
 }
 
 /// <summary>
-/// A function resolved by the functions layer: the CLR method that computes it over the value convention of
-/// <see cref="SqlType"/>'s remarks, its return type, and how it treats NULL.
+/// A call of a built-in function, resolved by the functions layer (<see cref="BuiltInFunctions.Resolve"/>) for its
+/// arguments' types (<c>UPPER($1)</c>); the expression compiler calls it through
+/// <see cref="ResolvedFunction.BuildCall"/>.
 /// </summary>
-/// <param name="Name">The SQL name, as printed (<c>UPPER</c>).</param>
-/// <param name="Method">A static method; its parameters take the arguments' CLR values in order.</param>
-/// <param name="ReturnType">The SQL type of the result.</param>
-/// <param name="IsStrict">
-/// NULL in, NULL out: the compiled code returns NULL without calling <paramref name="Method"/> when any argument is NULL.
-/// When false the method sees NULLs itself (a reference-type or <see cref="Nullable{T}"/> parameter) and may return NULL
-/// (a reference type or <see cref="Nullable{T}"/> result).
-/// </param>
-/// <param name="IsDeterministic">False for functions such as RAND() or NOW() whose value changes between calls.</param>
-internal sealed record ResolvedFunction(string Name, MethodInfo Method, SqlType ReturnType, bool IsStrict = true, bool IsDeterministic = true);
-
-/// <summary>A call of a function resolved by the functions layer (<c>UPPER($1)</c>).</summary>
 internal sealed class RexFunctionCall : RexNode
 {
     private readonly ImmutableArray<RexNode> _arguments;
@@ -173,9 +162,11 @@ internal sealed class RexFunctionCall : RexNode
     public RexFunctionCall(ResolvedFunction function, ImmutableArray<RexNode> arguments)
         : base(function.ReturnType)
     {
+        // The resolution took the arguments' types, so only a call built against another argument list can disagree.
+        if (function.ParameterTypes.Count != arguments.Length)
+            throw new ArgumentException($"Function {function.Name} was resolved for {function.ParameterTypes.Count} arguments, not {arguments.Length}.", nameof(arguments));
         Function = function;
         _arguments = arguments;
-        Check(function, arguments);
     }
 
     public ResolvedFunction Function { get; }
@@ -185,32 +176,11 @@ internal sealed class RexFunctionCall : RexNode
     public override bool IsDeterministic => Function.IsDeterministic && base.IsDeterministic;
 
     public override string ToString() => RexCall.PrintCall(Function.Name, _arguments);
-
-    private static void Check(ResolvedFunction function, ImmutableArray<RexNode> arguments)
-    {
-        var method = function.Method;
-        if (!method.IsStatic)
-            throw new ArgumentException($"Function {function.Name}: {method.Name} is not static.", nameof(function));
-        var parameters = method.GetParameters();
-        if (parameters.Length != arguments.Length)
-            throw new ArgumentException($"Function {function.Name}: {method.Name} takes {parameters.Length} arguments, not {arguments.Length}.", nameof(arguments));
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var clr = arguments[i].Type.ClrType;
-            var parameter = parameters[i].ParameterType;
-            if (parameter != clr && Nullable.GetUnderlyingType(parameter) != clr)
-                throw new ArgumentException($"Function {function.Name}: argument {i + 1} is {arguments[i].Type} ({clr.Name}) but {method.Name} takes {parameter.Name}.", nameof(arguments));
-        }
-        var result = method.ReturnType;
-        var expected = function.ReturnType.ClrType;
-        if (result != expected && Nullable.GetUnderlyingType(result) != expected)
-            throw new ArgumentException($"Function {function.Name}: returns {function.ReturnType} ({expected.Name}) but {method.Name} returns {result.Name}.", nameof(function));
-    }
 }
 
 /// <summary>
-/// <c>CAST(operand AS type)</c> between the basic kinds only (numbers, strings, BOOLEAN): the functions layer brings
-/// Flink's whole CAST matrix; this one is what the planner itself needs, kept in <see cref="MinimalCasts"/>.
+/// <c>CAST(operand AS type)</c> with Flink's cast matrix (<see cref="SqlTypeRules.CanCast(SqlType, SqlType)"/>),
+/// compiled through <see cref="SqlCasts.Build"/>.
 /// </summary>
 internal sealed class RexCast : RexNode
 {
@@ -218,7 +188,7 @@ internal sealed class RexCast : RexNode
         : base(type)
     {
         Operand = operand;
-        if (!MinimalCasts.IsSupported(operand.Type, type))
+        if (!SqlTypeRules.CanCast(operand.Type.WithNullability(true), type.WithNullability(true)))
             throw new PlanningException($"Cast function cannot convert value of type {operand.Type} to type {type}");
     }
 

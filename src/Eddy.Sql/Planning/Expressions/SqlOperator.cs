@@ -1,6 +1,6 @@
 namespace Eddy.Sql.Planning.Expressions;
 
-/// <summary>The operators whose semantics the expression compiler implements itself (the rest are <see cref="ResolvedFunction"/>s).</summary>
+/// <summary>The operators whose semantics the expression compiler implements itself (the rest are <see cref="Functions.ResolvedFunction"/>s).</summary>
 internal enum SqlOperator
 {
     /// <summary>AND over two or more BOOLEANs, three-valued and short-circuit: FALSE wins over NULL.</summary>

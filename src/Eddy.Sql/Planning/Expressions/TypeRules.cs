@@ -1,3 +1,4 @@
+using Eddy.Sql.Functions;
 using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Planning.Expressions;
@@ -12,17 +13,6 @@ internal static class TypeRules
 {
     /// <summary>The scale Flink keeps at least when a decimal result exceeds 38 digits.</summary>
     private const int MinimumAdjustedScale = 6;
-
-    /// <summary>The DECIMAL an exact number widens to: integers as DECIMAL(3|5|10|19, 0), decimals as they are.</summary>
-    public static SqlType AsDecimal(SqlType type) => type.Kind switch
-    {
-        SqlTypeKind.TinyInt => SqlType.Decimal(3, 0).WithNullability(type.IsNullable),
-        SqlTypeKind.SmallInt => SqlType.Decimal(5, 0).WithNullability(type.IsNullable),
-        SqlTypeKind.Int => SqlType.Decimal(10, 0).WithNullability(type.IsNullable),
-        SqlTypeKind.BigInt => SqlType.Decimal(19, 0).WithNullability(type.IsNullable),
-        SqlTypeKind.Decimal => type,
-        _ => throw new ArgumentException($"{type} is not an exact number.", nameof(type)),
-    };
 
     /// <summary>
     /// The type both operands widen to so they can be compared or chosen between (CASE, COALESCE), or null when they
@@ -56,22 +46,8 @@ internal static class TypeRules
         };
     }
 
-    private static SqlType CommonNumeric(SqlType a, SqlType b)
-    {
-        if (a.Kind == SqlTypeKind.Double || b.Kind == SqlTypeKind.Double)
-            return SqlType.Double;
-        if (a.Kind == SqlTypeKind.Float || b.Kind == SqlTypeKind.Float)
-            return a.Kind == SqlTypeKind.Decimal || b.Kind == SqlTypeKind.Decimal ? SqlType.Double : SqlType.Float;
-        if (a.Kind == SqlTypeKind.Decimal || b.Kind == SqlTypeKind.Decimal)
-        {
-            var x = AsDecimal(a);
-            var y = AsDecimal(b);
-            var scale = Math.Max(x.Scale, y.Scale);
-            var integerDigits = Math.Max(x.Precision - x.Scale, y.Precision - y.Scale);
-            return SqlType.Decimal(Math.Min(SqlType.MaxDecimalPrecision, integerDigits + scale), Math.Min(scale, SqlType.MaxDecimalPrecision));
-        }
-        return a.Kind >= b.Kind ? a : b;
-    }
+    /// <summary>The functions layer's merge of two numeric types (Flink's <c>LogicalTypeMerging</c>), nullability aside.</summary>
+    private static SqlType CommonNumeric(SqlType a, SqlType b) => SqlTypeRules.LeastRestrictive([a, b])!;
 
     /// <summary>
     /// The result type of <c>a op b</c> for + − * / %, or null when the operands are not numbers (or, for MOD, not
@@ -94,8 +70,8 @@ internal static class TypeRules
             return (a.Kind >= b.Kind ? a : b).WithNullability(nullable);
         if (a.Kind is SqlTypeKind.Float or SqlTypeKind.Double || b.Kind is SqlTypeKind.Float or SqlTypeKind.Double)
             return CommonNumeric(a, b).WithNullability(nullable);
-        var x = AsDecimal(a);
-        var y = AsDecimal(b);
+        var x = SqlTypeRules.AsDecimal(a);
+        var y = SqlTypeRules.AsDecimal(b);
         int p1 = x.Precision, s1 = x.Scale, p2 = y.Precision, s2 = y.Scale;
         var result = op switch
         {

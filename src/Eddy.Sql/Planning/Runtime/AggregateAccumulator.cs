@@ -1,5 +1,6 @@
 using System.Buffers;
 using Eddy.Engine;
+using Eddy.Sql.Formats.Binary;
 using Eddy.Sql.Planning.Logical;
 using Eddy.Sql.Types;
 
@@ -36,7 +37,7 @@ internal sealed class RowAggregateFunction : IAggregateFunction<Row, AggregateAc
         }
         _keyOf = keyOf;
         _keyTypes = [.. keyTypes];
-        AccumulatorSerde = new Serde(this, new RowSerde(_keyTypes));
+        AccumulatorSerde = new Serde(this, new BinaryRowSerde(_keyTypes));
     }
 
     /// <summary>The number of output columns: the key's and the calls'.</summary>
@@ -100,7 +101,7 @@ internal sealed class RowAggregateFunction : IAggregateFunction<Row, AggregateAc
     }
 
     /// <summary>[has key][key row][state of each call].</summary>
-    private sealed class Serde(RowAggregateFunction function, RowSerde keys) : ISerde<AggregateAccumulator>
+    private sealed class Serde(RowAggregateFunction function, BinaryRowSerde keys) : ISerde<AggregateAccumulator>
     {
         public byte[] Serialize(AggregateAccumulator value)
         {

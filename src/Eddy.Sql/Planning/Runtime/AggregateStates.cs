@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Eddy.Sql.Formats.Binary;
 using Eddy.Sql.Planning.Expressions;
 using Eddy.Sql.Planning.Logical;
 using Eddy.Sql.Types;
@@ -254,7 +255,7 @@ internal abstract class AggregateState
     private sealed class MinMaxState(int argument, SqlType type, bool max) : AggregateState
     {
         private readonly SortedDictionary<object, long> _counts = new(new SqlValueComparer(type));
-        private readonly RowSerde _values = new([type]);
+        private readonly BinaryRowSerde _values = new([type]);
         private readonly SqlType[] _types = [type];
 
         public override void Add(Row row)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Eddy.Engine;
 using Eddy.Engine.Plan;
+using Eddy.Sql.Formats.Binary;
 using Eddy.Sql.Planning.Changelog;
 using Eddy.Sql.Planning.Expressions;
 using Eddy.Sql.Planning.Logical;
@@ -86,12 +87,12 @@ internal sealed class JobTranslator
             watermarks = WatermarkStrategy.BoundedOutOfOrderness(bound);
             timestampOf = (_, value, kafkaTimestamp) => value is null ? kafkaTimestamp : EventTime.Of(value, column);
         }
-        var values = new RowSerde(types);
+        var values = new BinaryRowSerde(types);
         if (table.Changelog == TableChangelog.Upsert)
         {
             var keyIndices = table.PrimaryKeyIndices;
             var keyTypes = keyIndices.Select(i => types[i]).ToImmutableArray();
-            var upserts = _job.Table(table.Topic, new RowSerde(keyTypes), values, watermarks, timestampOf, name: table.Name);
+            var upserts = _job.Table(table.Topic, new BinaryRowSerde(keyTypes), values, watermarks, timestampOf, name: table.Name);
             return new UpdatingRows(upserts, keyTypes, keyIndices);
         }
         if (table.Changelog == TableChangelog.All)
@@ -104,7 +105,7 @@ internal sealed class JobTranslator
     {
         var input = Translate(program.Input);
         var outputTypes = program.Projections.Select(p => p.Type).ToArray();
-        var serde = new RowSerde(outputTypes);
+        var serde = new BinaryRowSerde(outputTypes);
         Func<Row, bool>? predicate = null;
         Func<Row, Row>? projection = null;
         Func<Row, Row?>? calc = null;
@@ -178,8 +179,8 @@ internal sealed class JobTranslator
     private UpdatingRows Aggregate(AggregateNode aggregate)
     {
         var (keyOf, keyTypes, function) = Grouping(aggregate.Input, aggregate.GroupKeys, aggregate.Calls);
-        var keySerde = new RowSerde(keyTypes);
-        var inputSerde = new RowSerde(aggregate.Input.FieldTypes);
+        var keySerde = new BinaryRowSerde(keyTypes);
+        var inputSerde = new BinaryRowSerde(aggregate.Input.FieldTypes);
         var name = Name("group-aggregate");
         var keyed = Translate(aggregate.Input) switch
         {
@@ -187,7 +188,7 @@ internal sealed class JobTranslator
             UpdatingRows updating => updating.Table.ToStream().KeyBy((_, row) => keyOf(row), keySerde, inputSerde, name: name + "-by"),
             _ => throw new PlanningException("Unknown translation."),
         };
-        var table = keyed.Aggregate(function, new RowSerde(aggregate.FieldTypes), name: name);
+        var table = keyed.Aggregate(function, new BinaryRowSerde(aggregate.FieldTypes), name: name);
         return new UpdatingRows(table, keyTypes, [.. Enumerable.Range(0, keyTypes.Length)]);
     }
 
@@ -204,13 +205,13 @@ internal sealed class JobTranslator
             _ => throw new PlanningException($"{spec.Display(window.Input)}: session windows are not translated to the engine yet."),
         };
         var (keyOf, keyTypes, function) = Grouping(window.Input, window.GroupKeys, window.Calls);
-        var keySerde = new RowSerde(keyTypes);
+        var keySerde = new BinaryRowSerde(keyTypes);
         var name = Name("window-aggregate");
         var arity = window.Fields.Length;
         var windowColumn = function.Arity;
         var ltz = window.FieldTypes[windowColumn + 2].Kind == SqlTypeKind.TimestampLtz;
         var results = append.Stream
-            .KeyBy((_, row) => keyOf(row), keySerde, new RowSerde(window.Input.FieldTypes), name: name + "-by")
+            .KeyBy((_, row) => keyOf(row), keySerde, new BinaryRowSerde(window.Input.FieldTypes), name: name + "-by")
             .Window(windows, name)
             .Aggregate(function.CreateAccumulator, (_, row, accumulator) => function.Add(accumulator, row), function.AccumulatorSerde)
             .Map((windowed, accumulator) =>
@@ -225,7 +226,7 @@ internal sealed class JobTranslator
                 else
                     row.SetTimestamp(windowColumn + 2, EventTime.ToTimestamp(windowed.End - 1));
                 return (windowed.Key, row);
-            }, keySerde, new RowSerde(window.FieldTypes), name: name + "-rows");
+            }, keySerde, new BinaryRowSerde(window.FieldTypes), name: name + "-rows");
         return new AppendRows(results);
     }
 
@@ -234,7 +235,7 @@ internal sealed class JobTranslator
         var table = sink.Table;
         if (table.Connector is not ("kafka" or "upsert-kafka"))
             throw new PlanningException($"Table sink '{table.Name}': connector '{table.Connector}' is not translated to the engine yet.");
-        var values = new RowSerde(sink.FieldTypes);
+        var values = new BinaryRowSerde(sink.FieldTypes);
         var input = Translate(sink.Input);
         switch (table.Changelog, input)
         {
@@ -247,7 +248,7 @@ internal sealed class JobTranslator
             {
                 var keyIndices = table.PrimaryKeyIndices;
                 var keyOf = ExpressionCompiler.CompileProjection([.. keyIndices.Select(i => (RexNode)Rex.Input(i, sink.FieldTypes[i]))]);
-                append.Stream.Map((_, row) => (keyOf(row), row), new RowSerde([.. keyIndices.Select(i => sink.FieldTypes[i])]), values,
+                append.Stream.Map((_, row) => (keyOf(row), row), new BinaryRowSerde([.. keyIndices.Select(i => sink.FieldTypes[i])]), values,
                     name: Name("sink-rows")).To(table.Topic, name: table.Name);
                 break;
             }
@@ -255,10 +256,10 @@ internal sealed class JobTranslator
                 if (updating.KeyColumns is not { } key || !key.SequenceEqual(table.PrimaryKeyIndices))
                     throw new PlanningException(
                         $"Table sink '{table.Name}': the query's upsert key {changelog[sink.Input].UpsertKey?.ToString() ?? "(none)"} is not the sink's primary key ({string.Join(", ", table.PrimaryKey)}); writing it needs Flink's upsert materializer, not translated yet.");
-                updating.Table.To(table.Topic, new RowSerde(updating.KeyTypes), values, name: table.Name);
+                updating.Table.To(table.Topic, new BinaryRowSerde(updating.KeyTypes), values, name: table.Name);
                 break;
             case (TableChangelog.All, UpdatingRows updating):
-                updating.Table.ToChangelog(table.Topic, new RowSerde(updating.KeyTypes), values, name: table.Name);
+                updating.Table.ToChangelog(table.Topic, new BinaryRowSerde(updating.KeyTypes), values, name: table.Name);
                 break;
             case (TableChangelog.All, AppendRows append):
                 append.Stream.To(table.Topic, RawKeySerde.Instance, values, name: table.Name);
