@@ -214,19 +214,8 @@ public class TopNCacheTests
             .Sample((records, n, partitions, descending, cachedRows, restartEvery) =>
             {
                 using var driver = new JobTestDriver(PointsPlan(n, descending, cachedRows, withRank: true), new JobTestDriverOptions { Partitions = partitions });
-                var input = driver.Input<string, long>("in");
-                for (var i = 0; i < records.Length; i++)
-                {
-                    input.Pipe($"g{records[i].Item1}", records[i].Item2, i);
-                    if (restartEvery > 0 && i % restartEvery == restartEvery - 1)
-                    {
-                        driver.RestartTasks();
-                    }
-                }
-
-                var expected = records.GroupBy(r => $"g{r.Item1}").SelectMany(g =>
-                    (descending ? g.Select(r => r.Item2).OrderDescending() : g.Select(r => r.Item2).Order()).Take(n)
-                    .Select((p, i) => (g.Key, new Ranked<long>(i + 1, p))));
+                TopNTests.PipeRestarting(driver, records, restartEvery);
+                var expected = TopNTests.BruteForceRanking(records, n, descending);
                 var materialized = Changelogs.Materialize(driver.Output<string, Ranked<long>>("top").ReadAll());
                 Assert.Equal(Changelogs.Sorted(expected), Changelogs.Sorted(materialized));
             }, iter: 150);

@@ -401,19 +401,8 @@ public class TopNTests
             .Sample((records, n, partitions, descending, restartEvery) =>
             {
                 using var driver = Points(n, descending, options: new JobTestDriverOptions { Partitions = partitions });
-                var input = driver.Input<string, long>("in");
-                for (var i = 0; i < records.Length; i++)
-                {
-                    input.Pipe($"g{records[i].Item1}", records[i].Item2, i);
-                    if (restartEvery > 0 && i % restartEvery == restartEvery - 1)
-                    {
-                        driver.RestartTasks();
-                    }
-                }
-
-                var expected = records.GroupBy(r => $"g{r.Item1}").SelectMany(g =>
-                    (descending ? g.Select(r => r.Item2).OrderDescending() : g.Select(r => r.Item2).Order()).Take(n)
-                    .Select((p, i) => (g.Key, new Ranked<long>(i + 1, p))));
+                PipeRestarting(driver, records, restartEvery);
+                var expected = BruteForceRanking(records, n, descending);
                 var materialized = Changelogs.Materialize(driver.Output<string, Ranked<long>>("top").ReadAll());
                 Assert.Equal(Changelogs.Sorted(expected), Changelogs.Sorted(materialized));
             }, iter: 150);
@@ -469,4 +458,24 @@ public class TopNTests
             into.Write(System.Text.Encoding.UTF8.GetBytes(value.Text));
         }
     }
+
+    /// <summary>Pipes (group, points) records into "in" at timestamps 0, 1, ..., restarting every task after each <paramref name="restartEvery"/>-th (0: never).</summary>
+    internal static void PipeRestarting(JobTestDriver driver, (int Group, long Points)[] records, int restartEvery)
+    {
+        var input = driver.Input<string, long>("in");
+        for (var i = 0; i < records.Length; i++)
+        {
+            input.Pipe($"g{records[i].Group}", records[i].Points, i);
+            if (restartEvery > 0 && i % restartEvery == restartEvery - 1)
+            {
+                driver.RestartTasks();
+            }
+        }
+    }
+
+    /// <summary>Each group's top <paramref name="n"/> points with their row numbers, computed by sorting: the oracle of the append-only Top-N.</summary>
+    internal static IEnumerable<(string, Ranked<long>)> BruteForceRanking((int Group, long Points)[] records, int n, bool descending) =>
+        records.GroupBy(r => $"g{r.Group}").SelectMany(g =>
+            (descending ? g.Select(r => r.Points).OrderDescending() : g.Select(r => r.Points).Order()).Take(n)
+            .Select((p, i) => (g.Key, new Ranked<long>(i + 1, p))));
 }
