@@ -7,6 +7,13 @@ namespace Eddy.Sql.Planning.Logical;
 /// A table of the catalog as the planner sees it: its schema, its connector options (Flink's <c>WITH (...)</c>), the
 /// rowtime column and watermark delay of its <c>WATERMARK FOR</c> clause, and its primary key.
 /// </summary>
+/// <remarks>
+/// Three rows: the <b>physical</b> row (<see cref="Schema"/>) is what the format reads and writes; the <b>source</b> row
+/// a scan produces is the physical columns followed by the <see cref="Metadata"/> columns (read by the connector:
+/// timestamp, partition, offset, headers); the <b>table</b> row a query sees adds the <see cref="Computed"/> columns,
+/// evaluated over the source row, and lists every column in <see cref="DeclaredOrder"/> (the binder projects it).
+/// A sink writes the physical row plus the non-virtual metadata columns.
+/// </remarks>
 /// <param name="Name">The identifier as Flink prints it in messages (<c>default_catalog.default_database.orders</c>).</param>
 /// <param name="Schema">The physical columns.</param>
 /// <param name="Options">The connector options, by Flink's names (<c>connector</c>, <c>topic</c>, <c>format</c>, ...).</param>
@@ -22,6 +29,27 @@ internal sealed record CatalogTable(
     ImmutableArray<string> PrimaryKey = default)
 {
     public ImmutableArray<string> PrimaryKey { get; init; } = PrimaryKey.IsDefault ? [] : PrimaryKey;
+
+    /// <summary>The metadata columns, after the physical ones in the source row (empty when none).</summary>
+    public ImmutableArray<CatalogMetadataColumn> Metadata { get; init; } = [];
+
+    /// <summary>The computed columns (<c>name AS expression</c>), each bound over the source row (empty when none).</summary>
+    public ImmutableArray<CatalogComputedColumn> Computed { get; init; } = [];
+
+    /// <summary>
+    /// Every column's name in the order the DDL declared them (the table row); empty means the physical columns as
+    /// they are (a table without metadata or computed columns).
+    /// </summary>
+    public ImmutableArray<string> DeclaredOrder { get; init; } = [];
+
+    /// <summary>
+    /// The rowtime over the source row, when <see cref="RowtimeColumn"/> is a computed column (<c>ts AS
+    /// TO_TIMESTAMP(...)</c> with <c>WATERMARK FOR ts</c>); null when the rowtime is a physical or metadata column.
+    /// </summary>
+    public Expressions.RexNode? RowtimeExpression { get; init; }
+
+    /// <summary>The source row's columns: the physical ones, then the metadata ones.</summary>
+    public ImmutableArray<SqlField> SourceFields => Metadata.IsEmpty ? Schema : Schema.AddRange(Metadata.Select(m => new SqlField(m.Name, m.Type)));
 
     /// <summary>The <c>connector</c> option (<c>kafka</c>, <c>upsert-kafka</c>, ...).</summary>
     public string Connector => Options.TryGetValue("connector", out var connector) ? connector : "";
@@ -70,6 +98,19 @@ internal sealed record CatalogTable(
         }
     }
 }
+
+/// <summary>A metadata column: <c>name type METADATA [FROM 'key'] [VIRTUAL]</c>.</summary>
+/// <param name="Name">The column's name.</param>
+/// <param name="Type">The column's declared type.</param>
+/// <param name="Key">The connector's metadata key (<c>timestamp</c>, <c>partition</c>, <c>offset</c>, <c>headers</c>, ...): the
+/// FROM key, or the column name when FROM is omitted.</param>
+/// <param name="IsVirtual">VIRTUAL: read only, never written by a sink.</param>
+internal sealed record CatalogMetadataColumn(string Name, SqlType Type, string Key, bool IsVirtual);
+
+/// <summary>A computed column: <c>name AS expression</c>, the expression bound over the table's source row.</summary>
+/// <param name="Name">The column's name.</param>
+/// <param name="Expression">The bound expression (its type is the column's type).</param>
+internal sealed record CatalogComputedColumn(string Name, Expressions.RexNode Expression);
 
 /// <summary>What changes a table's connector and format carry.</summary>
 internal enum TableChangelog
