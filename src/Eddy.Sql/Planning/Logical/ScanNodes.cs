@@ -5,7 +5,7 @@ using Eddy.Sql.Types;
 namespace Eddy.Sql.Planning.Logical;
 
 /// <summary>Reads a catalog table: its schema is the node's row type.</summary>
-internal sealed class TableScanNode(CatalogTable table) : PlanNode(table.Schema, [])
+internal sealed class TableScanNode(CatalogTable table) : PlanNode(table.SourceFields, [])
 {
     public CatalogTable Table { get; } = table;
 
