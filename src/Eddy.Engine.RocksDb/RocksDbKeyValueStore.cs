@@ -188,26 +188,37 @@ public sealed class RocksDbKeyValueStore : IKeyValueStore
             iterator = batch.CreateIteratorWithBase(iterator, Family);
         }
 
-        using (iterator)
+        try
         {
-            for (iterator.Seek(from); iterator.Valid(); iterator.Next())
+            using (iterator)
             {
-                var key = iterator.GetKeySpan();
-                if (key.SequenceCompareTo(upper) >= 0)
+                for (iterator.Seek(from); iterator.Valid(); iterator.Next())
                 {
-                    return true; // the batch's delta iterator does not apply the upper bound itself
-                }
+                    var key = iterator.GetKeySpan();
+                    if (key.SequenceCompareTo(upper) >= 0)
+                    {
+                        return true; // the batch's delta iterator does not apply the upper bound itself
+                    }
 
-                if (into.Count == ScanChunk)
-                {
-                    return false;
-                }
+                    if (into.Count == ScanChunk)
+                    {
+                        return false;
+                    }
 
-                into.Add(new(key[4..].ToArray(), iterator.GetValueSpan().ToArray()));
+                    into.Add(new(key[4..].ToArray(), iterator.GetValueSpan().ToArray()));
+                }
             }
-        }
 
-        return true;
+            return true;
+        }
+        finally
+        {
+            // The native iterator reads its bounds from the read options' native memory, which the options' finalizer
+            // frees. A plain iterator keeps its options reachable, but the overlay iterator over the write batch does
+            // not: without this, a collection during the scan freed the bounds under it (scans cut short, or a
+            // segfault in memcmp).
+            GC.KeepAlive(options);
+        }
     }
 
     internal byte[] Prefixed(ReadOnlySpan<byte> key)

@@ -90,6 +90,62 @@ public class StoreTests
     }
 
     [Fact]
+    public void A_range_scan_in_a_write_batch_stays_correct_while_the_garbage_collector_runs_finalizers_beside_it()
+    {
+        // The scan's read options hold the iterator's bounds in native memory; the overlay iterator over the batch does
+        // not keep them reachable, so a collection in the middle of a chunk once freed them under the iterator (wrong
+        // scans, or a segfault in memcmp). A thread collecting and finalizing without pause makes that window wide.
+        using var dir = new TempDirectory("eddy-state");
+        using var backend = new RocksDbStateBackend(dir.Path);
+        var store = backend.Store("s", 0);
+        using (var batch = backend.BeginBatch())
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                store.Put(S($"k{i:D4}"), S($"v{i}"));
+            }
+
+            batch.Commit();
+        }
+
+        using var open = backend.BeginBatch();
+        for (var i = 600; i < 1_200; i++)
+        {
+            store.Put(S($"k{i:D4}"), S($"v{i}"));
+        }
+
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            for (var round = 0; round < 1_500; round++)
+            {
+                var count = 0;
+                foreach (var (key, _) in store.Range(S("k0100"), S("k1100")))
+                {
+                    Assert.Equal($"k{100 + count:D4}", Encoding.UTF8.GetString(key));
+                    count++;
+                }
+
+                Assert.Equal(1_000, count);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+    }
+
+    [Fact]
     public void Partitions_and_stores_are_isolated()
     {
         using var dir = new TempDirectory("eddy-state");
