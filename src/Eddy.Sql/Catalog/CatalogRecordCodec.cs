@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Eddy.Sql.Syntax;
 
@@ -17,11 +18,15 @@ internal static class CatalogRecordCodec
     private const string TableOrViewKeyType = "TABLE_OR_VIEW";
     private const string FunctionKeyType = "FUNCTION";
 
+    // Quotes, '+' and non-ASCII letters stay as they are, so the DDL reads as written in kcat or a topic browser; the
+    // records are never embedded in HTML, which is what the default encoder guards against.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The key bytes of a definition's key.</summary>
     public static byte[] EncodeKey(CatalogKey key)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("keytype", key.Namespace == CatalogNamespace.Function ? FunctionKeyType : TableOrViewKeyType);
@@ -38,7 +43,7 @@ internal static class CatalogRecordCodec
     {
         ArgumentNullException.ThrowIfNull(definition);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("kind", KindName(definition.Kind));
