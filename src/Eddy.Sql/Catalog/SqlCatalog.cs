@@ -73,11 +73,12 @@ public sealed partial class SqlCatalog : ICatalogReader, IAsyncDisposable
     /// <param name="cancellationToken">Cancels waiting for the store.</param>
     /// <returns>Flink's result: <c>OK</c> for DDL, SET and USE, the listed rows for SHOW and a bare SET.</returns>
     /// <exception cref="CatalogException">The statement fails, with Flink's message.</exception>
-    public Task<StatementResult> ExecuteAsync(Statement statement, string? text = null, CancellationToken cancellationToken = default)
+    public async Task<StatementResult> ExecuteAsync(Statement statement, string? text = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statement);
         text = string.IsNullOrWhiteSpace(text) ? statement.ToSql() : text.Trim().TrimEnd(';').TrimEnd();
-        return statement switch
+        // Awaited here so that every failure, SET's and USE's included, arrives through the returned task.
+        return await (statement switch
         {
             CreateTableStatement { AsQuery: not null } =>
                 throw new CatalogException("CREATE TABLE ... AS SELECT runs as a query: the planner derives the table from it."),
@@ -92,7 +93,7 @@ public sealed partial class SqlCatalog : ICatalogReader, IAsyncDisposable
             ResetStatement reset => Task.FromResult(Reset(reset)),
             UseStatement use => Task.FromResult(Use(use)),
             _ => throw new CatalogException($"The catalog does not run this statement: {statement.ToSql()}"),
-        };
+        });
     }
 
     /// <summary>The full name of a name written in this session.</summary>

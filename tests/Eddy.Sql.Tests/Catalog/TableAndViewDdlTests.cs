@@ -231,3 +231,47 @@ public class TableAndViewDdlTests
         await Assert.ThrowsAsync<CatalogException>(() => catalog.ExecuteAsync(statement));
     }
 }
+
+/// <summary>The bookkeeping stored with a definition: its version and creation time.</summary>
+public class StoredDefinitionTests
+{
+    private sealed class SettableTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 12, 7, 20, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task ALTER_raises_the_version_and_keeps_the_creation_time()
+    {
+        var store = new InMemoryCatalogStore();
+        var time = new SettableTime();
+        var session = CatalogSession.On(store, time);
+        var created = time.Now;
+        await session.Run("CREATE TABLE t (a INT) WITH ('connector' = 'datagen')");
+        time.Now = created.AddHours(1);
+        await session.Run("ALTER TABLE t SET ('rows-per-second' = '5')");
+
+        var stored = Assert.Single(store.Definitions());
+        Assert.Equal(2, stored.Version);
+        Assert.Equal(created, stored.CreatedAt);
+        Assert.Equal(ObjectKind.Table, stored.Kind);
+    }
+
+    [Fact]
+    public async Task A_statement_the_catalog_does_not_run_fails_through_the_returned_task()
+    {
+        await using var catalog = SqlCatalog.CreateInMemory();
+        foreach (var sql in new[] { "SELECT 1", "SHOW JOBS" })
+        {
+            var statement = SqlParser.ParseStatement(sql);
+            Assert.False(SqlCatalog.Handles(statement));
+            var task = catalog.ExecuteAsync(statement);
+            await Assert.ThrowsAsync<CatalogException>(() => task);
+        }
+        // USE fails without waiting on the store, and still through the task.
+        var use = catalog.ExecuteAsync(SqlParser.ParseStatement("USE CATALOG hive"));
+        Assert.Equal("A catalog with name [hive] does not exist.", (await Assert.ThrowsAsync<CatalogException>(() => use)).Message);
+    }
+}
