@@ -698,7 +698,13 @@ public sealed class RegistryService : IAsyncDisposable
             throw RegistryErrors.InvalidSchemaError(
                 $"Invalid schema {{subject={subject}, version=0, id=-1, schemaType=AVRO, references=[], schema={text}}} with refs [] of type AVRO, details: {Where(e)}");
         }
-        var stored = normalize ? schema.ToNormalizedString() : schema.ToCanonicalString();
+        // Confluent's AvroSchema.normalize() parses the normalized string again; what it stores is that schema's
+        // canonical form (Avro's toString), so ASCENDING orders vanish and full names split back into namespaces.
+        if (normalize)
+        {
+            schema = schema.Normalize();
+        }
+        var stored = schema.ToCanonicalString();
         Remember(stored, schema);
         return (schema, stored);
     }
