@@ -30,6 +30,8 @@ public class JsonSchemaCompatibilityTests
         { "existing property made required", Obj("", P("a", "string")), Obj("\"required\":[\"a\"]", P("a", "string")), "REQUIRED_ATTRIBUTE_ADDED #/required/a", null },
         { "model opened (additionalProperties false removed)", Obj(Closed, P("a", "string")), Obj("", P("a", "string")), null, "ADDITIONAL_PROPERTIES_REMOVED #/additionalProperties" },
         { "enum extended", Prop("a", "{\"enum\":[\"x\",\"y\"]}"), Prop("a", "{\"enum\":[\"x\",\"y\",\"z\"]}"), null, "ENUM_ARRAY_NARROWED #/properties/a/enum" },
+        // "type" and "enum" together load as a synthetic allOf of both; narrowing the enum leaves no pairing of the parts.
+        { "typed enum narrowed", Prop("a", "{\"type\":\"string\",\"enum\":[\"x\",\"y\"]}"), Prop("a", "{\"type\":\"string\",\"enum\":[\"x\"]}"), "COMBINED_TYPE_SUBSCHEMAS_CHANGED #/properties/a", null },
         { "enum changed", Prop("a", "{\"enum\":[\"x\",\"y\"]}"), Prop("a", "{\"enum\":[\"x\",\"z\"]}"), "ENUM_ARRAY_CHANGED #/properties/a/enum", "ENUM_ARRAY_CHANGED #/properties/a/enum" },
         { "maxLength increased", Prop("a", "{\"type\":\"string\",\"maxLength\":5}"), Prop("a", "{\"type\":\"string\",\"maxLength\":10}"), null, "MAX_LENGTH_DECREASED #/properties/a/maxLength" },
         { "minimum added", Prop("a", "{\"type\":\"integer\"}"), Prop("a", "{\"type\":\"integer\",\"minimum\":0}"), "MINIMUM_ADDED #/properties/a/minimum", null },
