@@ -1,10 +1,11 @@
 using System.Globalization;
 using Eddy.Avro;
+using Eddy.Registry.JsonSchemas;
 
 namespace Eddy.Registry;
 
 /// <summary>An earlier version to check a candidate against.</summary>
-public sealed record PreviousSchema(int Version, string SchemaText, AvroSchema? Schema, string? SchemaType = null);
+public sealed record PreviousSchema(int Version, string SchemaText, AvroSchema? Schema, string? SchemaType = null, JsonSchemaDocument? JsonSchema = null);
 
 /// <summary>
 /// Confluent's CompatibilityChecker and SchemaValidatorBuilder over Avro schema resolution, with its messages:
@@ -24,6 +25,21 @@ public static class CompatibilityChecker
     public static IReadOnlyList<string> Check(CompatibilityLevel level, AvroSchema candidate, IReadOnlyList<PreviousSchema> previous)
     {
         ArgumentNullException.ThrowIfNull(candidate);
+        return Check(level, previous, existing => CheckOne(level, candidate, existing));
+    }
+
+    /// <summary>
+    /// The same for a JSON Schema candidate, with Confluent's JSON Schema rules (<see cref="JsonSchemaDiff"/>): each
+    /// incompatible difference as <c>{errorType:"…", description:"…'}</c>, "new" and "old" naming the sides.
+    /// </summary>
+    public static IReadOnlyList<string> Check(CompatibilityLevel level, JsonSchemaDocument candidate, IReadOnlyList<PreviousSchema> previous)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return Check(level, previous, existing => CheckOneJson(level, candidate, existing));
+    }
+
+    private static List<string> Check(CompatibilityLevel level, IReadOnlyList<PreviousSchema> previous, Func<PreviousSchema, List<string>> checkOne)
+    {
         ArgumentNullException.ThrowIfNull(previous);
         if (level == CompatibilityLevel.None || previous.Count == 0)
         {
@@ -34,7 +50,7 @@ public static class CompatibilityChecker
         var messages = new List<string>();
         foreach (var existing in toCheck)
         {
-            messages.AddRange(CheckOne(level, candidate, existing));
+            messages.AddRange(checkOne(existing));
             if (messages.Count > 0)
             {
                 break;
@@ -69,6 +85,38 @@ public static class CompatibilityChecker
                 ],
             _ => [],
         };
+    }
+
+    private static List<string> CheckOneJson(CompatibilityLevel level, JsonSchemaDocument candidate, PreviousSchema existing)
+    {
+        if (existing.JsonSchema is null)
+        {
+            var reason = existing.SchemaType is "JSON"
+                ? "The earlier schema could not be parsed as a JSON Schema"
+                : "Incompatible because of different schema type";
+            return WithOldSchema([reason], existing, append: true);
+        }
+        // Confluent's isBackwardCompatible(previous) diffs previous (original) -> this (update); BACKWARD asks it of the
+        // new schema, FORWARD of the old one, FULL both (forward first).
+        return level switch
+        {
+            CompatibilityLevel.Backward or CompatibilityLevel.BackwardTransitive =>
+                FormatJson(JsonSchemaDiff.Compare(existing.JsonSchema.Schema, candidate.Schema), existing, "new", "old", append: true),
+            CompatibilityLevel.Forward or CompatibilityLevel.ForwardTransitive =>
+                FormatJson(JsonSchemaDiff.Compare(candidate.Schema, existing.JsonSchema.Schema), existing, "old", "new", append: true),
+            CompatibilityLevel.Full or CompatibilityLevel.FullTransitive =>
+                [
+                    .. FormatJson(JsonSchemaDiff.Compare(candidate.Schema, existing.JsonSchema.Schema), existing, "old", "new", append: false),
+                    .. FormatJson(JsonSchemaDiff.Compare(existing.JsonSchema.Schema, candidate.Schema), existing, "new", "old", append: true),
+                ],
+            _ => [],
+        };
+    }
+
+    private static List<string> FormatJson(IReadOnlyList<JsonSchemaDifference> differences, PreviousSchema existing, string first, string second, bool append)
+    {
+        var messages = differences.Where(d => !d.IsCompatible).Select(d => d.ToConfluentString(first, second)).ToList();
+        return messages.Count > 0 ? WithOldSchema(messages, existing, append) : messages;
     }
 
     private static List<string> Format(IReadOnlyList<AvroIncompatibility> incompatibilities, PreviousSchema existing, string reader, string writer, bool append)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Eddy.Avro;
+using Eddy.Registry.JsonSchemas;
 using Eddy.Registry.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,6 +26,7 @@ public sealed class RegistryService : IAsyncDisposable
     private readonly KafkaSchemaLog _log;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, AvroSchema> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonSchemaDocument> _parsedJson = new(StringComparer.Ordinal);
 
     private RegistryService(RegistryOptions options, RegistryState state, KafkaSchemaLog log)
     {
@@ -174,10 +176,10 @@ public sealed class RegistryService : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         normalize |= ConfigInScope(subject).Normalize ?? false;
-        (AvroSchema Schema, string Text)? candidate = string.IsNullOrWhiteSpace(request.Schema) ? null : Canonicalize(subject, request, normalize, isNew: false);
+        CandidateSchema? candidate = string.IsNullOrWhiteSpace(request.Schema) ? null : Canonicalize(subject, request, normalize, isNew: false);
         lock (_state.SyncRoot)
         {
-            var match = candidate is null ? null : FindUnderSubject(subject, candidate.Value.Text, includeDeleted);
+            var match = candidate is null ? null : FindUnderSubject(subject, candidate, includeDeleted);
             if (match is null)
             {
                 throw _state.HasSubject(subject, includeDeleted)
@@ -256,7 +258,7 @@ public sealed class RegistryService : IAsyncDisposable
             level = LevelInScope(subject);
         }
         var candidate = Canonicalize(subject, request, normalize);
-        var messages = CompatibilityChecker.Check(level, candidate.Schema, previous);
+        var messages = Check(level, candidate, previous);
         return new CompatibilityResult(messages.Count == 0, messages);
     }
 
@@ -274,7 +276,7 @@ public sealed class RegistryService : IAsyncDisposable
             var candidate = Canonicalize(subject, request, normalize, isNew: false);
             lock (_state.SyncRoot)
             {
-                var existing = FindUnderSubject(subject, candidate.Text, includeDeleted: false);
+                var existing = FindUnderSubject(subject, candidate, includeDeleted: false);
                 if (existing is not null && (request.Id is null or < 0 || request.Id == existing.Id))
                 {
                     return new RegisteredSchema(existing.Id, existing.Version, existing.Schema);
@@ -326,10 +328,10 @@ public sealed class RegistryService : IAsyncDisposable
             CompatibilityLevel level;
             lock (_state.SyncRoot)
             {
-                var existingId = _state.IdOfSchema(parsed.Text);
+                var existingId = _state.IdOfSchema(parsed.Text, parsed.SchemaType);
                 if (existingId is { } found && (schemaId < 0 || schemaId == found))
                 {
-                    var underSubject = FindUnderSubject(subject, parsed.Text, includeDeleted: false);
+                    var underSubject = FindUnderSubject(subject, parsed, includeDeleted: false);
                     if (effective.Version is null or 0 && underSubject is not null)
                     {
                         return new RegisteredSchema(underSubject.Id, underSubject.Version, underSubject.Schema);
@@ -341,7 +343,7 @@ public sealed class RegistryService : IAsyncDisposable
 
             if (mode != RegistryMode.Import)
             {
-                var messages = CompatibilityChecker.Check(level, parsed.Schema, undeleted);
+                var messages = Check(level, parsed, undeleted);
                 if (messages.Count > 0)
                 {
                     throw RegistryErrors.IncompatibleSchemaError(subject, messages);
@@ -388,7 +390,7 @@ public sealed class RegistryService : IAsyncDisposable
             {
                 await _log.AppendAsync(new SchemaKey(subject, deleted.Version), null, cancellationToken);
             }
-            var value = new SchemaValue(subject, version, schemaId, parsed.Text, Deleted: false);
+            var value = new SchemaValue(subject, version, schemaId, parsed.Text, Deleted: false, parsed.SchemaType);
             await _log.AppendAsync(new SchemaKey(subject, version), value.ToBytes(), cancellationToken);
             return new RegisteredSchema(schemaId, version, parsed.Text);
         }
@@ -669,25 +671,35 @@ public sealed class RegistryService : IAsyncDisposable
         return value is not null && (includeDeleted || !value.Deleted) ? value : null;
     }
 
-    private SchemaValue? FindUnderSubject(string subject, string schemaText, bool includeDeleted) =>
-        _state.VersionsOfSchema(subject, schemaText).LastOrDefault(v => includeDeleted || !v.Deleted);
+    private SchemaValue? FindUnderSubject(string subject, CandidateSchema candidate, bool includeDeleted) =>
+        _state.VersionsOfSchema(subject, candidate.Text, candidate.SchemaType).LastOrDefault(v => includeDeleted || !v.Deleted);
+
+    private static IReadOnlyList<string> Check(CompatibilityLevel level, CandidateSchema candidate, IReadOnlyList<PreviousSchema> previous) =>
+        candidate.Json is { } json
+            ? CompatibilityChecker.Check(level, json, previous)
+            : CompatibilityChecker.Check(level, candidate.Avro!, previous);
 
     // Field defaults are validated only for schemas being registered or checked (Confluent's isNew); lookups and
     // imports with explicit ids accept what a registry may already hold.
-    private (AvroSchema Schema, string Text) Canonicalize(string subject, SchemaRequest request, bool normalize, bool isNew = true)
+    private CandidateSchema Canonicalize(string subject, SchemaRequest request, bool normalize, bool isNew = true)
     {
         var type = request.SchemaType ?? "AVRO";
-        if (type != "AVRO")
+        var text = request.Schema ?? "";
+        if (type is not ("AVRO" or "JSON"))
         {
             throw RegistryErrors.InvalidSchemaError(
-                $"Invalid schema type {type}: this registry supports only AVRO schemas (the schemaType field must be absent or \"AVRO\")");
+                $"Invalid schema type {type}: this registry supports AVRO and JSON schemas (the schemaType field must be absent, \"AVRO\" or \"JSON\")");
         }
-        var text = request.Schema ?? "";
         if (request.ReferenceCount > 0)
         {
             throw RegistryErrors.InvalidSchemaError(
-                $"Invalid schema {text} with refs of type AVRO, details: schema references are not supported by this registry");
+                $"Invalid schema {text} with refs of type {type}, details: schema references are not supported by this registry");
         }
+        return type == "JSON" ? CanonicalizeJson(subject, text, normalize) : CanonicalizeAvro(subject, text, normalize, isNew);
+    }
+
+    private CandidateSchema CanonicalizeAvro(string subject, string text, bool normalize, bool isNew)
+    {
         AvroSchema schema;
         try
         {
@@ -698,9 +710,35 @@ public sealed class RegistryService : IAsyncDisposable
             throw RegistryErrors.InvalidSchemaError(
                 $"Invalid schema {{subject={subject}, version=0, id=-1, schemaType=AVRO, references=[], schema={text}}} with refs [] of type AVRO, details: {Where(e)}");
         }
-        var stored = normalize ? schema.ToNormalizedString() : schema.ToCanonicalString();
+        // Confluent's AvroSchema.normalize() parses the normalized string again; what it stores is that schema's
+        // canonical form (Avro's toString), so ASCENDING orders vanish and full names split back into namespaces.
+        if (normalize)
+        {
+            schema = schema.Normalize();
+        }
+        var stored = schema.ToCanonicalString();
         Remember(stored, schema);
-        return (schema, stored);
+        return new CandidateSchema(null, stored, schema, null);
+    }
+
+    private CandidateSchema CanonicalizeJson(string subject, string text, bool normalize)
+    {
+        JsonSchemaDocument document;
+        try
+        {
+            document = JsonSchemaDocument.Parse(text);
+        }
+        catch (JsonSchemaException e)
+        {
+            // Confluent answers "details: Invalid JSON" for every schema its loader refuses; we say what and where too.
+            var details = e.Message.StartsWith("Invalid JSON", StringComparison.Ordinal) ? e.Message : "Invalid JSON: " + e.Message;
+            throw RegistryErrors.InvalidSchemaError(
+                $"Invalid schema {{subject={subject}, version=0, id=-1, schemaType=JSON, references=[], schema={text}}}, details: {details}");
+        }
+        // normalize=true: Confluent re-reads the canonical string with its keys sorted (objectMapperWithOrderedProps).
+        var stored = normalize ? document.NormalizedString : document.CanonicalString;
+        _parsedJson.TryAdd(stored, document);
+        return new CandidateSchema("JSON", stored, null, document);
     }
 
     private static string Where(AvroSchemaException e)
@@ -728,6 +766,10 @@ public sealed class RegistryService : IAsyncDisposable
 
     private PreviousSchema ToPrevious(SchemaValue value)
     {
+        if (value.SchemaType == "JSON")
+        {
+            return new PreviousSchema(value.Version, value.Schema, null, "JSON", ParseStoredJson(value.Schema));
+        }
         if (NonAvro(value.SchemaType) is { } type)
         {
             return new PreviousSchema(value.Version, value.Schema, null, type);
@@ -745,6 +787,28 @@ public sealed class RegistryService : IAsyncDisposable
             }
         }
         return new PreviousSchema(value.Version, value.Schema, schema);
+    }
+
+    private JsonSchemaDocument? ParseStoredJson(string text)
+    {
+        if (_parsedJson.TryGetValue(text, out var document))
+        {
+            return document;
+        }
+        try
+        {
+            document = JsonSchemaDocument.Parse(text);
+        }
+        catch (JsonSchemaException)
+        {
+            return null;
+        }
+        if (_parsedJson.Count >= MaxCachedSchemas)
+        {
+            _parsedJson.Clear();
+        }
+        _parsedJson.TryAdd(text, document);
+        return document;
     }
 
     private static string? NonAvro(string? schemaType) => schemaType is null or "AVRO" ? null : schemaType;
@@ -787,3 +851,6 @@ public sealed class RegistryService : IAsyncDisposable
         _writeLock.Dispose();
     }
 }
+
+/// <summary>A schema of a request, parsed and in the form the registry stores and compares (<see cref="Text"/>).</summary>
+internal sealed record CandidateSchema(string? SchemaType, string Text, AvroSchema? Avro, JsonSchemaDocument? Json);

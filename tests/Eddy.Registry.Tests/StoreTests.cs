@@ -13,7 +13,7 @@ public class StoreTests
     private static readonly string V1 = Record("Order", Field("id", "\"long\""));
     private static readonly string V2 = Record("Order", Field("id", "\"long\""), Field("note", "\"string\"", "\"\""));
 
-    private static async Task<List<(string Key, string? Value)>> ReadTopicAsync(BrokerFixture broker, string topic)
+    internal static async Task<List<(string Key, string? Value)>> ReadTopicAsync(BrokerFixture broker, string topic)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
@@ -40,6 +40,24 @@ public class StoreTests
         }
         await Task.CompletedTask;
         return records;
+    }
+
+    [Fact]
+    public async Task A_json_schema_record_carries_its_type_after_the_id_as_confluents_does()
+    {
+        await using var r = await RegistryHost.StartAsync();
+        const string Schema = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}}";
+        var registered = await r.PostAsync("/subjects/orders-json-value/versions", RegistryHost.SchemaBody(Schema, "JSON"));
+        Assert.Equal(200, registered.Status);
+        var records = await ReadTopicAsync(r.Broker, "_schemas");
+        Assert.Equal(
+            ("{\"keytype\":\"SCHEMA\",\"subject\":\"orders-json-value\",\"version\":1,\"magic\":1}",
+             $"{{\"subject\":\"orders-json-value\",\"version\":1,\"id\":{registered.Id},\"schemaType\":\"JSON\",\"schema\":{JsonString(Schema)},\"deleted\":false}}"),
+            records.Single(rec => rec.Key.Contains("orders-json-value", StringComparison.Ordinal)));
+
+        // Replayed by a new instance, the version keeps its type.
+        await r.RestartRegistryAsync();
+        Assert.Contains("\"schemaType\":\"JSON\"", (await r.GetAsync("/subjects/orders-json-value/versions/1")).Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -114,7 +114,8 @@ public sealed class RegistryRouter
                     w.WriteEndArray();
                 });
             case ["schemas", "types"] when method == "GET":
-                return StringArray(["JSON", "PROTOBUF", "AVRO"]);
+                // The types this registry accepts, in Confluent's order (it answers ["JSON","PROTOBUF","AVRO"]).
+                return StringArray(["JSON", "AVRO"]);
             case ["schemas", "ids", var id] when method == "GET":
                 {
                     var schema = _registry.GetSchemaById(SchemaId(id));

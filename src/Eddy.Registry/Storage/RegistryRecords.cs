@@ -66,18 +66,21 @@ public sealed record OtherKey(string KeyType) : RegistryKey
 /// <summary>A SCHEMA record's value.</summary>
 public sealed record SchemaValue(string Subject, int Version, int Id, string Schema, bool Deleted, string? SchemaType = null)
 {
-    /// <summary><c>{"subject","version","id","schema","deleted"}</c>, then <c>schemaType</c> only when not AVRO.</summary>
+    /// <summary>
+    /// <c>{"subject","version","id","schema","deleted"}</c>, with <c>schemaType</c> after the id only when not AVRO (the
+    /// order of Confluent's SchemaValue creator: subject, version, id, schemaType, schema, deleted).
+    /// </summary>
     public byte[] ToBytes() => RegistryRecords.Write(w =>
     {
         w.WriteString("subject", Subject);
         w.WriteNumber("version", Version);
         w.WriteNumber("id", Id);
-        w.WriteString("schema", Schema);
-        w.WriteBoolean("deleted", Deleted);
         if (SchemaType is not null and not "AVRO")
         {
             w.WriteString("schemaType", SchemaType);
         }
+        w.WriteString("schema", Schema);
+        w.WriteBoolean("deleted", Deleted);
     });
 }
 

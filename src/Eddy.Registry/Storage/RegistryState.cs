@@ -176,15 +176,25 @@ public sealed class RegistryState
     public bool HasSubject(string subject, bool includeDeleted) =>
         _subjects.TryGetValue(subject, out var versions) && (includeDeleted || versions.Values.Any(v => !v.Deleted));
 
-    /// <summary>The id an identical (stored) schema string already has, if any.</summary>
-    public int? IdOfSchema(string schema) =>
-        _keysBySchema.TryGetValue(schema, out var keys) && keys.Count > 0 ? keys.Select(k => Version(k.Subject, k.Version)!.Id).Min() : null;
+    /// <summary>The id an identical (stored) schema string of the same type (null or AVRO for Avro) already has, if any.</summary>
+    public int? IdOfSchema(string schema, string? schemaType = null)
+    {
+        if (!_keysBySchema.TryGetValue(schema, out var keys))
+        {
+            return null;
+        }
+        var ids = keys.Select(k => Version(k.Subject, k.Version)!).Where(v => SameType(v.SchemaType, schemaType)).Select(v => v.Id).ToList();
+        return ids.Count > 0 ? ids.Min() : null;
+    }
 
-    /// <summary>The versions of <paramref name="subject"/> whose stored schema string is <paramref name="schema"/>, oldest first.</summary>
-    public IReadOnlyList<SchemaValue> VersionsOfSchema(string subject, string schema) =>
+    /// <summary>The versions of <paramref name="subject"/> whose stored schema string is <paramref name="schema"/> (of that type), oldest first.</summary>
+    public IReadOnlyList<SchemaValue> VersionsOfSchema(string subject, string schema, string? schemaType = null) =>
         _keysBySchema.TryGetValue(schema, out var keys)
-            ? [.. keys.Where(k => k.Subject == subject).Select(k => Version(k.Subject, k.Version)!).OrderBy(v => v.Version)]
+            ? [.. keys.Where(k => k.Subject == subject).Select(k => Version(k.Subject, k.Version)!).Where(v => SameType(v.SchemaType, schemaType)).OrderBy(v => v.Version)]
             : [];
+
+    // The same text can be an Avro and a JSON schema ({"type":"string"}): ids and lookups are per type, as in Confluent.
+    private static bool SameType(string? a, string? b) => (a ?? "AVRO") == (b ?? "AVRO");
 
     /// <summary>The versions that carry schema id <paramref name="id"/>, by subject then version.</summary>
     public IReadOnlyList<SchemaValue> VersionsWithId(int id) =>
