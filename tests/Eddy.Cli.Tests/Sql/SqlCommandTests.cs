@@ -1,0 +1,108 @@
+using Eddy.Cli.Sql;
+using Eddy.Testing;
+
+namespace Eddy.Cli.Tests.Sql;
+
+[Trait("Category", "Unit")]
+public class SqlCommandTests
+{
+    [Fact]
+    public async Task Help_describes_every_option_and_the_clients_commands()
+    {
+        var (exitCode, output, _) = await CliHarness.RunAsync(["sql", "--help"]);
+        Assert.Equal(ExitCodes.Success, exitCode);
+        foreach (var option in new[] { "-f, --file", "-i, --init", "-b, --bootstrap", "--output", "--history-file", "--worker-id", "--duration", "Ctrl-C cancels", "QUIT;" })
+        {
+            Assert.Contains(option, output);
+        }
+    }
+
+    [Fact]
+    public async Task Piped_statements_get_a_plain_not_available_error_until_the_planner_is_wired_while_set_works()
+    {
+        var (exitCode, output, error) = await CliHarness.RunAsync(["sql"], "SET 'a' = 'b';\nSET;\nSELECT 1;\n");
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.Equal("[INFO] Execute statement succeeded.\n+-----+-------+\n| key | value |\n+-----+-------+\n|   a |     b |\n+-----+-------+\n1 row in set\n", output);
+        Assert.Equal($"{SqlShell.ErrorHeader}\n{UnavailableSqlExecutor.NotAvailable}\n\n", error);
+    }
+
+    [Fact]
+    public async Task Output_sets_the_result_mode_which_set_can_change_and_reset_restores()
+    {
+        var (exitCode, output, _) = await CliHarness.RunAsync(["sql", "--output", "json"],
+            "SET 'sql-client.execution.result-mode' = 'changelog';\nRESET 'sql-client.execution.result-mode';\nSET;\n");
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("| sql-client.execution.result... |  json |", output);
+    }
+
+    [Fact]
+    public async Task An_unknown_result_mode_in_set_is_an_error_naming_the_choices()
+    {
+        var (_, _, error) = await CliHarness.RunAsync(["sql"], "SET 'sql-client.execution.result-mode' = 'fancy';");
+        Assert.Contains("Unknown value 'fancy' for 'sql-client.execution.result-mode': expected one of table, changelog, tableau, json.", error);
+    }
+
+    [Fact]
+    public async Task A_file_runs_its_statements_and_its_first_error_names_the_files_line()
+    {
+        using var directory = new TempDirectory();
+        var init = directory.Combine("init.sql");
+        await File.WriteAllTextAsync(init, "SET 'x' = '1';\n");
+        var job = directory.Combine("job.sql");
+        await File.WriteAllTextAsync(job, "-- the job\nSET 'y' = '2';\n\nINSERT INTO s\nSELECT * FROM t;\nSET 'z' = '3';\n");
+
+        var (exitCode, output, error) = await CliHarness.RunAsync(["sql", "-i", init, "-f", job]);
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.Equal("[INFO] Execute statement succeeded.\n[INFO] Execute statement succeeded.\n", output);
+        Assert.StartsWith(SqlShell.ErrorHeader, error);
+    }
+
+    [Fact]
+    public async Task Quit_in_a_file_stops_it_successfully()
+    {
+        using var directory = new TempDirectory();
+        var job = directory.Combine("job.sql");
+        await File.WriteAllTextAsync(job, "QUIT;\nSELECT 1;\n");
+        var (exitCode, _, error) = await CliHarness.RunAsync(["sql", "-f", job]);
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal("", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "sql", "-f", "/no/such/job.sql" }, "--file: no such file: /no/such/job.sql")]
+    [InlineData(new[] { "sql", "--duration", "30s" }, "--duration limits the job of -f/--file")]
+    [InlineData(new[] { "sql", "--worker-id", " " }, "--worker-id must not be empty")]
+    [InlineData(new[] { "sql", "--output", "fancy" }, "fancy")]
+    [InlineData(new[] { "sql", "--duration", "soon" }, "Invalid duration 'soon' for --duration")]
+    public async Task Bad_invocations_are_usage_errors(string[] args, string message)
+    {
+        var (exitCode, _, error) = await CliHarness.RunAsync(args);
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_client_edits_lines_keeps_history_and_shows_queries_in_table_mode()
+    {
+        using var directory = new TempDirectory();
+        var terminal = new FakeTerminal().Line("SET;").Press(ConsoleKey.UpArrow).Press(ConsoleKey.Backspace).Type(" 'k' = 'v';").Press(ConsoleKey.Enter).Line("QUIT;");
+        var host = new SqlClientHost
+        {
+            CreateExecutor = static (_, session) => new UnavailableSqlExecutor(session),
+            OpenTerminal = _ => terminal,
+            DefaultHistory = _ => SqlHistory.Open(directory.Combine("history"), TextWriter.Null),
+        };
+        var output = new StringWriter();
+        var console = new CliConsole(new StringReader(""), output, new StringWriter()) { OutputIsTerminal = true };
+
+        var exitCode = await SqlCommand.RunAsync(new SqlOptions(), console, host, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.True(terminal.Disposed);
+        Assert.Contains(SqlShell.Welcome, output.ToString());
+        Assert.Contains("Empty set\n", output.ToString());
+        Assert.Contains("[INFO] Execute statement succeeded.\n", output.ToString());
+        Assert.Equal(["SET;", "SET 'k' = 'v';", "QUIT;"], await File.ReadAllLinesAsync(directory.Combine("history")));
+    }
+}
