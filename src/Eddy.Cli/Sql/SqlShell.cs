@@ -131,8 +131,16 @@ internal sealed class SqlShell
             var result = await _executor.ExecuteAsync(statement, cancellationToken);
             switch (result)
             {
+                case SqlMessageResult message when Mode() == SqlResultMode.Json:
+                    // JSON output stays JSON Lines: what is not a result goes beside it, to stderr.
+                    await _error.WriteAsync($"[INFO] {message.Message}\n");
+                    await _error.FlushAsync(CancellationToken.None);
+                    break;
                 case SqlMessageResult message:
                     await WriteOutAsync($"[INFO] {message.Message}\n");
+                    break;
+                case SqlRowsResult rows when Mode() == SqlResultMode.Json:
+                    await ShowRowsAsJsonAsync(rows);
                     break;
                 case SqlRowsResult rows:
                     await WriteOutAsync(ResultTablePrinter.Format(rows.Columns, rows.Rows, _settings.MaxColumnWidth));
@@ -248,6 +256,18 @@ internal sealed class SqlShell
         {
             // the producer stopped on the query's cancellation
         }
+    }
+
+    /// <summary>A finished result in JSON mode: its rows as inserts, one object each, the shape of a query's changes.</summary>
+    private async Task ShowRowsAsJsonAsync(SqlRowsResult rows)
+    {
+        var json = new JsonChangeView(_out);
+        await json.BeginAsync(rows.Columns);
+        foreach (var row in rows.Rows)
+        {
+            await json.ChangeAsync(new SqlChange(Eddy.Engine.Records.RowKind.Insert, row));
+        }
+        await json.EndAsync(cancelled: false);
     }
 
     private SqlResultMode Mode() =>

@@ -29,10 +29,24 @@ public class SqlCommandTests
     [Fact]
     public async Task Output_sets_the_result_mode_which_set_can_change_and_reset_restores()
     {
-        var (exitCode, output, _) = await CliHarness.RunAsync(["sql", "--output", "json"],
-            "SET 'sql-client.execution.result-mode' = 'changelog';\nRESET 'sql-client.execution.result-mode';\nSET;\n");
+        var (exitCode, output, _) = await CliHarness.RunAsync(["sql", "--output", "changelog"],
+            "SET 'sql-client.execution.result-mode' = 'json';\nRESET 'sql-client.execution.result-mode';\nSET;\n");
         Assert.Equal(ExitCodes.Success, exitCode);
-        Assert.Contains("| sql-client.execution.result... |  json |", output);
+        Assert.EndsWith("| sql-client.execution.result... | changelog |\n+--------------------------------+-----------+\n1 row in set\n", output);
+    }
+
+    [Fact]
+    public async Task Json_output_keeps_stdout_json_lines_with_messages_on_stderr_and_rows_as_inserts()
+    {
+        var (exitCode, output, error) = await CliHarness.RunAsync(["sql", "--output", "json"], "SET 'a' = 'b';\nSET;\n");
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal("[INFO] Execute statement succeeded.\n", error);
+        Assert.Equal(
+            """
+            {"op":"+I","row":{"key":"a","value":"b"}}
+            {"op":"+I","row":{"key":"sql-client.execution.result-mode","value":"json"}}
+
+            """, output);
     }
 
     [Fact]

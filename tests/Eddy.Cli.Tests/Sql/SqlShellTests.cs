@@ -202,6 +202,44 @@ public class SqlShellTests
     }
 
     [Fact]
+    public async Task A_query_that_ignores_its_cancellation_is_abandoned_and_the_prompt_comes_back()
+    {
+        var terminal = new FakeTerminal();
+        async IAsyncEnumerable<SqlChange> Stubborn([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            yield return new SqlChange(RowKind.Insert, ["Bob", "1"]);
+            terminal.Ctrl('c');
+            await Task.Delay(Timeout.Infinite, CancellationToken.None);
+        }
+        var (shell, output, _, _) = Shell(new ScriptedExecutor { Query = Stubborn }, new TerminalQueryInterrupts(terminal));
+
+        var run = shell.RunInteractiveAsync(new ScriptedLines(true, L("SELECT * FROM clicks;"), L("SHOW TABLES;")), CancellationToken.None);
+
+        Assert.Equal(SqlShell.Outcome.Done, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Query terminated, received a total of 1 row\n", output.ToString());
+        Assert.Contains("|     Orders |", output.ToString());
+    }
+
+    [Fact]
+    public async Task Shutting_the_process_down_during_a_query_stops_the_query_and_the_client()
+    {
+        using var shutdown = new CancellationTokenSource();
+        async IAsyncEnumerable<SqlChange> Endless([EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            yield return new SqlChange(RowKind.Insert, ["Bob", "1"]);
+            await shutdown.CancelAsync(); // SIGTERM
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        var executor = new ScriptedExecutor { Query = Endless };
+        var (shell, output, _, _) = Shell(executor);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            shell.RunInteractiveAsync(new ScriptedLines(false, L("SELECT * FROM clicks;"), L("SHOW TABLES;")), shutdown.Token).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Single(executor.Executed);
+        Assert.EndsWith("Query terminated, received a total of 1 row\n", output.ToString());
+    }
+
+    [Fact]
     public async Task Table_mode_shows_the_materialized_result_when_the_query_ends()
     {
         var (shell, output, _, _) = Shell(new ScriptedExecutor(), mode: SqlResultMode.Table);
