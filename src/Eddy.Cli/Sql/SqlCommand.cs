@@ -14,7 +14,6 @@ public static class SqlCommand
     /// <summary>Creates the command; <paramref name="host"/> supplies the executor and the terminal (the process's by default).</summary>
     internal static Command Create(CliConsole console, IReadOnlyDictionary<string, string> environment, SqlClientHost? host = null)
     {
-        _ = environment;
         host ??= SqlClientHost.Default;
         var file = new Option<string>("--file", "-f") { Description = "Run the statements of this file in order (its INSERT INTO statements as a job, on a worker), then exit; the first failing statement stops it with its line and column.", HelpName = "job.sql" };
         var init = new Option<string>("--init", "-i") { Description = "A file of statements to run first (CREATE TABLE, SET ...), as Flink's -i; then the client starts (or -f runs).", HelpName = "init.sql" };
@@ -53,7 +52,7 @@ public static class SqlCommand
                 WorkerId = parseResult.GetValue(workerId)!,
                 Duration = parseResult.GetValue(duration),
             },
-            console, host, ct));
+            console, host, ct, environment));
         return command;
     }
 
@@ -73,7 +72,8 @@ public static class SqlCommand
         """;
 
     /// <summary>Validates the options, runs --init, then the script or the interactive client.</summary>
-    internal static Task<int> RunAsync(SqlOptions options, CliConsole console, SqlClientHost host, CancellationToken cancellationToken)
+    internal static Task<int> RunAsync(SqlOptions options, CliConsole console, SqlClientHost host, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
@@ -89,7 +89,9 @@ public static class SqlCommand
             {
                 session.SetDefault(SqlResultModes.Property, options.Output);
             }
-            var executor = host.CreateExecutor(options, session);
+            var executor = host.CreateExecutor(new SqlExecutorContext(options, session, environment ?? new Dictionary<string, string>(), console));
+            // An executor that holds resources (an embedded broker, a worker) is released when the client ends.
+            await using var release = new ExecutorRelease(executor);
             using var terminal = script is null ? host.OpenTerminal(console) : null;
             var terminalOutput = terminal is not null || console.OutputIsTerminal;
             Func<(int, int)> size = terminal is null ? static () => (int.MaxValue, int.MaxValue) : () => (terminal.Width, terminal.Height);
@@ -161,18 +163,44 @@ internal sealed record SqlClientHost
     /// <summary>The process's: the not-yet-available executor, and the real terminal when stdin and stdout are one.</summary>
     public static SqlClientHost Default { get; } = new()
     {
-        CreateExecutor = static (_, session) => new UnavailableSqlExecutor(session),
+        CreateExecutor = static context => new UnavailableSqlExecutor(context.Session),
         OpenTerminal = static console => console.OutputIsTerminal && !Console.IsInputRedirected ? new SystemSqlTerminal() : null,
     };
 
-    /// <summary>Creates the session's executor from the options (bootstrap, worker id, duration) and the session's properties.</summary>
-    public required Func<SqlOptions, SqlSessionProperties, ISqlStatementExecutor> CreateExecutor { get; init; }
+    /// <summary>
+    /// Creates the session's executor (after --init and --file were read, before any statement runs). An executor
+    /// that is <see cref="IAsyncDisposable"/> or <see cref="IDisposable"/> is disposed when the client ends.
+    /// </summary>
+    public required Func<SqlExecutorContext, ISqlStatementExecutor> CreateExecutor { get; init; }
 
     /// <summary>Opens the interactive terminal, or returns null when the input is not one (plain lines are read then).</summary>
     public required Func<CliConsole, ISqlTerminalSession?> OpenTerminal { get; init; }
 
     /// <summary>The history when --history-file is not given; null: the file ~/.eddy/sql_history (tests keep it in memory).</summary>
     public Func<TextWriter, SqlHistory>? DefaultHistory { get; init; }
+}
+
+/// <summary>What an executor is created from.</summary>
+/// <param name="Options">The command line: --bootstrap (null: the embedded broker), --worker-id, --duration, --file.</param>
+/// <param name="Session">The session's properties, which SET and RESET change and the client reads its result mode from.</param>
+/// <param name="Environment">The environment variables (EDDY_BOOTSTRAP, EDDY_* broker keys), as the other verbs get them.</param>
+/// <param name="Console">The client's streams (an embedded broker's log lines go to its error stream).</param>
+internal sealed record SqlExecutorContext(SqlOptions Options, SqlSessionProperties Session, IReadOnlyDictionary<string, string> Environment, CliConsole Console);
+
+/// <summary>Disposes the executor when it holds resources.</summary>
+internal sealed class ExecutorRelease(ISqlStatementExecutor executor) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        if (executor is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync();
+        }
+        else if (executor is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+    }
 }
 
 /// <summary>A terminal opened for one session, restored when disposed.</summary>

@@ -96,6 +96,45 @@ public class SqlCommandTests
         Assert.Contains(message, error);
     }
 
+    private sealed class DisposableExecutor : ISqlStatementExecutor, IAsyncDisposable
+    {
+        public SqlExecutorContext? Context { get; init; }
+
+        public bool Disposed { get; private set; }
+
+        public Task<SqlStatementResult> ExecuteAsync(SqlStatement statement, CancellationToken cancellationToken) =>
+            Task.FromResult<SqlStatementResult>(new SqlMessageResult(statement.Text));
+
+        public ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task The_executor_gets_the_options_and_environment_and_is_disposed_when_the_client_ends()
+    {
+        DisposableExecutor? executor = null;
+        var host = new SqlClientHost
+        {
+            CreateExecutor = context => executor = new DisposableExecutor { Context = context },
+            OpenTerminal = _ => null,
+        };
+        var output = new StringWriter();
+        var console = new CliConsole(new StringReader("INSERT INTO s SELECT 1;"), output, new StringWriter());
+        var options = new SqlOptions { Bootstrap = "kafka:9092", WorkerId = "3" };
+
+        var exitCode = await SqlCommand.RunAsync(options, console, host, CancellationToken.None, new Dictionary<string, string> { ["EDDY_X"] = "1" });
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal("[INFO] INSERT INTO s SELECT 1\n", output.ToString());
+        Assert.NotNull(executor);
+        Assert.True(executor.Disposed);
+        Assert.Equal(options, executor.Context?.Options);
+        Assert.Equal("1", executor.Context?.Environment["EDDY_X"]);
+    }
+
     [Fact]
     public async Task On_a_terminal_the_client_edits_lines_keeps_history_and_shows_queries_in_table_mode()
     {
@@ -103,7 +142,7 @@ public class SqlCommandTests
         var terminal = new FakeTerminal().Line("SET;").Press(ConsoleKey.UpArrow).Press(ConsoleKey.Backspace).Type(" 'k' = 'v';").Press(ConsoleKey.Enter).Line("QUIT;");
         var host = new SqlClientHost
         {
-            CreateExecutor = static (_, session) => new UnavailableSqlExecutor(session),
+            CreateExecutor = static context => new UnavailableSqlExecutor(context.Session),
             OpenTerminal = _ => terminal,
             DefaultHistory = _ => SqlHistory.Open(directory.Combine("history"), TextWriter.Null),
         };
