@@ -1,0 +1,26 @@
+namespace Eddy.Cli.Sql;
+
+/// <summary>What <c>eddy sql</c> was asked for.</summary>
+public sealed record SqlOptions
+{
+    /// <summary>-f/--file: a script whose statements run in order (its INSERTs as a job), instead of the interactive client.</summary>
+    public string? File { get; init; }
+
+    /// <summary>--init: a script run first (session setup: CREATE TABLE, SET), as Flink's -i.</summary>
+    public string? Init { get; init; }
+
+    /// <summary>--bootstrap: an existing cluster; null uses the embedded broker.</summary>
+    public string? Bootstrap { get; init; }
+
+    /// <summary>--output: the result mode; null picks table on a terminal, tableau otherwise.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>--history-file; null: ~/.eddy/sql_history.</summary>
+    public string? HistoryFile { get; init; }
+
+    /// <summary>--worker-id of the job's worker in -f mode.</summary>
+    public string WorkerId { get; init; } = "0";
+
+    /// <summary>--duration: stop the -f job after this long; null runs until Ctrl-C/SIGTERM.</summary>
+    public TimeSpan? Duration { get; init; }
+}
