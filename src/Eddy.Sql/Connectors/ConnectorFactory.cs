@@ -111,10 +111,24 @@ internal sealed class ConnectorRegistry
     private (ConnectorFactory, ConnectorOptions) Resolve(CatalogTable table, bool forSource)
     {
         ArgumentNullException.ThrowIfNull(table);
-        try
+        return Creating(table, forSource, () =>
         {
             var factory = Find(table.Connector);
             return (factory, factory.Validate(table, forSource));
+        });
+    }
+
+    /// <summary>
+    /// Runs a step of creating a table's source or sink (validating options, creating its formats), prefixing an
+    /// error with Flink's <c>Unable to create a source for reading table '...'.</c> (or sink for writing).
+    /// </summary>
+    public static T Creating<T>(CatalogTable table, bool forSource, Func<T> create)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(create);
+        try
+        {
+            return create();
         }
         catch (PlanningException e)
         {

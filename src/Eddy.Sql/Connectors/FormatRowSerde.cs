@@ -41,15 +41,16 @@ internal sealed class FormatRowSerde(RowFormat format, SqlType rowType, IReadOnl
     {
         var codec = _codecs.Value!;
         codec.Output.ResetWrittenCount();
-        Serialize(value, codec.Output);
-        return codec.Output.WrittenSpan.ToArray();
+        // A null message (a raw column that is NULL) is a null key or a tombstone, as Flink writes it.
+        return Write(codec, value, codec.Output) ? codec.Output.WrittenSpan.ToArray() : null!;
     }
 
     /// <inheritdoc/>
-    public void Serialize(Row value, IBufferWriter<byte> into)
+    public void Serialize(Row value, IBufferWriter<byte> into) => Write(_codecs.Value!, value, into);
+
+    private bool Write(Codec codec, Row value, IBufferWriter<byte> into)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var codec = _codecs.Value!;
         var row = value;
         if (_writeFields is { } fields)
         {
@@ -57,7 +58,7 @@ internal sealed class FormatRowSerde(RowFormat format, SqlType rowType, IReadOnl
             for (var i = 0; i < fields.Length; i++)
                 RowColumns.Copy(value, fields[i], row, i, _types[i]);
         }
-        codec.Serializer.Serialize(RowKind.Insert, row, into);
+        return codec.Serializer.Serialize(RowKind.Insert, row, into);
     }
 
     /// <inheritdoc/>

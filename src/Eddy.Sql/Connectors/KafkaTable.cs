@@ -82,7 +82,7 @@ internal sealed record KafkaTable(
         }
         catch (FormatValidationException e)
         {
-            throw new PlanningException($"Table '{table.Name}': {e.Message}", e);
+            throw new PlanningException(e.Message, e);
         }
     }
 

@@ -29,7 +29,7 @@ internal sealed partial class JobTranslator
                 $"Table '{table.Name}': metadata columns ({string.Join(", ", table.Metadata.Select(m => m.Name))}) are not read by Eddy's engine yet.");
         return factory.Identifier switch
         {
-            "kafka" or "upsert-kafka" => ScanKafka(table, KafkaTable.Of(table, options)),
+            "kafka" or "upsert-kafka" => ScanKafka(table, ConnectorRegistry.Creating(table, forSource: true, () => KafkaTable.Of(table, options))),
             "datagen" => ScanDataGen(table),
             _ => throw new PlanningException($"Table '{table.Name}': connector '{factory.Identifier}' is not translated to the engine yet."),
         };
@@ -158,7 +158,7 @@ internal sealed partial class JobTranslator
         switch (factory.Identifier)
         {
             case "kafka" or "upsert-kafka":
-                SinkKafka(sink, KafkaTable.Of(table, options), input, changelog);
+                SinkKafka(sink, ConnectorRegistry.Creating(table, forSource: false, () => KafkaTable.Of(table, options)), input, changelog);
                 break;
             case "print":
                 SinkPrint(sink, input, new RowPrinter(sink.FieldTypes, options.GetString(PrintConnectorFactory.PrintIdentifier),
