@@ -194,17 +194,4 @@ public class ConnectorOptionsTests
         var message = ScanError(Table(("connector", "datagen"), ("fields.nam.length", "5")));
         Assert.EndsWith("Did you mean 'fields.name.length' instead of 'fields.nam.length'?", message);
     }
-
-    [Fact]
-    public void Metadata_columns_are_refused_by_name_until_the_engine_reads_them()
-    {
-        var table = Table(("connector", "kafka"), ("topic", "t"), ("format", "json")) with
-        {
-            Metadata = [new CatalogMetadataColumn("ts", SqlType.TimestampLtz(3), "timestamp", IsVirtual: false)],
-        };
-        var scan = new TableScanNode(table);
-        var project = new ProjectNode(scan, [Rex.Input(0, SqlType.BigInt.NotNull()), Rex.Input(1, SqlType.String), Rex.Input(2, SqlType.BigInt)], ["id", "name", "k_id"]);
-        var sink = new SinkNode(project, new CatalogTable(Catalog("out"), table.Schema, ImmutableDictionary<string, string>.Empty.Add("connector", "blackhole")));
-        Assert.Equal($"Table '{Name}': metadata columns (ts) are not read by Eddy's engine yet.", Assert.Throws<PlanningException>(() => JobTranslator.Translate("job", sink)).Message);
-    }
 }

@@ -24,9 +24,9 @@ internal sealed partial class JobTranslator
     {
         var table = scan.Table;
         var (factory, options) = ConnectorRegistry.Default.ForSource(table);
-        if (!table.Metadata.IsEmpty)
+        if (!table.Metadata.IsEmpty && factory.Identifier != "kafka")
             throw new PlanningException(
-                $"Table '{table.Name}': metadata columns ({string.Join(", ", table.Metadata.Select(m => m.Name))}) are not read by Eddy's engine yet.");
+                $"Table '{table.Name}': metadata columns ({string.Join(", ", table.Metadata.Select(m => m.Name))}) are read from 'kafka' tables only, not from '{factory.Identifier}' yet.");
         return factory.Identifier switch
         {
             "kafka" or "upsert-kafka" => ScanKafka(table, ConnectorRegistry.Creating(table, forSource: true, () => KafkaTable.Of(table, options))),
@@ -50,6 +50,8 @@ internal sealed partial class JobTranslator
         // Only EXCEPT_KEY leaves columns out of the value: the key's columns are then read from the key.
         var split = kafka.ValueFields.Length != table.Schema.Length;
         var types = table.Schema.Select(f => f.Type).ToImmutableArray();
+        if (!table.Metadata.IsEmpty)
+            return ScanWithMetadata(table, kafka, keyType is null ? null : new FormatRowSerde(kafka.KeyFormat!, keyType), new FormatRowSerde(kafka.ValueFormat, valueType));
         var (watermarks, timestampOf) = EventTimeOf(table, kafka.KeyFields, kafka.ValueFields);
 
         if (kafka.IsUpsert)
@@ -86,6 +88,77 @@ internal sealed partial class JobTranslator
             rows = rows.Map((key, value) => ((Row)null!, Combine(key, keyFields, value, valueFields, types)), RawKeySerde.Instance, physical, name: Name("scan-row"));
         }
         return new AppendRows(rows);
+    }
+
+    /// <summary>
+    /// A kafka table with metadata columns: the engine's record reader builds each source row (the physical columns
+    /// from the key and value formats, then the metadata from the record), so the event time and everything after
+    /// see the whole source row. Without metadata columns the plain source path stays (no reader, no copy).
+    /// </summary>
+    private AppendRows ScanWithMetadata(CatalogTable table, KafkaTable kafka, FormatRowSerde? keySerde, FormatRowSerde valueSerde)
+    {
+        var sourceTypes = table.SourceFields.Select(f => f.Type).ToImmutableArray();
+        var physical = table.Schema.Length;
+        var writers = table.Metadata.Select(m => KafkaMetadata.Writer(table, m)).ToArray();
+        var keyFields = kafka.KeyFields;
+        var valueFields = kafka.ValueFields;
+        RecordReader<Row, Row> reader = (in ConsumedRecord record, out Row key, out Row value) =>
+        {
+            key = null!;
+            var valueRow = record.Value is null ? null : valueSerde.Deserialize(record.Value);
+            if (valueRow is null)
+            {
+                // A tombstone, or a message the format skipped: no row.
+                value = null!;
+                return;
+            }
+            var keyRow = keySerde is null || record.Key is null ? null : keySerde.Deserialize(record.Key);
+            var row = new Row(sourceTypes.Length);
+            for (var i = 0; i < valueFields.Length; i++)
+                RowColumns.Copy(valueRow, i, row, valueFields[i], sourceTypes[valueFields[i]]);
+            if (keyRow is not null && valueFields.Length != physical)
+            {
+                for (var i = 0; i < keyFields.Length; i++)
+                    RowColumns.Copy(keyRow, i, row, keyFields[i], sourceTypes[keyFields[i]]);
+            }
+            for (var i = 0; i < writers.Length; i++)
+                writers[i](record, row, physical + i);
+            value = row;
+        };
+        var (watermarks, timestampOf) = SourceRowEventTime(table);
+        var rowSerde = new BinaryRowSerde(sourceTypes);
+        Stream<Row, Row>? rows = null;
+        foreach (var topic in kafka.Topics)
+        {
+            var source = _job.RecordSource(topic, reader, RawKeySerde.Instance, rowSerde, watermarks, timestampOf,
+                name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}");
+            rows = rows is null ? source : rows.Union(source, name: Name("union"));
+        }
+        return new AppendRows(rows!.Filter(static (_, value) => value is not null, name: Name("scan")));
+    }
+
+    /// <summary>The event time over a whole source row (physical and metadata columns, or a computed rowtime over them).</summary>
+    private static (WatermarkStrategy? Watermarks, Func<Row, Row, long, long>? TimestampOf) SourceRowEventTime(CatalogTable table)
+    {
+        if (table.RowtimeColumn is not { } rowtime)
+            return (null, null);
+        var bound = table.WatermarkDelay >= TimeSpan.FromMilliseconds(1) ? table.WatermarkDelay - TimeSpan.FromMilliseconds(1) : TimeSpan.Zero;
+        var watermarks = WatermarkStrategy.BoundedOutOfOrderness(bound);
+        if (table.RowtimeExpression is { } expression)
+        {
+            var compute = ExpressionCompiler.CompileProjection([expression]);
+            return (watermarks, (_, value, kafkaTimestamp) => value is null ? kafkaTimestamp : EventTime.Of(compute(value), 0));
+        }
+        var fields = table.SourceFields;
+        var column = -1;
+        for (var i = 0; i < fields.Length && column < 0; i++)
+        {
+            if (fields[i].Name == rowtime)
+                column = i;
+        }
+        if (column < 0)
+            throw new PlanningException($"Table '{table.Name}' has no rowtime column '{rowtime}'.");
+        return (watermarks, (_, value, kafkaTimestamp) => value is null ? kafkaTimestamp : EventTime.Of(value, column));
     }
 
     /// <summary>The physical row of a record whose key carries some columns and whose value the others.</summary>
