@@ -55,6 +55,30 @@ public sealed class JobBuilder
     }
 
     /// <summary>
+    /// Reads a topic through <paramref name="reader"/>, which sees each record's topic, partition, offset and
+    /// timestamp besides its bytes (for SQL's metadata columns). The serdes are the stream's (what follows and the
+    /// test kit use them); the reader, not them, reads the topic. A record the reader throws on is bad input.
+    /// </summary>
+    public Stream<TKey, TValue> RecordSource<TKey, TValue>(string topic, RecordReader<TKey, TValue> reader, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,
+        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(reader);
+        var strategy = watermarks ?? WatermarkStrategy.BoundedOutOfOrderness(TimeSpan.Zero);
+        var node = Add(name, "source", OperatorKind.Source, [], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
+        {
+            Topic = topic,
+            Detail = strategy.ToString(),
+            KeySerde = keySerde,
+            ValueSerde = valueSerde,
+            Watermarks = strategy,
+            Factory = () => new RecordReaderSourceOperator<TKey, TValue>(topic, reader, timestampOf),
+            Error = MissingSerde(keySerde, valueSerde, "source"),
+        });
+        return new Stream<TKey, TValue>(this, node, keySerde, valueSerde, keyedAsSource: true);
+    }
+
+    /// <summary>
     /// Reads a topic as a table (as Kafka Streams' <c>builder.table</c>): each record upserts its key's row and a
     /// tombstone deletes it; the table emits changelog rows (see <see cref="KeyedStream{TKey, TValue}.ToTable"/>) and
     /// keeps the current row per key in its <c>rows</c> store. The topic must be partitioned by its key, as Kafka's

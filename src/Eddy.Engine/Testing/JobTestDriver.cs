@@ -116,6 +116,12 @@ public sealed class JobTestDriver : IDisposable
         return new TestOutputTopic<TKey, TValue>(RowsOf(topic), Serde<TKey>(sink.KeySerde, sink), Serde<TValue>(sink.ValueSerde, sink));
     }
 
+    /// <summary>A sink topic read with other serdes than the job writes it with (to see its bytes, say).</summary>
+    public TestOutputTopic<TKey, TValue> Output<TKey, TValue>(string topic, ISerde<TKey> keySerde, ISerde<TValue> valueSerde) =>
+        _plan.Operators.Any(o => o.Kind == OperatorKind.Sink && o.Topic == topic)
+            ? new TestOutputTopic<TKey, TValue>(RowsOf(topic), keySerde, valueSerde)
+            : throw new ArgumentException($"Job '{_plan.Name}' writes no topic '{topic}'.", nameof(topic));
+
     /// <summary>The side output's records since the last read.</summary>
     public IReadOnlyList<TestRecord<TKey, TValue>> SideOutput<TKey, TValue>(OutputTag<TKey, TValue> tag)
     {

@@ -32,7 +32,9 @@ public class TranslationTests
 
     private static CatalogTable Sink(string name, PlanNode query, string connector = "kafka", string format = "json", params string[] primaryKey) => new(
         Catalog + name, query.Fields,
-        ImmutableDictionary<string, string>.Empty.Add("connector", connector).Add("topic", name).Add(connector == "upsert-kafka" ? "value.format" : "format", format),
+        connector == "upsert-kafka"
+            ? ImmutableDictionary<string, string>.Empty.Add("connector", connector).Add("topic", name).Add("key.format", "json").Add("value.format", format)
+            : ImmutableDictionary<string, string>.Empty.Add("connector", connector).Add("topic", name).Add("format", format),
         PrimaryKey: [.. primaryKey]);
 
     private static RexInputRef Col(PlanNode node, string name)
@@ -167,7 +169,7 @@ public class TranslationTests
         // FROM accounts GROUP BY customer, written as changelog rows with their kinds (debezium-json's changes).
         var accounts = new CatalogTable(Catalog + "accounts",
             [new("id", SqlType.BigInt.NotNull()), new("customer", SqlType.String), new("balance", SqlType.Int)],
-            ImmutableDictionary<string, string>.Empty.Add("connector", "upsert-kafka").Add("topic", "accounts").Add("value.format", "json"),
+            ImmutableDictionary<string, string>.Empty.Add("connector", "upsert-kafka").Add("topic", "accounts").Add("key.format", "json").Add("value.format", "json"),
             PrimaryKey: ["id"]);
         var scan = new TableScanNode(accounts);
         var aggregate = new AggregateNode(scan, [1],

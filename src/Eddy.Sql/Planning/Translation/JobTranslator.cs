@@ -18,7 +18,7 @@ namespace Eddy.Sql.Planning.Translation;
 /// connector and format take them. Each statement's changelog modes are checked first.
 /// </summary>
 /// <remarks>The first slice: joins, Top-N, OVER, UNION, VALUES and session windows are refused by name for now.</remarks>
-internal sealed class JobTranslator
+internal sealed partial class JobTranslator
 {
     private readonly JobBuilder _job;
     private readonly Dictionary<PlanNode, Translated> _translated = new(ReferenceEqualityComparer.Instance);
@@ -66,38 +66,6 @@ internal sealed class JobTranslator
         };
         _translated[node] = result;
         return result;
-    }
-
-    private Translated Scan(TableScanNode scan)
-    {
-        var table = scan.Table;
-        if (table.Connector is not ("kafka" or "upsert-kafka"))
-            throw new PlanningException($"Table '{table.Name}': connector '{table.Connector}' is not translated to the engine yet.");
-        var types = scan.FieldTypes;
-        WatermarkStrategy? watermarks = null;
-        Func<Row, Row, long, long>? timestampOf = null;
-        if (table.RowtimeColumn is { } rowtime)
-        {
-            var column = table.IndexOf(rowtime);
-            if (column < 0)
-                throw new PlanningException($"Table '{table.Name}' has no rowtime column '{rowtime}'.");
-            // Flink SQL's watermark is the expression's value (rowtime - delay); the engine's bounded strategy subtracts
-            // one more millisecond, so the bound is the delay less 1 ms (a delay of 0 keeps the engine's 1 ms).
-            var bound = table.WatermarkDelay >= TimeSpan.FromMilliseconds(1) ? table.WatermarkDelay - TimeSpan.FromMilliseconds(1) : TimeSpan.Zero;
-            watermarks = WatermarkStrategy.BoundedOutOfOrderness(bound);
-            timestampOf = (_, value, kafkaTimestamp) => value is null ? kafkaTimestamp : EventTime.Of(value, column);
-        }
-        var values = new BinaryRowSerde(types);
-        if (table.Changelog == TableChangelog.Upsert)
-        {
-            var keyIndices = table.PrimaryKeyIndices;
-            var keyTypes = keyIndices.Select(i => types[i]).ToImmutableArray();
-            var upserts = _job.Table(table.Topic, new BinaryRowSerde(keyTypes), values, watermarks, timestampOf, name: table.Name);
-            return new UpdatingRows(upserts, keyTypes, keyIndices);
-        }
-        if (table.Changelog == TableChangelog.All)
-            throw new PlanningException($"Table '{table.Name}': changelog formats are read by the formats layer, not translated yet.");
-        return new AppendRows(_job.Source(table.Topic, RawKeySerde.Instance, values, watermarks, timestampOf));
     }
 
 #pragma warning disable CA1859 // returns either kind, whatever the analyzer infers
@@ -228,46 +196,6 @@ internal sealed class JobTranslator
                 return (windowed.Key, row);
             }, keySerde, new BinaryRowSerde(window.FieldTypes), name: name + "-rows");
         return new AppendRows(results);
-    }
-
-    private void TranslateSink(SinkNode sink, ChangelogInference changelog)
-    {
-        var table = sink.Table;
-        if (table.Connector is not ("kafka" or "upsert-kafka"))
-            throw new PlanningException($"Table sink '{table.Name}': connector '{table.Connector}' is not translated to the engine yet.");
-        var values = new BinaryRowSerde(sink.FieldTypes);
-        var input = Translate(sink.Input);
-        switch (table.Changelog, input)
-        {
-            case (TableChangelog.InsertOnly, AppendRows append):
-                // Flink's kafka sink without a key format writes records without key.
-                append.Stream.Map(static (_, row) => ((Row)null!, row), RawKeySerde.Instance, values, name: Name("sink-rows"))
-                    .To(table.Topic, name: table.Name);
-                break;
-            case (TableChangelog.Upsert, AppendRows append):
-            {
-                var keyIndices = table.PrimaryKeyIndices;
-                var keyOf = ExpressionCompiler.CompileProjection([.. keyIndices.Select(i => (RexNode)Rex.Input(i, sink.FieldTypes[i]))]);
-                append.Stream.Map((_, row) => (keyOf(row), row), new BinaryRowSerde([.. keyIndices.Select(i => sink.FieldTypes[i])]), values,
-                    name: Name("sink-rows")).To(table.Topic, name: table.Name);
-                break;
-            }
-            case (TableChangelog.Upsert, UpdatingRows updating):
-                if (updating.KeyColumns is not { } key || !key.SequenceEqual(table.PrimaryKeyIndices))
-                    throw new PlanningException(
-                        $"Table sink '{table.Name}': the query's upsert key {changelog[sink.Input].UpsertKey?.ToString() ?? "(none)"} is not the sink's primary key ({string.Join(", ", table.PrimaryKey)}); writing it needs Flink's upsert materializer, not translated yet.");
-                updating.Table.To(table.Topic, new BinaryRowSerde(updating.KeyTypes), values, name: table.Name);
-                break;
-            case (TableChangelog.All, UpdatingRows updating):
-                updating.Table.ToChangelog(table.Topic, new BinaryRowSerde(updating.KeyTypes), values, name: table.Name);
-                break;
-            case (TableChangelog.All, AppendRows append):
-                append.Stream.To(table.Topic, RawKeySerde.Instance, values, name: table.Name);
-                break;
-            default:
-                // The changelog inference refuses these first; kept as a guard.
-                throw new PlanningException($"Table sink '{table.Name}' doesn't support consuming update changes which is produced by node {sink.Input.PhysicalDescription}");
-        }
     }
 }
 
