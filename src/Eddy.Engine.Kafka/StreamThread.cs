@@ -48,6 +48,14 @@ internal sealed class StreamThread : IDisposable
     private long _lastProgress = Environment.TickCount64;
     private volatile string _phase = "starting";
 
+    /// <summary>
+    /// The commit in flight (exactly once): SendOffsetsToTransaction and CommitTransaction on a thread of their own
+    /// while this thread reads and processes the next interval's records. A transactional producer cannot write into
+    /// the next transaction before CommitTransaction returns, so meanwhile the tasks keep their outputs.
+    /// </summary>
+    private Task? _committing;
+    private long _commitStarted;
+
     public StreamThread(JobTopology topology, JobWorkerOptions options, ICheckpointedStateBackend backend, int index)
     {
         _topology = topology;
@@ -155,7 +163,16 @@ internal sealed class StreamThread : IDisposable
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))
                 .Build();
             consumer.Subscribe(_topology.InputTopics);
-            exit = Loop();
+            try
+            {
+                exit = Loop();
+            }
+            finally
+            {
+                // Stopped as by a crash, fenced or failed: a commit still in flight ends before its producer goes.
+                AbandonCommit();
+            }
+
             if (exit == WorkerExit.Stopped && !_crashing)
             {
                 // Revocation (in Close) commits the open interval and checkpoints the state.
@@ -239,12 +256,23 @@ internal sealed class StreamThread : IDisposable
     private WorkerExit Loop()
     {
         var interval = (long)_options.CommitInterval.TotalMilliseconds;
-        while (!_stop.IsCancellationRequested)
+        while (true)
         {
             var deadline = Environment.TickCount64 + interval;
             var read = 0;
             try
             {
+                if (_stop.IsCancellationRequested)
+                {
+                    // A clean stop: the commit in flight ends here, where its failure is handled as any other.
+                    if (!_crashing)
+                    {
+                        CompleteCommit();
+                    }
+
+                    return WorkerExit.Stopped;
+                }
+
                 while (read < _options.MaxRecordsPerCommit && !_stop.IsCancellationRequested)
                 {
                     var remaining = deadline - Environment.TickCount64;
@@ -259,7 +287,9 @@ internal sealed class StreamThread : IDisposable
                         _bootstrap.Tick(_consumer!);
                     }
 
-                    var record = _consumer!.Consume(TimeSpan.FromMilliseconds(remaining));
+                    // While a commit is in flight, come back often to end it (and hand the tasks' outputs to the
+                    // producer) soon after it ends, even when no record arrives.
+                    var record = _consumer!.Consume(TimeSpan.FromMilliseconds(_committing is null ? remaining : Math.Min(remaining, 2)));
                     if (_fenced)
                     {
                         return WorkerExit.Fenced;
@@ -268,6 +298,11 @@ internal sealed class StreamThread : IDisposable
                     if (_crashing)
                     {
                         return WorkerExit.Stopped;
+                    }
+
+                    if (_committing is { IsCompleted: true })
+                    {
+                        EndCommit();
                     }
 
                     if (record is not null && record.IsPartitionEOF)
@@ -298,7 +333,7 @@ internal sealed class StreamThread : IDisposable
                     return WorkerExit.Stopped;
                 }
 
-                ProcessAndCommit();
+                ProcessAndCommit(overlap: true);
             }
             catch (KafkaException e) when (IsFenced(e.Error) || _fenced)
             {
@@ -317,16 +352,18 @@ internal sealed class StreamThread : IDisposable
                 RecoverFrom(e.Message);
             }
         }
-
-        return WorkerExit.Stopped;
     }
 
-    /// <summary>Feeds the pending records to their tasks, writes every output and commits (the transaction, or the offsets).</summary>
-    private void ProcessAndCommit()
+    /// <summary>
+    /// Feeds the pending records to their tasks, writes every output and commits (the transaction, or the offsets);
+    /// with <paramref name="overlap"/>, a transaction's commit runs beside the next interval's processing.
+    /// </summary>
+    private void ProcessAndCommit(bool overlap)
     {
+        CompleteCommit();
         ProcessPending();
         _tasks.PrepareCommit(_writer!);
-        Commit();
+        Commit(overlap);
     }
 
     /// <summary>Records of one partition processed together: long enough to amortise the per-batch work, short enough to stay in gen0.</summary>
@@ -340,7 +377,9 @@ internal sealed class StreamThread : IDisposable
             return;
         }
 
-        if (_tasks.Process(_pending, _writer!))
+        // While a commit is in flight the producer takes nothing: the tasks keep their outputs (EndCommit writes them).
+        var processed = _tasks.Process(_pending, _committing is null ? _writer : null);
+        if (processed)
         {
             var tp = _pending[0].TopicPartition;
             _positions[tp] = _pending[^1].Offset.Value + 1;
@@ -353,7 +392,7 @@ internal sealed class StreamThread : IDisposable
         _pending.Clear();
     }
 
-    private void Commit()
+    private void Commit(bool overlap)
     {
         if (_positions.Count == 0 && !_writer!.InTransaction)
         {
@@ -372,15 +411,21 @@ internal sealed class StreamThread : IDisposable
                 _producer!.BeginTransaction();
             }
 
-            if (offsets.Count > 0)
+            // The offsets are the transaction's from here on: records read from now on belong to the next one (a
+            // failed commit rewinds them all, AbortAndRewind).
+            _positions.Clear();
+            var group = _consumer!.ConsumerGroupMetadata;
+            if (overlap && !_tasks.CheckpointDue)
             {
-                Progress("sending offsets to the transaction");
-                Retrying(() => _producer!.SendOffsetsToTransaction(offsets, _consumer!.ConsumerGroupMetadata, KafkaTimeout));
+                _commitStarted = started;
+                _committing = Task.Factory.StartNew(() => CommitTransaction(offsets, group), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                return;
             }
 
             Progress("committing the transaction");
-            Retrying(() => _producer!.CommitTransaction(KafkaTimeout));
-            _writer!.TransactionEnded();
+            CommitTransaction(offsets, group);
+            _writer.TransactionEnded();
         }
         else
         {
@@ -390,16 +435,81 @@ internal sealed class StreamThread : IDisposable
             {
                 _consumer!.Commit(offsets);
             }
+
+            _positions.Clear();
         }
 
-        _positions.Clear();
+        Committed(started);
+        _tasks.MaybeCheckpoint(_admin!);
+    }
 
+    /// <summary>The offsets and the commit of a transaction whose records were written: on the stream thread, or on the commit's own.</summary>
+    private void CommitTransaction(List<TopicPartitionOffset> offsets, IConsumerGroupMetadata group)
+    {
+        if (offsets.Count > 0)
+        {
+            Retrying(() => _producer!.SendOffsetsToTransaction(offsets, group, KafkaTimeout));
+        }
+
+        Retrying(() => _producer!.CommitTransaction(KafkaTimeout));
+    }
+
+    /// <summary>The bookkeeping of a successful commit.</summary>
+    private void Committed(long started)
+    {
         Interlocked.Increment(ref _commits);
         _failuresInARow = 0;
         _lastCommitLatency = Stopwatch.GetElapsedTime(started);
         _maxCommitLatency = _lastCommitLatency > _maxCommitLatency ? _lastCommitLatency : _maxCommitLatency;
         PublishStatus();
-        _tasks.MaybeCheckpoint(_admin!);
+    }
+
+    /// <summary>
+    /// A commit that ran beside the processing has ended: its failure is thrown here, on the stream thread; on success
+    /// the outputs the tasks kept meanwhile go to the producer, in the next transaction. No checkpoint follows such a
+    /// commit: the state holds writes of the next transaction already (a commit that a checkpoint is due after runs
+    /// on the stream thread, with nothing processed beside it).
+    /// </summary>
+    private void EndCommit()
+    {
+        var committing = _committing!;
+        _committing = null;
+        committing.GetAwaiter().GetResult();
+        _writer!.TransactionEnded();
+        Committed(_commitStarted);
+        _tasks.WriteOutputs(_writer);
+    }
+
+    /// <summary>Waits for the commit in flight, if any, and ends it (<see cref="EndCommit"/>).</summary>
+    private void CompleteCommit()
+    {
+        if (_committing is not null)
+        {
+            Progress("committing the transaction");
+            EndCommit();
+        }
+    }
+
+    /// <summary>
+    /// Before the transaction is aborted or the producer closed: the commit in flight ends first, whatever its outcome
+    /// (a failed one leaves the transaction open, for the abort).
+    /// </summary>
+    private void AbandonCommit()
+    {
+        if (_committing is not { } committing)
+        {
+            return;
+        }
+
+        _committing = null;
+        try
+        {
+            committing.GetAwaiter().GetResult();
+            _writer!.TransactionEnded();
+        }
+        catch (KafkaException)
+        {
+        }
     }
 
     /// <summary>A snapshot of the numbers for readers on other threads (the live view); taken once per commit interval.</summary>
@@ -451,6 +561,7 @@ internal sealed class StreamThread : IDisposable
     /// </summary>
     private void AbortAndRewind()
     {
+        AbandonCommit();
         _aborts++;
         if (_eos && _writer!.InTransaction)
         {
@@ -485,7 +596,7 @@ internal sealed class StreamThread : IDisposable
 
         try
         {
-            ProcessAndCommit();
+            ProcessAndCommit(overlap: false);
         }
         catch (KafkaException e) when (IsFenced(e.Error))
         {
@@ -495,6 +606,7 @@ internal sealed class StreamThread : IDisposable
         catch (KafkaException e) when (!IsFenced(e.Error))
         {
             // The partitions go to another owner: abort what was not committed and forget the state that holds it.
+            AbandonCommit();
             if (_eos && _writer!.InTransaction)
             {
                 _producer!.AbortTransaction(KafkaTimeout);

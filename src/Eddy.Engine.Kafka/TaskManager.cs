@@ -113,10 +113,11 @@ internal sealed class TaskManager : IDisposable
     public void Clear() => _tasks.Clear();
 
     /// <summary>
-    /// Feeds a run of records of one input partition, in order, to the tasks reading it and writes their outputs; the
-    /// run's state writes go to the backend as one write. Returns whether any task of this thread reads the partition.
+    /// Feeds a run of records of one input partition, in order, to the tasks reading it and writes their outputs
+    /// (or, with <paramref name="writer"/> null, keeps them in the tasks, for <see cref="WriteOutputs"/>); the run's
+    /// state writes go to the backend as one write. Returns whether any task of this thread reads the partition.
     /// </summary>
-    public bool Process(List<ConsumeResult<byte[]?, byte[]?>> run, OutputWriter writer)
+    public bool Process(List<ConsumeResult<byte[]?, byte[]?>> run, OutputWriter? writer)
     {
         var tp = run[0].TopicPartition;
         var fed = false;
@@ -146,7 +147,7 @@ internal sealed class TaskManager : IDisposable
             }
 
             Feed(task, tp.Topic, batch);
-            writer.Write(task);
+            writer?.Write(task);
         }
 
         writes.Commit();
@@ -178,10 +179,22 @@ internal sealed class TaskManager : IDisposable
         writer.WriteChangelogs(_logging, _topology.Stores);
     }
 
+    /// <summary>Writes the outputs the tasks kept (processed while the producer could not take them).</summary>
+    public void WriteOutputs(OutputWriter writer)
+    {
+        foreach (var task in _tasks.Values)
+        {
+            writer.Write(task);
+        }
+    }
+
+    /// <summary>The checkpoint interval has passed: the next commit is to be followed by a checkpoint.</summary>
+    public bool CheckpointDue => Environment.TickCount64 - _lastCheckpoint >= (long)_checkpointInterval.TotalMilliseconds;
+
     /// <summary>After a commit: checkpoints every task's state when the checkpoint interval has passed.</summary>
     public void MaybeCheckpoint(IAdminClient admin)
     {
-        if (Environment.TickCount64 - _lastCheckpoint >= (long)_checkpointInterval.TotalMilliseconds)
+        if (CheckpointDue)
         {
             Checkpoint(admin);
         }
