@@ -79,7 +79,7 @@ internal static class NameSuggestion
 {
     /// <summary>
     /// The candidate closest to <paramref name="name"/>, or null when none is close: at most a third of the name's
-    /// letters (and at least 2) differ. A candidate differing only in case always qualifies (names are case-sensitive).
+    /// letters (and at least one, but not all) differ. A candidate differing only in case always qualifies (names are case-sensitive).
     /// </summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
@@ -96,7 +96,7 @@ internal static class NameSuggestion
                 bestDistance = distance;
             }
         }
-        return best is not null && bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+        return best is not null && bestDistance <= Math.Max(1, name.Length / 3) && bestDistance < name.Length ? best : null;
     }
 
     /// <summary>The Levenshtein distance: insertions, deletions and substitutions turning one string into the other.</summary>

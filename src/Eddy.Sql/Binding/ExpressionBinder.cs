@@ -132,9 +132,11 @@ internal sealed class ExpressionBinder(BoundRelation scope, string clause, Func<
             left = Rex.Null(right.Type);
         if (right.Type.Kind == SqlTypeKind.Null && left.Type.IsNumeric)
             right = Rex.Null(left.Type);
-        if (left.Type.IsNumeric && right.Type.IsNumeric)
+        // Numbers, and anything that is not date-time arithmetic (refused with the numeric operator's message), are
+        // the compiler's operators; date-time and interval arithmetic are the functions layer's.
+        var temporal = left.Type.IsDateTime || left.Type.IsInterval || right.Type.IsDateTime || right.Type.IsInterval;
+        if ((left.Type.IsNumeric && right.Type.IsNumeric) || !temporal)
             return Positioned(binary, () => Rex.Arithmetic(op, left, right));
-        // Date-time and interval arithmetic are the functions layer's.
         return Function(binary, BinaryExpression.SymbolOf(binary.Operator), [left, right]);
     }
 

@@ -21,7 +21,7 @@ public class TableDefinitionBinderTests
         Assert.Equal("events", table.Topic);
         Assert.Equal("json", table.Options["format"]);
         Assert.Null(table.RowtimeColumn);
-        Assert.Empty(table.DeclaredOrder);
+        Assert.Empty(table.DeclaredOrder.ToArray());
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public class TableDefinitionBinderTests
             [new("event_time", SqlType.TimestampLtz(3), "timestamp", true), new("partition", SqlType.Int, "partition", false)],
             table.Metadata.ToArray());
         Assert.Equal(["id", "name", "event_time", "partition"], table.SourceFields.Select(f => f.Name));
-        Assert.Equal(["id", "event_time", "partition", "name"], table.DeclaredOrder);
+        Assert.Equal(["id", "event_time", "partition", "name"], table.DeclaredOrder.ToArray());
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class TableDefinitionBinderTests
     {
         var table = new TestCatalog("CREATE TABLE t (id BIGINT, region STRING, v INT, PRIMARY KEY (id, region) NOT ENFORCED) WITH ('connector' = 'upsert-kafka')").Table("t");
         Assert.Equal(["id", "region"], table.PrimaryKey.ToArray());
-        Assert.Equal([0, 1], table.PrimaryKeyIndices);
+        Assert.Equal([0, 1], table.PrimaryKeyIndices.ToArray());
         Assert.False(table.Schema[0].Type.IsNullable);
         Assert.False(table.Schema[1].Type.IsNullable);
         Assert.True(table.Schema[2].Type.IsNullable);

@@ -77,6 +77,12 @@ internal sealed class RexLiteral : RexNode
             int i when Type.Kind == SqlTypeKind.Int => i.ToString(CultureInfo.InvariantCulture),
             string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
             byte[] bytes => "X'" + Convert.ToHexString(bytes) + "'",
+            DateOnly date => Functions.DateTimeText.FormatDate(date) + ":" + bare,
+            TimeOnly time => Functions.DateTimeText.FormatTime(time, Type.Precision) + ":" + bare,
+            DateTime timestamp => Functions.DateTimeText.FormatTimestamp(timestamp, Type.Precision) + ":" + bare,
+            DateTimeOffset instant => Functions.DateTimeText.FormatTimestamp(instant.UtcDateTime, Type.Precision) + ":" + bare,
+            // Calcite prints a day-time interval literal as its milliseconds.
+            TimeSpan span => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ":" + bare,
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture) + ":" + bare,
             _ => Value + ":" + bare,
         };
