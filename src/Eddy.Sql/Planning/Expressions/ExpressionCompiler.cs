@@ -176,7 +176,10 @@ internal sealed class ExpressionCompiler
             return new Slot(Expression.Default(cast.Type.ClrType), True);
         var value = Local(cast.Type.ClrType);
         var isNull = Local(typeof(bool));
-        Guarded(body, operand.IsNull, SqlCasts.Build(operand.Value, cast.Operand.Type, cast.Type, ThreadContextExpression), value, isNull);
+        var converted = cast.IsTry
+            ? SqlCasts.BuildTry(operand.Value, cast.Operand.Type, cast.Type, ThreadContextExpression)
+            : SqlCasts.Build(operand.Value, cast.Operand.Type, cast.Type, ThreadContextExpression);
+        Guarded(body, operand.IsNull, converted, value, isNull);
         return new Slot(value, isNull);
     }
 

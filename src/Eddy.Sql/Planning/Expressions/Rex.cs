@@ -160,7 +160,9 @@ internal static class Rex
     {
         var symbol = op.Symbol();
         var supported = op == SqlOperator.Mod ? $"{symbol}({form[^1]}, {form[^1]})" : $"{form[^1]} {symbol} {form[^1]}";
-        var actual = op == SqlOperator.Mod ? $"{symbol}(<{left.Type}>, <{right.Type}>)" : $"<{left.Type}> {symbol} <{right.Type}>";
+        // Calcite prints the operand types without their nullability.
+        var (l, r) = (left.Type.ToNullableString(), right.Type.ToNullableString());
+        var actual = op == SqlOperator.Mod ? $"{symbol}(<{l}>, <{r}>)" : $"<{l}> {symbol} <{r}>";
         return new PlanningException($"Cannot apply '{symbol}' to arguments of type '{actual}'. Supported form(s): '{supported}'");
     }
 }

@@ -13,7 +13,7 @@ internal static class RexInliner
         RexInputRef input => projections[input.Index],
         RexLiteral => node,
         RexFieldAccess access => new RexFieldAccess(Inline(access.Target, projections), access.FieldIndex),
-        RexCast cast => new RexCast(Inline(cast.Operand, projections), cast.Type),
+        RexCast cast => new RexCast(Inline(cast.Operand, projections), cast.Type, cast.IsTry),
         RexFunctionCall call => new RexFunctionCall(call.Function, InlineAll(call.Operands, projections)),
         RexCall call => new RexCall(call.Operator, InlineAll(call.Operands, projections), call.Type),
         _ => throw new PlanningException($"Cannot inline {node.GetType().Name}."),

@@ -77,6 +77,12 @@ internal sealed class RexLiteral : RexNode
             int i when Type.Kind == SqlTypeKind.Int => i.ToString(CultureInfo.InvariantCulture),
             string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
             byte[] bytes => "X'" + Convert.ToHexString(bytes) + "'",
+            DateOnly date => Functions.DateTimeText.FormatDate(date) + ":" + bare,
+            TimeOnly time => Functions.DateTimeText.FormatTime(time, Type.Precision) + ":" + bare,
+            DateTime timestamp => Functions.DateTimeText.FormatTimestamp(timestamp, Type.Precision) + ":" + bare,
+            DateTimeOffset instant => Functions.DateTimeText.FormatTimestamp(instant.UtcDateTime, Type.Precision) + ":" + bare,
+            // Calcite prints a day-time interval literal as its milliseconds.
+            TimeSpan span => ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ":" + bare,
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture) + ":" + bare,
             _ => Value + ":" + bare,
         };
@@ -184,18 +190,22 @@ internal sealed class RexFunctionCall : RexNode
 /// </summary>
 internal sealed class RexCast : RexNode
 {
-    public RexCast(RexNode operand, SqlType type)
-        : base(type)
+    public RexCast(RexNode operand, SqlType type, bool isTry = false)
+        : base(isTry ? type.WithNullability(true) : type)
     {
         Operand = operand;
+        IsTry = isTry;
         if (!SqlTypeRules.CanCast(operand.Type.WithNullability(true), type.WithNullability(true)))
             throw new PlanningException($"Cast function cannot convert value of type {operand.Type} to type {type}");
     }
 
     public RexNode Operand { get; }
 
+    /// <summary>TRY_CAST: a value that does not convert gives NULL instead of an error (so the type is nullable).</summary>
+    public bool IsTry { get; }
+
     public override ImmutableArray<RexNode> Operands => [Operand];
 
-    /// <summary>Calcite's spelling: <c>CAST($0):BIGINT</c>.</summary>
-    public override string ToString() => "CAST(" + Operand + "):" + Type;
+    /// <summary>Calcite's spelling: <c>CAST($0):BIGINT</c>, <c>TRY_CAST($0):INT</c>.</summary>
+    public override string ToString() => (IsTry ? "TRY_CAST(" : "CAST(") + Operand + "):" + Type;
 }
