@@ -18,7 +18,7 @@ namespace Eddy.Sql.Planning.Translation;
 /// connector and format take them. Each statement's changelog modes are checked first.
 /// </summary>
 /// <remarks>The first slice: joins, Top-N, OVER, UNION, VALUES and session windows are refused by name for now.</remarks>
-internal sealed class JobTranslator
+internal sealed partial class JobTranslator
 {
     private readonly JobBuilder _job;
     private readonly Dictionary<PlanNode, Translated> _translated = new(ReferenceEqualityComparer.Instance);
@@ -62,6 +62,13 @@ internal sealed class JobTranslator
             ProjectNode or FilterNode => Calc(CalcProgram.Of(node)),
             AggregateNode aggregate => Aggregate(aggregate),
             WindowAggregateNode window => WindowAggregate(window),
+            JoinNode join => Join(join),
+            RankNode rank => Rank(rank),
+            IntervalJoinNode join => IntervalJoin(join),
+            TemporalJoinNode join => TemporalJoin(join),
+            OverAggregateNode over => OverAggregate(over),
+            UnionNode union => Union(union),
+            ValuesNode values => Values(values),
             _ => throw new PlanningException($"{node.LogicalName} is not translated to the engine yet: {node.PhysicalDescription}"),
         };
         _translated[node] = result;
