@@ -4,8 +4,6 @@ namespace Eddy.Sql.Planning.Translation;
 
 internal sealed partial class JobTranslator
 {
-    private Translated Rank(RankNode rank) => throw NotYet(rank);
-
     private Translated IntervalJoin(IntervalJoinNode join) => throw NotYet(join);
 
     private Translated TemporalJoin(TemporalJoinNode join) => throw NotYet(join);
