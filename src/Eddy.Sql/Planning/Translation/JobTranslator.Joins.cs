@@ -169,7 +169,7 @@ internal sealed partial class JobTranslator
                 types.Add(common[i]);
             }
             return new JoinKey(types.MoveToImmutable(), KeyOf(join.Left, join.LeftKeys, common, 1), KeyOf(join.Right, join.RightKeys, common, 2),
-                HasKey(join.Left, join.LeftKeys), HasKey(join.Right, join.RightKeys));
+                JoinKeyPresent(join.Left, join.LeftKeys), JoinKeyPresent(join.Right, join.RightKeys));
         }
 
         private static Func<Row, Row> KeyOf(PlanNode side, ImmutableArray<int> keys, SqlType[] common, int nullTag)
@@ -198,15 +198,6 @@ internal sealed partial class JobTranslator
             };
         }
 
-        private static Func<Row, bool> HasKey(PlanNode side, ImmutableArray<int> keys)
-        {
-            if (keys.IsEmpty)
-                return static _ => true;
-            var tests = new RexNode[keys.Length];
-            for (var i = 0; i < keys.Length; i++)
-                tests[i] = Rex.IsNotNull(Rex.Input(keys[i], side.FieldTypes[keys[i]]));
-            return ExpressionCompiler.CompilePredicate(tests.Length == 1 ? tests[0] : Rex.And(tests));
-        }
     }
 }
 

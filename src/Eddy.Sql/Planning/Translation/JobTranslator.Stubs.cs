@@ -4,10 +4,6 @@ namespace Eddy.Sql.Planning.Translation;
 
 internal sealed partial class JobTranslator
 {
-    private Translated IntervalJoin(IntervalJoinNode join) => throw NotYet(join);
-
-    private Translated TemporalJoin(TemporalJoinNode join) => throw NotYet(join);
-
     private Translated OverAggregate(OverAggregateNode over) => throw NotYet(over);
 
     private Translated Union(UnionNode union) => throw NotYet(union);
