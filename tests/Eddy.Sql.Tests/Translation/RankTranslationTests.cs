@@ -42,8 +42,8 @@ public class RankTranslationTests
         for (var i = 0; i < orders.Length; i++)
         {
             var o = orders[i];
-            time += o.Gap * 100;
-            var ts = DateTime.UnixEpoch.AddMilliseconds(time - (o.Lateness * 100) + i);
+            time += o.Gap;
+            var ts = DateTime.UnixEpoch.AddMilliseconds((((time - o.Lateness) / 100) * 100) + i);
             object?[] row = [(long)i, Names[o.Customer], o.Amount == 9 ? null : o.Amount, ts];
             input.Pipe(null!, Row.Of(types, row), 0, o.Partition);
             rows.Add(row);

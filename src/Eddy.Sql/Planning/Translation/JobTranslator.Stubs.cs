@@ -4,8 +4,6 @@ namespace Eddy.Sql.Planning.Translation;
 
 internal sealed partial class JobTranslator
 {
-    private Translated OverAggregate(OverAggregateNode over) => throw NotYet(over);
-
     private Translated Union(UnionNode union) => throw NotYet(union);
 
     private Translated Values(ValuesNode values) => throw NotYet(values);
