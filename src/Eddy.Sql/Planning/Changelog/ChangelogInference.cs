@@ -77,7 +77,13 @@ internal sealed class ChangelogInference
                     ? ChangelogMode.InsertOnly
                     : ChangelogMode.All,
                 null),
-            RankNode rank when rank.KeepsFirstRow => RequireInsertOnly(rank, "StreamPhysicalDeduplicate", rank.Input),
+            // Flink's deduplication takes inserts only; by rowtime, keeping the first row still updates it when an
+            // earlier row arrives late, so only a processing-time first row would be insert-only (Eddy has no proctime).
+            RankNode rank when rank.KeepsFirstRow => RequireInsertOnly(rank, "StreamPhysicalDeduplicate", rank.Input) with
+            {
+                Mode = ChangelogMode.All,
+                UpsertKey = rank.PartitionKeys,
+            },
             RankNode rank => new NodeChangelog(ChangelogMode.All,
                 rank.OutputRankNumber ? [.. rank.PartitionKeys, rank.Fields.Length - 1] : rank.PartitionKeys),
             SinkNode sink => CheckSink(sink),

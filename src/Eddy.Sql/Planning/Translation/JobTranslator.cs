@@ -62,6 +62,13 @@ internal sealed partial class JobTranslator
             ProjectNode or FilterNode => Calc(CalcProgram.Of(node)),
             AggregateNode aggregate => Aggregate(aggregate),
             WindowAggregateNode window => WindowAggregate(window),
+            JoinNode join => Join(join),
+            RankNode rank => Rank(rank),
+            IntervalJoinNode join => IntervalJoin(join),
+            TemporalJoinNode join => TemporalJoin(join),
+            OverAggregateNode over => OverAggregate(over),
+            UnionNode union => Union(union),
+            ValuesNode values => Values(values),
             _ => throw new PlanningException($"{node.LogicalName} is not translated to the engine yet: {node.PhysicalDescription}"),
         };
         _translated[node] = result;
