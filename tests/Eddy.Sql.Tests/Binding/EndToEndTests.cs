@@ -187,7 +187,7 @@ public class EndToEndTests
     {
         var catalog = Tables.Catalog()
             .Add("CREATE TABLE a (id BIGINT) WITH ('connector' = 'kafka', 'topic' = 'a', 'format' = 'json')")
-            .Add("CREATE TABLE b (customer STRING, cnt BIGINT, PRIMARY KEY (customer) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', 'topic' = 'b', 'value.format' = 'json')");
+            .Add("CREATE TABLE b (customer STRING, cnt BIGINT, PRIMARY KEY (customer) NOT ENFORCED) WITH ('connector' = 'upsert-kafka', 'topic' = 'b', 'key.format' = 'json', 'value.format' = 'json')");
         var set = (StatementSetStatement)SqlParser.ParseStatement("""
             EXECUTE STATEMENT SET BEGIN
             INSERT INTO a SELECT id FROM orders;

@@ -28,7 +28,7 @@ internal static class Harness
 
     public static CatalogTable Upsert(string name, ImmutableArray<SqlField> fields, params string[] primaryKey) => new(
         Catalog + name, fields,
-        ImmutableDictionary<string, string>.Empty.Add("connector", "upsert-kafka").Add("topic", name).Add("value.format", "json"),
+        ImmutableDictionary<string, string>.Empty.Add("connector", "upsert-kafka").Add("topic", name).Add("key.format", "json").Add("value.format", "json"),
         PrimaryKey: [.. primaryKey]);
 
     /// <summary>A sink of every change (debezium-json: inserts, update-before/after and deletes with their kinds).</summary>

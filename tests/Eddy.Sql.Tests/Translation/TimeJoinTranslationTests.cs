@@ -27,7 +27,7 @@ public class TimeJoinTranslationTests
 
     private static readonly TestTable Rates = new(
         new CatalogTable(Harness.Catalog + "rates", [new("currency", SqlType.String.NotNull()), new("rate", SqlType.Int), new("rts", SqlType.Timestamp(3))],
-            System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("connector", "upsert-kafka").Add("topic", "rates").Add("value.format", "json"),
+            System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("connector", "upsert-kafka").Add("topic", "rates").Add("key.format", "json").Add("value.format", "json"),
             PrimaryKey: ["currency"], RowtimeColumn: "rts"),
         [("currency", "VARCHAR"), ("rate", "INTEGER"), ("rts", "TIMESTAMP"), ("deleted", "BOOLEAN")]);
 

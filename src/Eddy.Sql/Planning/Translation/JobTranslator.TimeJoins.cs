@@ -99,7 +99,9 @@ internal sealed partial class JobTranslator
         var keyOf = ExpressionCompiler.CompileProjection(projections);
         var hasKey = JoinKeyPresent(join.Left, join.LeftKeys);
         var name = Name("temporal-join");
-        var keySerde = new BinaryRowSerde(right.KeyTypes);
+        // The versioned table is keyed as its topic is (its key format's bytes, partitioned by them), so the orders are
+        // re-keyed with the table's own key serde: equal keys then give equal bytes and land on the table's partition.
+        var keySerde = right.Table.KeySerde ?? new BinaryRowSerde(right.KeyTypes);
         var output = new BinaryRowSerde(join.FieldTypes);
         var concat = new RowConcat(join.Left.FieldTypes, join.Right.FieldTypes);
         var leftRows = left.Stream.Filter((_, row) => hasKey(row), name: name + "-keys")
