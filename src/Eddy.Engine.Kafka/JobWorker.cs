@@ -207,7 +207,11 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
         // In parallel: each thread's clean stop waits on its group's rebalance. A stuck thread is abandoned (it is a
         // background thread), and with it the state it may still touch: the process is expected to exit.
         var live = threads.Where(t => t != _stuck).ToList();
-        _control?.Stopping();
+        if (!crash)
+        {
+            _control?.Stopping();
+        }
+
         foreach (var thread in live)
         {
             thread.RequestStop(crash);
