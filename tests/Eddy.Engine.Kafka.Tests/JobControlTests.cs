@@ -2,7 +2,10 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Eddy.Engine.Kafka.Control;
 using Eddy.Engine.Plan;
+using Eddy.Engine.Hosting;
 using Eddy.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Eddy.Engine.Kafka.Tests;
 
@@ -222,5 +225,36 @@ public class JobControlTests
 
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
         Assert.DoesNotContain(admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics, t => t.Topic == JobControlTopic.DefaultName);
+    }
+
+    [Fact]
+    public async Task A_hosted_worker_stopped_by_a_stop_request_stops_cleanly_and_leaves_the_application_running()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        using var state = new TempDirectory("eddy-state");
+        await KafkaJobs.CreateTopicAsync(broker.BootstrapServers, "in", 2);
+        var registry = new JobRegistry(broker.BootstrapServers);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddEddyJob(KafkaJobs.Stateless("hosted-stop"), new JobWorkerOptions
+        {
+            BootstrapServers = broker.BootstrapServers,
+            StateDirectory = state.Path,
+            WorkerId = "h",
+            Control = new JobControlOptions { HeartbeatInterval = Heartbeat },
+        });
+        using var host = builder.Build();
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        await host.StartAsync();
+        await WaitForAsync(registry, "hosted-stop", ws => ws.Count == 1 && ws[0].State == JobWorkerStates.Running, "the hosted worker running");
+
+        await registry.RequestStopAsync("hosted-stop", workerId: null);
+
+        var worker = host.Services.GetServices<IHostedService>().OfType<JobWorkerService>().Single().Worker!;
+        Assert.Equal(WorkerExit.Stopped, await worker.Completion.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.True(worker.StopRequested);
+        Assert.Empty((await registry.ReadAsync()).WorkersOf("hosted-stop"));
+        Assert.False(stopping.IsCancellationRequested);
+        // The host's own stop afterwards finds the worker stopped cleanly: no error.
+        await host.StopAsync();
     }
 }

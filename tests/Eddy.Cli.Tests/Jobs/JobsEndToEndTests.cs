@@ -213,4 +213,24 @@ public class JobsEndToEndTests
         var none = await CliHarness.RunAsync(["jobs", "describe", "ghost", "-b", b]);
         Assert.Equal((ExitCodes.Failure, "", "error: job 'ghost' is not known: no job runs (the control topic _eddy_jobs has no workers)\n"), none);
     }
+
+    [Fact]
+    public async Task Eddy_run_stopped_by_jobs_stop_exits_0_as_after_ctrl_c_and_says_why()
+    {
+        await using var broker = await BrokerFixture.StartAsync(FastGroups);
+        using var state = new TempDirectory("eddy-run-state");
+        var b = broker.BootstrapServers;
+        var run = Task.Run(() => CliHarness.RunAsync(["run", "checkouts", "-b", b, "--state-dir", state.Path, "--duration", "120s", "--output", "json"]));
+        await DescribeUntilAsync(b, "checkouts", root => root.GetProperty("state").GetString() == "running", "eddy run's worker running");
+        var described = await CliHarness.RunAsync(["jobs", "describe", "checkouts", "-b", b]);
+        Assert.StartsWith("Job checkouts: ", described.Out);
+
+        var stop = await CliHarness.RunAsync(["jobs", "stop", "checkouts", "-b", b]);
+
+        Assert.Equal((0, "Stopped job checkouts (worker 0).\n"), (stop.ExitCode, stop.Out));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Stopped by a stop request on the control topic _eddy_jobs ('eddy jobs stop').\n", result.Error);
+        Assert.Equal("stopped", JsonDocument.Parse(result.Out.TrimEnd('\n').Split('\n')[^1]).RootElement.GetProperty("state").GetString());
+    }
 }
