@@ -49,6 +49,7 @@ public static class CliApp
         root.Add(ProduceCommand.Create(console, environment));
         root.Add(ConsumeCommand.Create(console, environment));
         root.Add(GroupsCommand.Create(console, environment));
+        root.Add(JobsCommand.Create(console, environment));
         root.Add(TransactionsCommand.Create(console, environment));
         root.Add(RegistryCommand.Create(console, environment));
         var run = RunCommand.Create(console, environment);

@@ -86,7 +86,12 @@ public sealed partial class JobWorkerService : IHostedService, IAsyncDisposable,
     private async Task WatchAsync(JobWorker worker)
     {
         var exit = await worker.Completion.ConfigureAwait(false);
-        if (exit != WorkerExit.Stopped)
+        if (exit == WorkerExit.Stopped && worker.StopRequested)
+        {
+            // 'eddy jobs stop': the job stops, the application (which may host more) runs on.
+            LogStopRequested(_logger, _plan.Name, _options.WorkerId, worker.Commits);
+        }
+        else if (exit != WorkerExit.Stopped)
         {
             LogEnded(_logger, worker.Error, _plan.Name, _options.WorkerId, Describe(exit, worker));
             _lifetime.StopApplication();
@@ -104,6 +109,9 @@ public sealed partial class JobWorkerService : IHostedService, IAsyncDisposable,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}'s worker {WorkerId} stopped after {Commits} commits.")]
     private static partial void LogStopped(ILogger logger, string job, string workerId, long commits);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}'s worker {WorkerId} stopped on a stop request (eddy jobs stop) after {Commits} commits.")]
+    private static partial void LogStopRequested(ILogger logger, string job, string workerId, long commits);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Job {Job}'s worker {WorkerId} stopped by itself ({Reason}); stopping the application.")]
     private static partial void LogEnded(ILogger logger, Exception? error, string job, string workerId, string reason);

@@ -1,3 +1,4 @@
+using Eddy.Engine.Kafka.Control;
 using Eddy.Engine.Plan;
 using Eddy.Engine.RocksDb;
 using Eddy.Engine.State;
@@ -28,6 +29,7 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
     private readonly Lock _gate = new();
     private ICheckpointedStateBackend? _backend;
     private volatile StreamThread? _stuck;
+    private JobControlAgent? _control;
     private bool _starting;
     private Task? _stopping;
 
@@ -63,6 +65,12 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
 
     /// <summary>The worker's numbers as of its threads' latest commit intervals.</summary>
     public WorkerStatus Status => WorkerStatus.Combine(Threads.Select(t => t.Status).ToList());
+
+    /// <summary>
+    /// Whether the worker stopped because a stop request on the job control topic (<c>eddy jobs stop</c>) asked it to;
+    /// it then stopped cleanly, as <see cref="StopAsync"/> does, and <see cref="Completion"/> says Stopped.
+    /// </summary>
+    public bool StopRequested => _control?.StopRequested ?? false;
 
     /// <summary>The threads, once started (a snapshot: readers on other threads never see the list being filled).</summary>
     private List<StreamThread> Threads
@@ -118,6 +126,14 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
             foreach (var thread in _threads)
             {
                 thread.Start();
+            }
+
+            if (_options.Control is { } control)
+            {
+                // The worker's record on the control topic, and the stop requests it obeys (eddy jobs).
+                _control = new JobControlAgent(_topology.Plan, _options, control, () => Status,
+                    () => [.. Threads.Select(t => t.Stalled.Phase)], () => _ = Stop(crash: false));
+                _control.Start();
             }
         }
 
@@ -191,6 +207,11 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
         // In parallel: each thread's clean stop waits on its group's rebalance. A stuck thread is abandoned (it is a
         // background thread), and with it the state it may still touch: the process is expected to exit.
         var live = threads.Where(t => t != _stuck).ToList();
+        if (!crash)
+        {
+            _control?.Stopping();
+        }
+
         foreach (var thread in live)
         {
             thread.RequestStop(crash);
@@ -219,6 +240,16 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
             {
                 _backend?.Dispose();
             }
+        }
+
+        // Before Completion: once a worker has stopped cleanly, its record is gone from the control topic.
+        if (crash)
+        {
+            _control?.Abandon();
+        }
+        else if (_control is not null)
+        {
+            await _control.CompleteAsync(_completion.Task.IsCompleted ? _completion.Task.Result : WorkerExit.Stopped, Error?.Message).ConfigureAwait(false);
         }
 
         _completion.TrySetResult(WorkerExit.Stopped);

@@ -1,3 +1,4 @@
+using Eddy.Engine.Kafka.Control;
 using Eddy.Engine.State;
 
 namespace Eddy.Engine.Kafka;
@@ -76,6 +77,12 @@ public sealed class JobWorkerOptions
 
     /// <summary>The consumer group session timeout: how soon a dead worker's partitions move.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The worker's record on the job control topic (what <c>eddy jobs</c> lists, describes and stops); null: the
+    /// worker neither announces itself nor obeys stop requests.
+    /// </summary>
+    public JobControlOptions? Control { get; init; } = new();
 }
 
 /// <summary>Why a worker stopped.</summary>

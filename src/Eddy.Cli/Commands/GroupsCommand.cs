@@ -310,7 +310,7 @@ public static class GroupsCommand
 
     // Describes the groups; with offsets also their committed offsets and the log-end offset of every partition
     // shown. A group the coordinator does not know comes back Dead.
-    private static async Task<List<ConsumerGroupInfo>> CollectGroupsAsync(AdminConnection admin, List<string> ids, bool withOffsets, CancellationToken cancellationToken)
+    internal static async Task<List<ConsumerGroupInfo>> CollectGroupsAsync(AdminConnection admin, List<string> ids, bool withOffsets, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {

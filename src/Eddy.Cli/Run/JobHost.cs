@@ -2,6 +2,7 @@ using Eddy.Cli.Commands;
 using Eddy.Cli.Kafka;
 using Eddy.Cli.Run.View;
 using Eddy.Engine.Kafka;
+using Eddy.Engine.Kafka.Control;
 using Eddy.Engine.Plan;
 
 namespace Eddy.Cli.Run;
@@ -44,6 +45,8 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
             WorkerId = options.WorkerId,
             Guarantee = guarantee,
             CommitInterval = options.CommitInterval,
+            // Listed by 'eddy jobs', and stopped by 'eddy jobs stop' as by Ctrl-C.
+            Control = new JobControlOptions { Description = job.Job.Description },
         });
         var started = DateTimeOffset.UtcNow;
         var meter = new RateMeter(new RunFrame
@@ -73,6 +76,10 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
         }
 
         var exit = await worker.Completion;
+        if (worker.StopRequested)
+        {
+            await progress.WriteAsync($"Stopped by a stop request on the control topic {JobControlTopic.DefaultName} ('eddy jobs stop').\n");
+        }
         await view.SummarizeAsync(meter.Next(worker.Status, generator?.Produced, DateTimeOffset.UtcNow, "stopped"), CancellationToken.None);
         return exit switch
         {
