@@ -43,13 +43,25 @@ internal sealed partial class JobTranslator
     public static JobPlan Translate(string jobName, params SinkNode[] sinks)
     {
         var job = new JobBuilder(jobName);
+        TranslateInto(job, sinks);
+        return job.Build();
+    }
+
+    /// <summary>
+    /// Adds the statements' sources, operators and sinks to a builder the host created (an <c>IJob</c>'s
+    /// <c>Define</c>), which names the job and builds and validates the plan itself.
+    /// </summary>
+    /// <exception cref="PlanningException">A statement cannot be planned.</exception>
+    public static void TranslateInto(JobBuilder job, IReadOnlyList<SinkNode> sinks)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(sinks);
         var translator = new JobTranslator(job);
         foreach (var sink in sinks)
         {
             var changelog = ChangelogInference.Analyze(sink);
             translator.TranslateSink(sink, changelog);
         }
-        return job.Build();
     }
 
     private Translated Translate(PlanNode node)
