@@ -118,8 +118,8 @@ public static class SqlCommand
                     return ExitCodes.Failure;
                 }
                 // The script's INSERTs run now, as one job on a worker, until Ctrl-C, SIGTERM or --duration.
-                return outcome == SqlShell.Outcome.Done && executor is SqlSessionExecutor session
-                    ? await session.RunScriptJobAsync(cancellationToken)
+                return outcome == SqlShell.Outcome.Done && executor is SqlSessionExecutor sqlSession
+                    ? await sqlSession.RunScriptJobAsync(cancellationToken)
                     : ExitCodes.Success;
             }
             ILineSource lines = terminal is null

@@ -80,7 +80,8 @@ public class SqlSessionEndToEndTests
 
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         Assert.Contains("[INFO] Job: customer-totals", run.Out, StringComparison.Ordinal);
-        Assert.Contains("stopped", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Stopped customer-totals (worker 0)", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"{Orders.Length} records in", run.Out, StringComparison.Ordinal);
         Assert.Equal(ExpectedTotals(), LatestTotals(b));
         TryDelete(Path.Combine(cwd, "eddy-state", "customer-totals"));
     }
