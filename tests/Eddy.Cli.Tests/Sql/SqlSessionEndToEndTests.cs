@@ -205,9 +205,46 @@ public class SqlSessionEndToEndTests
         foreach (var (customer, total) in expected)
             Assert.Matches($@"\| (\+I|\+U) \|\s+{customer} \|\s+{total} \|", text);
         // After Ctrl-C the client was back at the prompt: the next statement ran.
-        Assert.Contains("| orders |", text, StringComparison.Ordinal);
+        Assert.Matches(@"\| table name \|\n\+-+\+\n\|\s+orders \|", text);
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = b }).Build();
         var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToList();
         Assert.DoesNotContain(topics, t => t.StartsWith($"_eddy_sql_result_{sessionId}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_interactive_INSERT_is_submitted_in_the_background_and_runs_until_the_client_exits()
+    {
+        await using var broker = await BrokerFixture.StartAsync();
+        var b = broker.BootstrapServers;
+        await ProduceOrdersAsync(b);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var session = new SqlSessionProperties();
+        var settings = new SqlShellSettings
+        {
+            CreateView = SqlShellSettings.Views(output, terminal: false, 30, TimeSpan.FromMilliseconds(50), () => (80, 24)),
+        };
+        var console = new CliConsole(new StringReader(""), output, error);
+        await using (var executor = new SqlSessionExecutor(new SqlExecutorContext(new SqlOptions { Bootstrap = b }, session, new Dictionary<string, string>(), console)))
+        {
+            var shell = new SqlShell(executor, session, output, error, settings);
+            var lines = new TextLineSource(new StringReader(
+                OrdersTable(b) + ";\n"
+                + "CREATE TABLE totals (customer STRING, total BIGINT, PRIMARY KEY (customer) NOT ENFORCED)\n"
+                + "  WITH ('connector' = 'upsert-kafka', 'topic' = 'totals', 'key.format' = 'json', 'value.format' = 'json');\n"
+                + "INSERT INTO totals SELECT customer, SUM(CAST(amount AS BIGINT)) FROM orders WHERE amount > 10 GROUP BY customer;\n"));
+            var outcome = await shell.RunInteractiveAsync(lines, CancellationToken.None);
+            Assert.True(outcome == SqlShell.Outcome.Done, error.ToString());
+            Assert.Contains(
+                "[INFO] Submitting SQL update statement to the cluster...\n[INFO] SQL update statement has been successfully submitted to the cluster:\n"
+                + "Job ID: insert-into_default_catalog.default_database.totals\n", output.ToString(), StringComparison.Ordinal);
+
+            // The job runs in the background while the session goes on.
+            var expected = ExpectedTotals();
+            var totals = LatestTotals(b);
+            for (var attempt = 0; attempt < 5 && !totals.SequenceEqual(expected); attempt++)
+                totals = LatestTotals(b);
+            Assert.Equal(expected, totals);
+        }
     }
 }
