@@ -112,7 +112,15 @@ public static class SqlCommand
             }
             if (script is not null)
             {
-                return await shell.RunScriptAsync(script, cancellationToken) == SqlShell.Outcome.Failed ? ExitCodes.Failure : ExitCodes.Success;
+                var outcome = await shell.RunScriptAsync(script, cancellationToken);
+                if (outcome == SqlShell.Outcome.Failed)
+                {
+                    return ExitCodes.Failure;
+                }
+                // The script's INSERTs run now, as one job on a worker, until Ctrl-C, SIGTERM or --duration.
+                return outcome == SqlShell.Outcome.Done && executor is SqlSessionExecutor sqlSession
+                    ? await sqlSession.RunScriptJobAsync(cancellationToken)
+                    : ExitCodes.Success;
             }
             ILineSource lines = terminal is null
                 ? new TextLineSource(console.In)
@@ -154,16 +162,15 @@ public static class SqlCommand
 }
 
 /// <summary>
-/// What <c>eddy sql</c> runs on: the statement executor (the planner, once wired; until then
-/// <see cref="UnavailableSqlExecutor"/>) and the interactive terminal. The coordinator replaces
-/// <see cref="CreateExecutor"/>; tests replace both.
+/// What <c>eddy sql</c> runs on: the statement executor (<see cref="SqlSessionExecutor"/>, Eddy's SQL layer) and the
+/// interactive terminal; tests replace both.
 /// </summary>
 internal sealed record SqlClientHost
 {
-    /// <summary>The process's: the not-yet-available executor, and the real terminal when stdin and stdout are one.</summary>
+    /// <summary>The process's: the SQL session's executor, and the real terminal when stdin and stdout are one.</summary>
     public static SqlClientHost Default { get; } = new()
     {
-        CreateExecutor = static context => new UnavailableSqlExecutor(context.Session),
+        CreateExecutor = static context => new SqlSessionExecutor(context),
         OpenTerminal = static console => console.OutputIsTerminal && !Console.IsInputRedirected ? new SystemSqlTerminal() : null,
     };
 

@@ -139,6 +139,9 @@ internal sealed class SqlShell
                 case SqlMessageResult message:
                     await WriteOutAsync($"[INFO] {message.Message}\n");
                     break;
+                case SqlTextResult text:
+                    await WriteOutAsync(text.Text.EndsWith('\n') ? text.Text : text.Text + "\n");
+                    break;
                 case SqlRowsResult rows when Mode() == SqlResultMode.Json:
                     await ShowRowsAsJsonAsync(rows);
                     break;

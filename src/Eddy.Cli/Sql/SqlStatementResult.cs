@@ -18,6 +18,9 @@ public abstract record SqlStatementResult;
 /// <summary>A statement that only reports (DDL, SET, a submitted job): the client prints <c>[INFO] Message</c>.</summary>
 public sealed record SqlMessageResult(string Message) : SqlStatementResult;
 
+/// <summary>A plan's text (EXPLAIN): printed as it is, as Flink's client prints a plan.</summary>
+public sealed record SqlTextResult(string Text) : SqlStatementResult;
+
 /// <summary>A finished result (SHOW, DESCRIBE, SET;): printed as Flink's plain result table, <c>N rows in set</c>.</summary>
 public sealed record SqlRowsResult(IReadOnlyList<SqlResultColumn> Columns, IReadOnlyList<IReadOnlyList<string?>> Rows) : SqlStatementResult;
 
@@ -30,7 +33,7 @@ public sealed record SqlChangesResult(IReadOnlyList<SqlResultColumn> Columns, IA
 
 /// <summary>
 /// Executes one statement of the SQL client (never a client command: HELP, QUIT and CLEAR are the client's own).
-/// The planner implements it; until it is wired, <see cref="UnavailableSqlExecutor"/> answers.
+/// <see cref="SqlSessionExecutor"/> implements it on Eddy's SQL layer.
 /// </summary>
 public interface ISqlStatementExecutor
 {

@@ -18,12 +18,14 @@ public class SqlCommandTests
     }
 
     [Fact]
-    public async Task Piped_statements_get_a_plain_not_available_error_until_the_planner_is_wired_while_set_works()
+    public async Task Piped_statements_run_in_order_and_one_that_cannot_run_is_an_error_while_set_works()
     {
         var (exitCode, output, error) = await CliHarness.RunAsync(["sql"], "SET 'a' = 'b';\nSET;\nSELECT 1;\n");
         Assert.Equal(ExitCodes.Failure, exitCode);
         Assert.Equal("[INFO] Execute statement succeeded.\n+-----+-------+\n| key | value |\n+-----+-------+\n|   a |     b |\n+-----+-------+\n1 row in set\n", output);
-        Assert.Equal($"{SqlShell.ErrorHeader}\n{UnavailableSqlExecutor.NotAvailable}\n\n", error);
+        // SELECT without FROM (a VALUES plan) is not translated to the engine yet: the session says so, nothing starts.
+        Assert.StartsWith($"{SqlShell.ErrorHeader}\n", error);
+        Assert.Contains("not translated to the engine yet", error);
     }
 
     [Fact]

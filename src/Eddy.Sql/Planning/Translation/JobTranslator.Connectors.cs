@@ -20,24 +20,9 @@ namespace Eddy.Sql.Planning.Translation;
 /// </summary>
 internal sealed partial class JobTranslator
 {
-    /// <summary>
-    /// The sources already made, by table: several statements of one job (a statement set) that read the same table
-    /// share its source, as Flink reuses it, instead of reading the topic twice under one operator name.
-    /// </summary>
-    private readonly Dictionary<string, Translated> _scans = new(StringComparer.Ordinal);
-
     private Translated Scan(TableScanNode scan)
     {
         var table = scan.Table;
-        if (_scans.TryGetValue(table.Name, out var made))
-            return made;
-        var translated = ScanOnce(table);
-        _scans[table.Name] = translated;
-        return translated;
-    }
-
-    private Translated ScanOnce(CatalogTable table)
-    {
         var (factory, options) = ConnectorRegistry.Default.ForSource(table);
         if (!table.Metadata.IsEmpty && factory.Identifier != "kafka")
             throw new PlanningException(

@@ -22,6 +22,7 @@ internal sealed partial class JobTranslator
 {
     private readonly JobBuilder _job;
     private readonly Dictionary<PlanNode, Translated> _translated = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, (TableScanNode Scan, Translated Result)> _scans = new(StringComparer.Ordinal);
 
     private int _names;
 
@@ -43,13 +44,25 @@ internal sealed partial class JobTranslator
     public static JobPlan Translate(string jobName, params SinkNode[] sinks)
     {
         var job = new JobBuilder(jobName);
+        TranslateInto(job, sinks);
+        return job.Build();
+    }
+
+    /// <summary>
+    /// Adds the statements' sources, operators and sinks to a builder the host created (an <c>IJob</c>'s
+    /// <c>Define</c>), which names the job and builds and validates the plan itself.
+    /// </summary>
+    /// <exception cref="PlanningException">A statement cannot be planned.</exception>
+    public static void TranslateInto(JobBuilder job, IReadOnlyList<SinkNode> sinks)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(sinks);
         var translator = new JobTranslator(job);
         foreach (var sink in sinks)
         {
             var changelog = ChangelogInference.Analyze(sink);
             translator.TranslateSink(sink, changelog);
         }
-        return job.Build();
     }
 
     private Translated Translate(PlanNode node)
@@ -58,7 +71,7 @@ internal sealed partial class JobTranslator
             return done;
         Translated result = node switch
         {
-            TableScanNode scan => Scan(scan),
+            TableScanNode scan => ScanOnce(scan),
             ProjectNode or FilterNode => Calc(CalcProgram.Of(node)),
             AggregateNode aggregate => Aggregate(aggregate),
             WindowAggregateNode window => WindowAggregate(window),
@@ -72,6 +85,19 @@ internal sealed partial class JobTranslator
             _ => throw new PlanningException($"{node.LogicalName} is not translated to the engine yet: {node.PhysicalDescription}"),
         };
         _translated[node] = result;
+        return result;
+    }
+
+    /// <summary>
+    /// A table scanned by several statements of one job (a statement set, a script's INSERTs) is read by one source,
+    /// as Flink reuses a source (<c>table.optimizer.reuse-source-enabled</c>): each topic is read once per job.
+    /// </summary>
+    private Translated ScanOnce(TableScanNode scan)
+    {
+        if (_scans.TryGetValue(scan.Table.Name, out var shared) && shared.Scan.Table.SourceFields.SequenceEqual(scan.Table.SourceFields))
+            return shared.Result;
+        var result = Scan(scan);
+        _scans[scan.Table.Name] = (scan, result);
         return result;
     }
 
