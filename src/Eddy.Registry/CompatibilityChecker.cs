@@ -1,11 +1,13 @@
 using System.Globalization;
 using Eddy.Avro;
 using Eddy.Registry.JsonSchemas;
+using Eddy.Registry.Protobuf;
 
 namespace Eddy.Registry;
 
 /// <summary>An earlier version to check a candidate against.</summary>
-public sealed record PreviousSchema(int Version, string SchemaText, AvroSchema? Schema, string? SchemaType = null, JsonSchemaDocument? JsonSchema = null);
+public sealed record PreviousSchema(
+    int Version, string SchemaText, AvroSchema? Schema, string? SchemaType = null, JsonSchemaDocument? JsonSchema = null, ProtobufSchemaDocument? Protobuf = null);
 
 /// <summary>
 /// Confluent's CompatibilityChecker and SchemaValidatorBuilder over Avro schema resolution, with its messages:
@@ -36,6 +38,16 @@ public static class CompatibilityChecker
     {
         ArgumentNullException.ThrowIfNull(candidate);
         return Check(level, previous, existing => CheckOneJson(level, candidate, existing));
+    }
+
+    /// <summary>
+    /// The same for a Protobuf candidate, with Confluent's Protobuf rules (<see cref="ProtobufDiff"/>): each incompatible
+    /// difference as <c>{errorType:"…", description:"…"}</c>, "new" and "old" naming the sides.
+    /// </summary>
+    public static IReadOnlyList<string> Check(CompatibilityLevel level, ProtobufSchemaDocument candidate, IReadOnlyList<PreviousSchema> previous)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return Check(level, previous, existing => CheckOneProtobuf(level, candidate, existing));
     }
 
     private static List<string> Check(CompatibilityLevel level, IReadOnlyList<PreviousSchema> previous, Func<PreviousSchema, List<string>> checkOne)
@@ -111,6 +123,37 @@ public static class CompatibilityChecker
                 ],
             _ => [],
         };
+    }
+
+    private static List<string> CheckOneProtobuf(CompatibilityLevel level, ProtobufSchemaDocument candidate, PreviousSchema existing)
+    {
+        if (existing.Protobuf is null)
+        {
+            var reason = existing.SchemaType is "PROTOBUF"
+                ? "The earlier schema could not be parsed as a Protobuf schema"
+                : "Incompatible because of different schema type";
+            return WithOldSchema([reason], existing, append: true);
+        }
+        // As for JSON Schema: isBackwardCompatible(previous) diffs previous (original) -> this (update).
+        return level switch
+        {
+            CompatibilityLevel.Backward or CompatibilityLevel.BackwardTransitive =>
+                FormatProtobuf(ProtobufDiff.Compare(existing.Protobuf, candidate), existing, "new", "old", append: true),
+            CompatibilityLevel.Forward or CompatibilityLevel.ForwardTransitive =>
+                FormatProtobuf(ProtobufDiff.Compare(candidate, existing.Protobuf), existing, "old", "new", append: true),
+            CompatibilityLevel.Full or CompatibilityLevel.FullTransitive =>
+                [
+                    .. FormatProtobuf(ProtobufDiff.Compare(candidate, existing.Protobuf), existing, "old", "new", append: false),
+                    .. FormatProtobuf(ProtobufDiff.Compare(existing.Protobuf, candidate), existing, "new", "old", append: true),
+                ],
+            _ => [],
+        };
+    }
+
+    private static List<string> FormatProtobuf(IReadOnlyList<ProtobufDifference> differences, PreviousSchema existing, string first, string second, bool append)
+    {
+        var messages = differences.Where(d => !d.IsCompatible).Select(d => d.ToConfluentString(first, second)).ToList();
+        return messages.Count > 0 ? WithOldSchema(messages, existing, append) : messages;
     }
 
     private static List<string> FormatJson(IReadOnlyList<JsonSchemaDifference> differences, PreviousSchema existing, string first, string second, bool append)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Eddy.Avro;
 using Eddy.Registry.JsonSchemas;
+using Eddy.Registry.Protobuf;
 using Eddy.Registry.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +28,7 @@ public sealed class RegistryService : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, AvroSchema> _parsed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonSchemaDocument> _parsedJson = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProtobufSchemaDocument> _parsedProtobuf = new(StringComparer.Ordinal);
 
     private RegistryService(RegistryOptions options, RegistryState state, KafkaSchemaLog log)
     {
@@ -675,9 +677,9 @@ public sealed class RegistryService : IAsyncDisposable
         _state.VersionsOfSchema(subject, candidate.Text, candidate.SchemaType).LastOrDefault(v => includeDeleted || !v.Deleted);
 
     private static IReadOnlyList<string> Check(CompatibilityLevel level, CandidateSchema candidate, IReadOnlyList<PreviousSchema> previous) =>
-        candidate.Json is { } json
-            ? CompatibilityChecker.Check(level, json, previous)
-            : CompatibilityChecker.Check(level, candidate.Avro!, previous);
+        candidate.Json is { } json ? CompatibilityChecker.Check(level, json, previous)
+        : candidate.Protobuf is { } protobuf ? CompatibilityChecker.Check(level, protobuf, previous)
+        : CompatibilityChecker.Check(level, candidate.Avro!, previous);
 
     // Field defaults are validated only for schemas being registered or checked (Confluent's isNew); lookups and
     // imports with explicit ids accept what a registry may already hold.
@@ -685,17 +687,22 @@ public sealed class RegistryService : IAsyncDisposable
     {
         var type = request.SchemaType ?? "AVRO";
         var text = request.Schema ?? "";
-        if (type is not ("AVRO" or "JSON"))
+        if (type is not ("AVRO" or "JSON" or "PROTOBUF"))
         {
             throw RegistryErrors.InvalidSchemaError(
-                $"Invalid schema type {type}: this registry supports AVRO and JSON schemas (the schemaType field must be absent, \"AVRO\" or \"JSON\")");
+                $"Invalid schema type {type}: this registry supports AVRO, JSON and PROTOBUF schemas (the schemaType field must be absent, \"AVRO\", \"JSON\" or \"PROTOBUF\")");
         }
         if (request.ReferenceCount > 0)
         {
             throw RegistryErrors.InvalidSchemaError(
                 $"Invalid schema {text} with refs of type {type}, details: schema references are not supported by this registry");
         }
-        return type == "JSON" ? CanonicalizeJson(subject, text, normalize) : CanonicalizeAvro(subject, text, normalize, isNew);
+        return type switch
+        {
+            "JSON" => CanonicalizeJson(subject, text, normalize),
+            "PROTOBUF" => CanonicalizeProtobuf(subject, text),
+            _ => CanonicalizeAvro(subject, text, normalize, isNew),
+        };
     }
 
     private CandidateSchema CanonicalizeAvro(string subject, string text, bool normalize, bool isNew)
@@ -719,6 +726,51 @@ public sealed class RegistryService : IAsyncDisposable
         var stored = schema.ToCanonicalString();
         Remember(stored, schema);
         return new CandidateSchema(null, stored, schema, null);
+    }
+
+    // normalize=true stores the same form for now: Confluent's normalized Protobuf form (fields by number, types
+    // fully qualified, imports sorted) is not written yet.
+    private CandidateSchema CanonicalizeProtobuf(string subject, string text)
+    {
+        ProtobufSchemaDocument document;
+        try
+        {
+            document = ProtobufSchemaDocument.Parse(text);
+        }
+        catch (ProtobufSchemaException e)
+        {
+            throw RegistryErrors.InvalidSchemaError(
+                $"Invalid schema {{subject={subject}, version=0, id=-1, schemaType=PROTOBUF, references=[], schema={text}}} with refs [] of type PROTOBUF, details: {e.Message}");
+        }
+        RememberProtobuf(document.CanonicalString, document);
+        return new CandidateSchema("PROTOBUF", document.CanonicalString, null, null, document);
+    }
+
+    private void RememberProtobuf(string text, ProtobufSchemaDocument document)
+    {
+        if (_parsedProtobuf.Count >= MaxCachedSchemas)
+        {
+            _parsedProtobuf.Clear();
+        }
+        _parsedProtobuf.TryAdd(text, document);
+    }
+
+    private ProtobufSchemaDocument? ParseStoredProtobuf(string text)
+    {
+        if (_parsedProtobuf.TryGetValue(text, out var document))
+        {
+            return document;
+        }
+        try
+        {
+            document = ProtobufSchemaDocument.Parse(text);
+        }
+        catch (ProtobufSchemaException)
+        {
+            return null;
+        }
+        RememberProtobuf(text, document);
+        return document;
     }
 
     private CandidateSchema CanonicalizeJson(string subject, string text, bool normalize)
@@ -769,6 +821,10 @@ public sealed class RegistryService : IAsyncDisposable
         if (value.SchemaType == "JSON")
         {
             return new PreviousSchema(value.Version, value.Schema, null, "JSON", ParseStoredJson(value.Schema));
+        }
+        if (value.SchemaType == "PROTOBUF")
+        {
+            return new PreviousSchema(value.Version, value.Schema, null, "PROTOBUF", null, ParseStoredProtobuf(value.Schema));
         }
         if (NonAvro(value.SchemaType) is { } type)
         {
@@ -853,4 +909,4 @@ public sealed class RegistryService : IAsyncDisposable
 }
 
 /// <summary>A schema of a request, parsed and in the form the registry stores and compares (<see cref="Text"/>).</summary>
-internal sealed record CandidateSchema(string? SchemaType, string Text, AvroSchema? Avro, JsonSchemaDocument? Json);
+internal sealed record CandidateSchema(string? SchemaType, string Text, AvroSchema? Avro, JsonSchemaDocument? Json, ProtobufSchemaDocument? Protobuf = null);

@@ -19,7 +19,7 @@ public class RestApiTests(SharedRegistry registry) : IClassFixture<SharedRegistr
     {
         var root = await _r.GetAsync("/");
         Assert.Equal((200, "{}", RegistryHost.ContentType), (root.Status, root.Body, root.ContentType));
-        Assert.Equal("[\"JSON\",\"AVRO\"]", (await _r.GetAsync("/schemas/types")).Body);
+        Assert.Equal("[\"JSON\",\"PROTOBUF\",\"AVRO\"]", (await _r.GetAsync("/schemas/types")).Body);
         Assert.Equal("[\".\"]", (await _r.GetAsync("/contexts")).Body);
     }
 
@@ -180,9 +180,9 @@ public class RestApiTests(SharedRegistry registry) : IClassFixture<SharedRegistr
     }
 
     [Theory]
-    [InlineData("PROTOBUF")]
+    [InlineData("THRIFT")]
     [InlineData("XML")]
-    public async Task Schema_types_other_than_avro_and_json_are_refused(string type)
+    public async Task Schema_types_other_than_avro_json_and_protobuf_are_refused(string type)
     {
         var result = await _r.PostAsync($"/subjects/{Subject()}/versions", RegistryHost.SchemaBody("{\"type\":\"object\"}", type));
         Assert.Equal((422, 42201), (result.Status, result.ErrorCode));

@@ -115,7 +115,7 @@ public sealed class RegistryRouter
                 });
             case ["schemas", "types"] when method == "GET":
                 // The types this registry accepts, in Confluent's order (it answers ["JSON","PROTOBUF","AVRO"]).
-                return StringArray(["JSON", "AVRO"]);
+                return StringArray(["JSON", "PROTOBUF", "AVRO"]);
             case ["schemas", "ids", var id] when method == "GET":
                 {
                     var schema = _registry.GetSchemaById(SchemaId(id));
