@@ -212,6 +212,9 @@ public sealed partial class KafkaBroker : IAsyncDisposable
 
     public GroupCoordinator Groups => _groups;
 
+    /// <summary>The broker's instruments (for a metrics endpoint such as <c>eddy up</c>'s).</summary>
+    public BrokerMetrics Metrics => _metrics;
+
     /// <summary>Every group's lag per partition, in records and seconds, as the metrics endpoint reports it.</summary>
     public GroupLagCalculator Lag { get; }
 

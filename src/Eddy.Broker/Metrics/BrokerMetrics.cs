@@ -27,6 +27,9 @@ public sealed class BrokerMetrics : IDisposable
     private static readonly string[] ApiNames = BuildApiNames();
 
     private readonly Meter _meter = new(MeterName);
+
+    /// <summary>This broker's meter, for an endpoint that serves this broker's metrics.</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _requestErrors;
     private readonly Histogram<double> _requestDuration;

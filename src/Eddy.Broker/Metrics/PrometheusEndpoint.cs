@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using OpenTelemetry;
@@ -7,9 +8,11 @@ namespace Eddy.Broker.Metrics;
 
 /// <summary>
 /// A Prometheus scrape endpoint (<c>http://host:port/metrics</c>) over the given meters: OpenTelemetry's SDK reads
-/// the instruments and its Prometheus exporter writes the exposition format. <c>eddy up</c> serves the broker's and
-/// the registry's meters on one. Every meter of those names in the process is read, which in a process running one
-/// broker is that broker's.
+/// the instruments and its Prometheus exporter writes the exposition format. <c>eddy up</c> serves its broker's and
+/// its registry's meters on one. Only the meter instances given are read, not every meter of the same name in the
+/// process: two brokers in one process (tests) each have their own endpoint, and one broker stopping does not take
+/// the other's series away (OpenTelemetry merges same-named instruments of same-named meters into one stream,
+/// which ends when any of them is disposed).
 /// </summary>
 public sealed class PrometheusEndpoint : IDisposable
 {
@@ -43,11 +46,12 @@ public sealed class PrometheusEndpoint : IDisposable
 
     /// <summary>
     /// Starts listening on <paramref name="host"/>:<paramref name="port"/> (a wildcard host listens on every
-    /// interface; port 0 picks a free one) and serves the meters named <paramref name="meterNames"/>.
+    /// interface; port 0 picks a free one) and serves <paramref name="meters"/>.
     /// </summary>
     /// <exception cref="IOException">The port cannot be listened on (in use, not permitted).</exception>
-    public static PrometheusEndpoint Start(string host, int port, params string[] meterNames)
+    public static PrometheusEndpoint Start(string host, int port, params Meter[] meters)
     {
+        ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
@@ -58,7 +62,7 @@ public sealed class PrometheusEndpoint : IDisposable
             var chosen = port == 0 ? FreePort(host) : port;
             try
             {
-                return new PrometheusEndpoint(Build(host, chosen, meterNames), host, chosen);
+                return new PrometheusEndpoint(Build(host, chosen, meters), host, chosen);
             }
             catch (InvalidOperationException e) when (e.InnerException is HttpListenerException or SocketException)
             {
@@ -70,13 +74,15 @@ public sealed class PrometheusEndpoint : IDisposable
         }
     }
 
-    private static MeterProvider Build(string host, int port, string[] meterNames)
+    private static MeterProvider Build(string host, int port, Meter[] meters)
     {
-        var builder = Sdk.CreateMeterProviderBuilder().AddMeter(meterNames);
-        foreach (var name in PerPartitionMetrics)
-        {
-            builder.AddView(name, new MetricStreamConfiguration { CardinalityLimit = SeriesPerMetric });
-        }
+        var served = meters.ToHashSet();
+        var builder = Sdk.CreateMeterProviderBuilder()
+            .AddMeter([.. meters.Select(m => m.Name).Distinct(StringComparer.Ordinal)])
+            // AddMeter selects by name; the instances not given are dropped, so they are never listened to at all.
+            .AddView(instrument => !served.Contains(instrument.Meter) ? MetricStreamConfiguration.Drop
+                : PerPartitionMetrics.Contains(instrument.Name, StringComparer.Ordinal) ? new MetricStreamConfiguration { CardinalityLimit = SeriesPerMetric }
+                : null);
         return builder.AddPrometheusHttpListener(options =>
         {
             options.Host = IsWildcard(host) ? "+" : host;

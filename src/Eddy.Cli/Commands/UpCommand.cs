@@ -109,7 +109,7 @@ public static class UpCommand
                     await stdout.WriteAsync($"Eddy schema registry listening on {registry.Url} (kafkastore.topic={registry.Registry.Topic})\n");
                     await stdout.FlushAsync(CancellationToken.None);
                 }
-                using var metrics = StartMetrics(options, brokerOptions.ListenHost, stderr);
+                using var metrics = StartMetrics(options, brokerOptions.ListenHost, stderr, registry is null ? [broker.Metrics.Meter] : [broker.Metrics.Meter, registry.Metrics.Meter]);
                 if (metrics is not null)
                 {
                     await stdout.WriteAsync($"Eddy metrics on {metrics.Url}\n");
@@ -132,7 +132,7 @@ public static class UpCommand
     /// The Prometheus endpoint over the broker's and the registry's meters, or null without one: --no-metrics, or the
     /// default port taken (a warning; an explicit --metrics-port that cannot be served is an error).
     /// </summary>
-    private static PrometheusEndpoint? StartMetrics(UpOptions options, string host, TextWriter stderr)
+    private static PrometheusEndpoint? StartMetrics(UpOptions options, string host, TextWriter stderr, System.Diagnostics.Metrics.Meter[] meters)
     {
         if (options.MetricsPort is not { } port)
         {
@@ -144,7 +144,7 @@ public static class UpCommand
         }
         try
         {
-            return PrometheusEndpoint.Start(host, port, BrokerMetrics.MeterName, RegistryMetrics.MeterName);
+            return PrometheusEndpoint.Start(host, port, meters);
         }
         catch (IOException e) when (options.MetricsPortIsDefault)
         {

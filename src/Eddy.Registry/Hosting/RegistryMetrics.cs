@@ -18,6 +18,9 @@ public sealed class RegistryMetrics : IDisposable
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Meter _meter = new(MeterName);
+
+    /// <summary>The registry's meter, for an endpoint that serves this registry's metrics.</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _errors;
     private readonly Histogram<double> _duration;
