@@ -2,6 +2,7 @@ using System.Net;
 using Eddy.Broker.Configuration;
 using Eddy.Broker.Groups;
 using Eddy.Broker.Handlers;
+using Eddy.Broker.Metrics;
 using Eddy.Broker.Network;
 using Eddy.Broker.Topics;
 using Eddy.Broker.Transactions;
@@ -25,6 +26,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     private readonly TransactionCoordinator _transactions;
     private readonly LogCleanerService? _cleaner;
     private readonly KafkaListener _listener;
+    private readonly BrokerMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
     private readonly ILogger _logger;
@@ -44,6 +46,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         _transactions = parts.Transactions;
         _cleaner = parts.Cleaner;
         _listener = parts.Listener;
+        _metrics = parts.Metrics;
+        Lag = parts.Lag;
         LocalEndPoint = parts.Listener.LocalEndPoint;
         BootstrapServers = parts.BootstrapServers;
     }
@@ -60,6 +64,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         LogCleanerService? Cleaner,
         KafkaListener Listener,
         RequestDispatcher Dispatcher,
+        BrokerMetrics Metrics,
+        GroupLagCalculator Lag,
         string BootstrapServers);
 
     /// <summary>
@@ -75,6 +81,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
         TransactionCoordinator? transactions = null;
         LogCleanerService? cleaner = null;
         KafkaListener? listener = null;
+        var metrics = new BrokerMetrics();
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -86,7 +93,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var endPoint = new IPEndPoint(ParseHost(options.ListenHost), options.ListenPort);
             listener = new KafkaListener(endPoint, new ConnectionLimits(
-                options.SocketRequestMaxBytes, options.MaxConnections, options.MaxConnectionsPerIp, options.ConnectionsMaxIdleMs, options.QueuedMaxRequestBytes), loggerFactory);
+                options.SocketRequestMaxBytes, options.MaxConnections, options.MaxConnectionsPerIp, options.ConnectionsMaxIdleMs, options.QueuedMaxRequestBytes), loggerFactory, metrics);
             var boundListener = listener;
             configuration.Changed += _ => boundListener.UpdateLimits(
                 (int)configuration.GetLong(BrokerConfigs.MaxConnections), (int)configuration.GetLong(BrokerConfigs.MaxConnectionsPerIp));
@@ -149,8 +156,10 @@ public sealed partial class KafkaBroker : IAsyncDisposable
                     () => TimeSpan.FromMilliseconds(configuration.GetLong(BrokerConfigs.LogCleanerBackoffMs)), time, loggerFactory.CreateLogger<LogCleanerService>());
             }
             cancellationToken.ThrowIfCancellationRequested();
+            var lag = new GroupLagCalculator(topics, offsets, time);
+            metrics.Observe(listener, topics, groups, lag, transactions, options.DataDirectory, time);
             return new Parts(dataDirectory, configuration, topics, offsets, groups, transactionLog, transactions, cleaner, listener, dispatcher,
-                $"{identity.Host}:{identity.Port}");
+                metrics, lag, $"{identity.Host}:{identity.Port}");
         }
         catch
         {
@@ -170,6 +179,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             {
                 await groups.DisposeAsync();
             }
+            metrics.Dispose();
             topics?.Dispose();
             dataDirectory.Dispose();
             throw;
@@ -201,6 +211,12 @@ public sealed partial class KafkaBroker : IAsyncDisposable
     internal RequestMemoryPool RequestMemory => _listener.RequestMemory;
 
     public GroupCoordinator Groups => _groups;
+
+    /// <summary>The broker's instruments (for a metrics endpoint such as <c>eddy up</c>'s).</summary>
+    public BrokerMetrics Metrics => _metrics;
+
+    /// <summary>Every group's lag per partition, in records and seconds, as the metrics endpoint reports it.</summary>
+    public GroupLagCalculator Lag { get; }
 
     public TransactionCoordinator Transactions => _transactions;
 
@@ -288,6 +304,8 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync();
+        // The instruments go first: a scrape must not read logs that are being closed.
+        _metrics.Dispose();
         await _listener.DisposeAsync();
         await _maintenance;
         if (_cleaner is not null)

@@ -87,7 +87,8 @@ public sealed class PartitionLog : IDisposable
 
     public long SizeInBytes => _local.SizeInBytes;
 
-    internal int SegmentCount => _local.Segments.Length;
+    /// <summary>How many segments the log has (the active one included).</summary>
+    public int SegmentCount => _local.Segments.Length;
 
     /// <summary>
     /// Compaction: the share of the bytes of the non-active segments that lie at or above the cleaned point, from 0

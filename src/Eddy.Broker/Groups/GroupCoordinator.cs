@@ -23,6 +23,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
     private readonly int _initialRebalanceDelayMs;
     private readonly long _offsetsRetentionMs;
     private long _nextRetentionCheck;
+    private long _rebalances;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _ticker;
 
@@ -38,6 +39,34 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
     }
 
     public OffsetStore Offsets { get; }
+
+    /// <summary>Join phases begun since the broker started, across groups (the metrics read it).</summary>
+    public long Rebalances => Interlocked.Read(ref _rebalances);
+
+    /// <summary>How many groups are in each state, and how many members they have (the metrics read it).</summary>
+    public IReadOnlyList<(string GroupId, GroupState State, int Members)> States()
+    {
+        var states = new List<(string, GroupState, int)>(_groups.Count);
+        foreach (var group in _groups.Values)
+        {
+            lock (group.Sync)
+            {
+                if (group.State != GroupState.Dead)
+                {
+                    states.Add((group.Id, group.State, group.Members.Count));
+                }
+            }
+        }
+        // Groups known only by their committed offsets (no member since the broker started) are Empty, as Describe says.
+        foreach (var id in Offsets.Groups)
+        {
+            if (!_groups.ContainsKey(id))
+            {
+                states.Add((id, GroupState.Empty, 0));
+            }
+        }
+        return states;
+    }
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -392,7 +421,10 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 m.PendingSync = null;
             }
         }
-        group.BeginRebalance(Now, rebalanceTimeoutMs);
+        if (group.BeginRebalance(Now, rebalanceTimeoutMs))
+        {
+            Interlocked.Increment(ref _rebalances);
+        }
     }
 
     /// <summary>Ends the join phase when every member has rejoined (and an initial delay is over), or when the deadline passed.</summary>

@@ -185,6 +185,7 @@ internal sealed partial class KafkaConnection
                 return true;
         }
         var context = decoded.Context!;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         IApiMessage? response;
         Interlocked.Increment(ref _busy);
         _owner.RequestStarted();
@@ -214,6 +215,7 @@ internal sealed partial class KafkaConnection
         {
             await SendAsync(stream, writer, context, response, context.ApiVersion, cancellationToken);
         }
+        _owner.Metrics?.RequestCompleted(context.ApiKey, started, decoded.Request!, response);
         return true;
     }
 

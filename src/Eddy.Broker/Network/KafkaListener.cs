@@ -1,3 +1,4 @@
+using Eddy.Broker.Metrics;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -38,9 +39,10 @@ internal sealed partial class KafkaListener : IAsyncDisposable
     private int _inFlight;
 
     /// <summary>Binds at once (so the port is known); accepts only after <see cref="Start"/>.</summary>
-    public KafkaListener(IPEndPoint endPoint, ConnectionLimits limits, ILoggerFactory loggerFactory)
+    public KafkaListener(IPEndPoint endPoint, ConnectionLimits limits, ILoggerFactory loggerFactory, BrokerMetrics? metrics = null)
     {
         _limits = limits;
+        Metrics = metrics;
         RequestMemory = new RequestMemoryPool(limits.QueuedMaxRequestBytes);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<KafkaListener>();
@@ -61,6 +63,9 @@ internal sealed partial class KafkaListener : IAsyncDisposable
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Where connections count their requests; null when the broker runs without metrics (unit tests).</summary>
+    public BrokerMetrics? Metrics { get; }
 
     public int MaxRequestBytes => _limits.MaxRequestBytes;
 

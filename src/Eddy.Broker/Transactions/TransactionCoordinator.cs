@@ -22,6 +22,9 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
     private readonly ProducerIdManager _producerIds;
     private readonly TransactionMarkerWriter _markers;
     private readonly TimeProvider _time;
+    private long _committed;
+    private long _aborted;
+    private long _timedOut;
     private readonly ILogger _logger;
     private readonly int _maxTimeoutMs;
     private readonly long _idExpirationMs;
@@ -197,6 +200,7 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
                     case TransactionState.Ongoing when now - metadata.StartTimestamp > metadata.TimeoutMs:
                         LogTimedOut(metadata.TransactionalId, metadata.ProducerId, metadata.ProducerEpoch, now - metadata.StartTimestamp);
                         FenceAndAbort(metadata);
+                        Interlocked.Increment(ref _timedOut);
                         aborted++;
                         break;
                     case TransactionState.PrepareCommit or TransactionState.PrepareAbort or TransactionState.PrepareEpochFence:
@@ -332,7 +336,17 @@ public sealed partial class TransactionCoordinator : IAsyncDisposable
         }
         Persist(metadata, commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort,
             metadata.ProducerId, metadata.ProducerEpoch, [], -1, Now);
+        Interlocked.Increment(ref commit ? ref _committed : ref _aborted);
     }
+
+    /// <summary>Transactions committed (markers written) since the broker started (the metrics read it).</summary>
+    public long Committed => Interlocked.Read(ref _committed);
+
+    /// <summary>Transactions aborted (markers written) since the broker started, timed-out ones included.</summary>
+    public long Aborted => Interlocked.Read(ref _aborted);
+
+    /// <summary>Transactions the coordinator aborted because they outlived their timeout.</summary>
+    public long TimedOut => Interlocked.Read(ref _timedOut);
 
     /// <summary>Writes the new state to the transaction log, then applies it: what the log says is what happened.</summary>
     private void Persist(TransactionMetadata metadata, TransactionState state, long producerId, short epoch,

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Eddy.Broker;
 using Eddy.Broker.Configuration;
+using Eddy.Broker.Metrics;
 using Eddy.Cli.Configuration;
 using Eddy.Registry;
 using Eddy.Registry.Hosting;
@@ -29,11 +30,13 @@ public static class UpCommand
         var listConfigs = new Option<bool>("--list-configs") { Description = "Print every broker setting Eddy accepts, with its default and meaning, and exit." };
         var registryPort = new Option<int?>("--registry-port") { Description = $"The schema registry's HTTP port, on the listener host (0 picks a free one). Default: {SchemaRegistryHost.DefaultPort}.", HelpName = "n" };
         var noRegistry = new Option<bool>("--no-registry") { Description = "Run the broker without the schema registry." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = $"The Prometheus endpoint's port (http://host:port/metrics), on the listener host (0 picks a free one). Default: {PrometheusEndpoint.DefaultPort}; if that port is taken, a warning and no metrics.", HelpName = "n" };
+        var noMetrics = new Option<bool>("--no-metrics") { Description = "Run without the Prometheus endpoint." };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Broker log verbosity on stderr: Trace, Debug, Information, Warning, Error, Critical or None.", HelpName = "level", DefaultValueFactory = _ => LogLevel.Information };
 
         var command = new Command("up", "Start an Eddy broker and its schema registry in the foreground; stop them with Ctrl-C or SIGTERM.")
         {
-            dataDir, host, port, advertisedHost, advertisedPort, config, set, listConfigs, registryPort, noRegistry, logLevel,
+            dataDir, host, port, advertisedHost, advertisedPort, config, set, listConfigs, registryPort, noRegistry, metricsPort, noMetrics, logLevel,
         };
         command.SetAction((parseResult, ct) => RunAsync(
             new UpOptions
@@ -47,6 +50,8 @@ public static class UpCommand
                 Sets = parseResult.GetValue(set) ?? [],
                 ListConfigs = parseResult.GetValue(listConfigs),
                 RegistryPort = parseResult.GetValue(noRegistry) ? null : parseResult.GetValue(registryPort) ?? SchemaRegistryHost.DefaultPort,
+                MetricsPort = parseResult.GetValue(noMetrics) ? null : parseResult.GetValue(metricsPort) ?? PrometheusEndpoint.DefaultPort,
+                MetricsPortIsDefault = parseResult.GetValue(metricsPort) is null,
                 LogLevel = parseResult.GetValue(logLevel),
             },
             console.Out, console.Error, environment, ct));
@@ -104,6 +109,12 @@ public static class UpCommand
                     await stdout.WriteAsync($"Eddy schema registry listening on {registry.Url} (kafkastore.topic={registry.Registry.Topic})\n");
                     await stdout.FlushAsync(CancellationToken.None);
                 }
+                using var metrics = StartMetrics(options, brokerOptions.ListenHost, stderr, registry is null ? [broker.Metrics.Meter] : [broker.Metrics.Meter, registry.Metrics.Meter]);
+                if (metrics is not null)
+                {
+                    await stdout.WriteAsync($"Eddy metrics on {metrics.Url}\n");
+                    await stdout.FlushAsync(CancellationToken.None);
+                }
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -115,6 +126,35 @@ public static class UpCommand
             }
             return ExitCodes.Success;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The Prometheus endpoint over the broker's and the registry's meters, or null without one: --no-metrics, or the
+    /// default port taken (a warning; an explicit --metrics-port that cannot be served is an error).
+    /// </summary>
+    private static PrometheusEndpoint? StartMetrics(UpOptions options, string host, TextWriter stderr, System.Diagnostics.Metrics.Meter[] meters)
+    {
+        if (options.MetricsPort is not { } port)
+        {
+            return null;
+        }
+        if (port is < 0 or > 65535)
+        {
+            throw CliException.Usage($"Invalid value {port} for --metrics-port: must be between 0 and 65535");
+        }
+        try
+        {
+            return PrometheusEndpoint.Start(host, port, meters);
+        }
+        catch (IOException e) when (options.MetricsPortIsDefault)
+        {
+            stderr.WriteLine($"warning: {e.Message}; running without metrics (choose a port with --metrics-port, or --no-metrics)");
+            return null;
+        }
+        catch (IOException e)
+        {
+            throw new CliException(e.Message);
+        }
     }
 
     /// <summary>The broker keys, defaults and meanings (--list-configs).</summary>

@@ -35,6 +35,18 @@ public sealed record UpOptions
     /// </summary>
     public int? RegistryPort { get; init; }
 
+    /// <summary>
+    /// The Prometheus endpoint's port (--metrics-port, 9404 on the command line; 0 picks a free one), on the listener
+    /// host, or null for none (--no-metrics, and the default for callers that build options in code).
+    /// </summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="MetricsPort"/> is only the default: if that port is taken, <c>eddy up</c> warns and runs
+    /// without metrics rather than failing (a port asked for explicitly must be served).
+    /// </summary>
+    public bool MetricsPortIsDefault { get; init; }
+
     /// <summary>--log-level: the broker's log verbosity on stderr.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

@@ -29,6 +29,7 @@ internal sealed class SchemaRegistryEndpoint
 
     public async Task HandleAsync(HttpContext context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         RestResponse response;
         try
         {
@@ -62,6 +63,7 @@ internal sealed class SchemaRegistryEndpoint
             _logger.LogError(e, "Schema registry request {Method} {Path} failed", context.Request.Method, context.Request.Path);
             response = RegistryRouter.Error(500, 500, "Internal Server Error");
         }
+        _registry.Metrics.RequestAnswered(context.Request.Method, started, response);
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
         context.Response.ContentLength = response.Body.Length;

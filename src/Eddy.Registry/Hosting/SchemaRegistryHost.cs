@@ -23,16 +23,20 @@ public sealed class SchemaRegistryHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private SchemaRegistryHost(WebApplication app, RegistryService registry, string host, int port)
+    private SchemaRegistryHost(WebApplication app, SchemaRegistryHostedService service, string host, int port)
     {
         _app = app;
-        Registry = registry;
+        Registry = service.Registry;
+        Metrics = service.Metrics;
         Host = host;
         Port = port;
     }
 
     /// <summary>The running registry.</summary>
     public RegistryService Registry { get; }
+
+    /// <summary>The registry's instruments (for a metrics endpoint such as <c>eddy up</c>'s).</summary>
+    public RegistryMetrics Metrics { get; }
 
     /// <summary>The host the server listens on, as given.</summary>
     public string Host { get; }
@@ -72,7 +76,7 @@ public sealed class SchemaRegistryHost : IAsyncDisposable
             await app.StartAsync(cancellationToken);
             var bound = BoundPort(app) ?? port;
             loggerFactory.CreateLogger("Eddy.Registry.Http").LogInformation("Schema registry listening on {Host}:{Port}", host, bound);
-            return new SchemaRegistryHost(app, app.Services.GetRequiredService<SchemaRegistryHostedService>().Registry, host, bound);
+            return new SchemaRegistryHost(app, app.Services.GetRequiredService<SchemaRegistryHostedService>(), host, bound);
         }
         catch
         {

@@ -27,7 +27,11 @@ public sealed class SchemaRegistryHostedService : IHostedService, IAsyncDisposab
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Metrics = new RegistryMetrics(() => Volatile.Read(ref _registry));
     }
+
+    /// <summary>The registry's instruments (requests, latency, errors, subjects and schemas).</summary>
+    public RegistryMetrics Metrics { get; }
 
     /// <summary>The running registry.</summary>
     /// <exception cref="InvalidOperationException">It has not started yet, or it has stopped.</exception>
@@ -62,6 +66,7 @@ public sealed class SchemaRegistryHostedService : IHostedService, IAsyncDisposab
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _state, 2);
+        Metrics.Dispose();
         _router.TrySetException(new ObjectDisposedException(nameof(SchemaRegistryHostedService), "The schema registry has stopped."));
         var registry = Interlocked.Exchange(ref _registry, null);
         if (registry is not null)
