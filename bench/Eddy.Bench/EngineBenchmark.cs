@@ -21,17 +21,17 @@ namespace Eddy.Bench;
 /// </summary>
 public static class EngineBenchmark
 {
-    private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(10);
+    internal static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(10);
 
     /// <summary>One run: <see cref="Operator"/> pairs an Eddy run with its Streamiz reference for the ratio.</summary>
-    private sealed record RunResult(string Name, string Operator, bool Reference, long Records, TimeSpan Elapsed, long PeakRss, long PeakManaged,
+    internal sealed record RunResult(string Name, string Operator, bool Reference, long Records, TimeSpan Elapsed, long PeakRss, long PeakManaged,
         double WorkerCpu, double BrokerCpu, long Allocated, long Commits, long StateBytes)
     {
         public double RecordsPerSecond => Records / Math.Max(Elapsed.TotalSeconds, 1e-9);
     }
 
     /// <summary>What a run reads (topic → records to commit) and how many of those records its rate counts.</summary>
-    private sealed record RunInputs(IReadOnlyDictionary<string, long> Topics, long Counted);
+    internal sealed record RunInputs(IReadOnlyDictionary<string, long> Topics, long Counted);
 
     /// <summary>
     /// Runs the benchmark: the table of results and the Eddy/Streamiz ratios go to <paramref name="output"/>, live
@@ -276,7 +276,7 @@ public static class EngineBenchmark
     }
 
     /// <summary>Loads <paramref name="records"/> into <paramref name="topic"/>, each to the partition it names.</summary>
-    private static void Load(string bootstrap, string topic, IEnumerable<InputRecord> records, long count, TextWriter output, TextWriter progress,
+    internal static void Load(string bootstrap, string topic, IEnumerable<InputRecord> records, long count, TextWriter output, TextWriter progress,
         CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
@@ -344,7 +344,7 @@ public static class EngineBenchmark
             $"  loaded {count:N0} records into {topic} in {loaded.TotalSeconds:F1} s ({count / loaded.TotalSeconds:N0} records/s)"));
     }
 
-    private static async Task<RunResult> RunEddyAsync(string name, string op, Engine.Plan.JobPlan plan, string bootstrap, RunInputs read, EngineBenchOptions options,
+    internal static async Task<RunResult> RunEddyAsync(string name, string op, Engine.Plan.JobPlan plan, string bootstrap, RunInputs read, EngineBenchOptions options,
         ProcessSampler? brokerSampler, TextWriter progress, CancellationToken cancellationToken)
     {
         var state = Path.Combine(Path.GetTempPath(), $"eddy-bench-state-{Guid.NewGuid():N}");
@@ -526,13 +526,13 @@ public static class EngineBenchmark
         }
     }
 
-    private static async Task CreateTopicAsync(string bootstrap, string topic, int partitions)
+    internal static async Task CreateTopicAsync(string bootstrap, string topic, int partitions)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
     }
 
-    private static void Report(TextWriter output, RunResult r) =>
+    internal static void Report(TextWriter output, RunResult r) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  {r.Name}: {r.RecordsPerSecond:N0} records/s ({r.Records:N0} records in {r.Elapsed.TotalSeconds:F2} s), worker peak RSS {r.PeakRss / (1024 * 1024)} MiB, worker CPU {r.WorkerCpu:F2} cores, broker CPU {r.BrokerCpu:F2} cores"));
 

@@ -20,6 +20,7 @@ public static class BenchCommand
         bench.Add(Verb("transactions", "Exactly-once: a transactional consume-transform-produce copier (commit every 100 ms) copying N records of S bytes while they are produced, in MB/s; and the commit latency of a 4-partition transaction.", console, TransactionBenchmarks.RunAsync));
         bench.Add(Verb("registry", "Schema registry over HTTP: registrations/s (new schemas, compatibility-checked, acknowledged after the log applies them), then schema-by-id reads/s with 32 concurrent clients. With --bootstrap, pass -X registry.url=http://host:port.", console, RegistryBenchmarks.RunAsync));
         bench.Add(EngineVerb(console));
+        bench.Add(SqlVerb(console));
         bench.Add(BenchStateCommand.Create(console));
         bench.Add(Verb("groups", "Consumer groups: rebalance time of 3 members over 12 partitions after the last one joins, and offset commits/s from one client.", console, GroupBenchmarks.RunAsync));
         return bench;
@@ -121,6 +122,57 @@ public static class BenchCommand
             return CommandRunner.RunAsync(console.Error, () => error is not null
                 ? throw CliException.Usage(error)
                 : EngineBenchmark.RunAsync(options, console.Out, console.Error, ct), ct);
+        });
+        return command;
+    }
+
+    private static Command SqlVerb(CliConsole console)
+    {
+        var bootstrap = new Option<string>("--bootstrap", "-b") { Description = "Benchmark against an existing cluster. Default: start a fresh `eddy up` process.", HelpName = "host:port" };
+        var records = new Option<long>("--records", "-n") { Description = "Input JSON clicks, loaded first. Default: 1000000.", HelpName = "n", DefaultValueFactory = _ => 1_000_000 };
+        var partitions = new Option<int>("--partitions", "-p") { Description = "Partitions of the input (and of the repartition topics). Default: 8.", HelpName = "n", DefaultValueFactory = _ => 8 };
+        var pages = new Option<int>("--pages") { Description = "Distinct pages: the tumbling count's keys. Default: 1000.", HelpName = "n", DefaultValueFactory = _ => 1_000 };
+        var eventRate = new Option<long>("--event-rate") { Description = "Input records per second of event time (a 10 s window holds ten times as many). Default: 20000.", HelpName = "records/s", DefaultValueFactory = _ => 20_000 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds, each running the jobs once with SQL and C# alternating. Default: 2.", HelpName = "n", DefaultValueFactory = _ => 2 };
+        var jobs = new Option<string>("--jobs")
+        {
+            Description = $"Comma-separated runs among {string.Join(", ", SqlBenchOptions.JobNames)}. Default: all.",
+            HelpName = "list",
+            DefaultValueFactory = _ => string.Join(',', SqlBenchOptions.JobNames),
+        };
+        var threads = new Option<int>("--threads") { Description = "Stream threads of the worker. Default: 2.", HelpName = "n", DefaultValueFactory = _ => 2 };
+        var command = new Command("sql",
+            "SQL against the same job in C#: loads N JSON clicks {user, page, amount, ts}, then runs side by side, in rounds, `INSERT INTO ... SELECT user, page, amount * 2 FROM clicks WHERE amount > 10` and a hand-written C# filter/projection, a SQL 10 s TUMBLE count per page and the C# KeyBy(page).Window(Tumbling(10 s)).Count() (EOS, 100 ms commits); reports records/s, worker CPU and allocation per record, and the SQL / C# ratio of CPU per record against the 1.3x allowed.")
+        {
+            bootstrap, records, partitions, pages, eventRate, rounds, jobs, threads,
+        };
+        command.SetAction((parseResult, ct) =>
+        {
+            var selected = parseResult.GetValue(jobs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+            var options = new SqlBenchOptions
+            {
+                Bootstrap = parseResult.GetValue(bootstrap),
+                Broker = SelfAsBroker(),
+                Records = parseResult.GetValue(records),
+                Partitions = parseResult.GetValue(partitions),
+                Pages = parseResult.GetValue(pages),
+                EventRate = parseResult.GetValue(eventRate),
+                Rounds = parseResult.GetValue(rounds),
+                Jobs = selected,
+                Threads = parseResult.GetValue(threads),
+            };
+            var error = options.Records <= 0 ? "--records must be positive"
+                : options.Partitions <= 0 ? "--partitions must be positive"
+                : options.Pages <= 0 || options.Pages > 9_999 ? "--pages must be between 1 and 9999"
+                : options.EventRate <= 0 ? "--event-rate must be positive"
+                : options.Rounds <= 0 ? "--rounds must be positive"
+                : options.Threads <= 0 ? "--threads must be positive"
+                : selected.Count == 0 ? "--jobs needs at least one run"
+                : selected.FirstOrDefault(j => !SqlBenchOptions.JobNames.Contains(j)) is { } unknown ? $"--jobs: '{unknown}' is not a run (see --help for the list)"
+                : null;
+            return CommandRunner.RunAsync(console.Error, () => error is not null
+                ? throw CliException.Usage(error)
+                : SqlBenchmark.RunAsync(options, console.Out, console.Error, ct), ct);
         });
         return command;
     }
