@@ -138,10 +138,10 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
         return QueryBinder.Project(output, select.Items, grouped);
     }
 
-    private static bool IsCountStar(FunctionCall call) =>
+    internal static bool IsCountStar(FunctionCall call) =>
         call.UpperName == "COUNT" && (call.Arguments.Count == 0 || call.Arguments is [StarExpression { Qualifier.Count: 0 }]);
 
-    private static AggregateKind Kind(FunctionCall call) => call.UpperName switch
+    internal static AggregateKind Kind(FunctionCall call) => call.UpperName switch
     {
         "COUNT" => IsCountStar(call) ? AggregateKind.CountStar : AggregateKind.Count,
         "SUM" => AggregateKind.Sum,

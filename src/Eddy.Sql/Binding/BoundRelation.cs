@@ -18,7 +18,8 @@ internal enum TimeAttribute
 /// <param name="Table">The qualifier (<c>o</c> of <c>orders AS o</c>, or the table's name); null for an unnamed subquery.</param>
 /// <param name="Name">The column's name.</param>
 /// <param name="Time">Whether it is a time attribute.</param>
-internal sealed record BoundColumn(string? Table, string Name, TimeAttribute Time = TimeAttribute.None);
+/// <param name="Hidden">Whether <c>SELECT *</c> leaves it out (an OVER aggregate's helper columns).</param>
+internal sealed record BoundColumn(string? Table, string Name, TimeAttribute Time = TimeAttribute.None, bool Hidden = false);
 
 /// <summary>
 /// A bound FROM item or query: the logical plan producing it and, per output column, what names it in scope. Column

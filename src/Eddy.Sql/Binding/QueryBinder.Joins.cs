@@ -266,7 +266,4 @@ internal sealed partial class QueryBinder
         }
         return result;
     }
-
-    private BoundRelation BindOver(SelectQuery select, BoundRelation from) =>
-        throw BindingErrors.NotSupported(select, "OVER windows");
 }

@@ -29,7 +29,7 @@ internal sealed partial class QueryBinder(ICatalogReader catalog)
         SetOperationQuery set => BindSetOperation(set),
         ValuesQuery values => BindValues(values),
         WithQuery with => BindWith(with),
-        OrderedQuery ordered => throw BindingErrors.NotSupported(ordered, ordered.Limit is null ? "ORDER BY in a streaming query" : "ORDER BY ... LIMIT (Top-N)"),
+        OrderedQuery ordered => BindOrdered(ordered),
         _ => throw BindingErrors.NotSupported(query, $"Query '{query.ToSql()}'"),
     };
 
@@ -174,12 +174,17 @@ internal sealed partial class QueryBinder(ICatalogReader catalog)
 
     private BoundRelation BindSelect(SelectQuery select)
     {
-        if (select.Windows.Count > 0)
-            throw BindingErrors.NotSupported(select.Windows[0], "The WINDOW clause");
+        if (TryBindTopN(select) is { } topN)
+            return topN;
         var from = select.From is null ? SingleRow() : BindFrom(select.From);
         if (select.Where is { } where)
             from = BindWhere(from, where);
+        return BindSelectList(select, from);
+    }
 
+    /// <summary>The select list, GROUP BY, HAVING and DISTINCT of <paramref name="select"/> over its filtered FROM.</summary>
+    private BoundRelation BindSelectList(SelectQuery select, BoundRelation from)
+    {
         var hasOver = select.Items.Any(i => SyntaxWalker.Any(i.Expression, e => e is FunctionCall { Over: not null }));
         if (hasOver)
             return BindOver(select, from);
@@ -258,7 +263,7 @@ internal sealed partial class QueryBinder(ICatalogReader catalog)
                 var any = false;
                 for (var c = 0; c < input.Columns.Length; c++)
                 {
-                    if (star.Qualifier.Count > 0 && input.Columns[c].Table != star.Qualifier[^1])
+                    if (input.Columns[c].Hidden || (star.Qualifier.Count > 0 && input.Columns[c].Table != star.Qualifier[^1]))
                         continue;
                     any = true;
                     projections.Add(Rex.Input(c, input.Node.FieldTypes[c]));

@@ -18,7 +18,7 @@ internal sealed record SortKey(int Column, bool Descending = false, bool NullsFi
 internal sealed class RankNode : PlanNode
 {
     public RankNode(PlanNode input, ImmutableArray<int> partitionKeys, ImmutableArray<SortKey> orderKeys, long rankStart, long rankEnd,
-        bool outputRankNumber, string rankName = "w0$o0")
+        bool outputRankNumber, string rankName = "w0$o0", bool orderedByTimeAttribute = true)
         : base(outputRankNumber ? input.Fields.Add(new SqlField(rankName, SqlType.BigInt.NotNull())) : input.Fields, [input])
     {
         if (rankStart < 1 || rankEnd < rankStart)
@@ -30,7 +30,14 @@ internal sealed class RankNode : PlanNode
         RankStart = rankStart;
         RankEnd = rankEnd;
         OutputRankNumber = outputRankNumber;
+        OrderedByTimeAttribute = orderedByTimeAttribute;
     }
+
+    /// <summary>
+    /// Whether the single order key is a time attribute (the binder knows; a TIMESTAMP column that is not one makes a
+    /// Top-1, not a deduplication, as in Flink).
+    /// </summary>
+    public bool OrderedByTimeAttribute { get; }
 
     public PlanNode Input => Inputs[0];
 
@@ -49,7 +56,7 @@ internal sealed class RankNode : PlanNode
     /// general Top-N.
     /// </summary>
     public bool IsDeduplication =>
-        RankStart == 1 && RankEnd == 1 && !OutputRankNumber && OrderKeys.Length == 1
+        RankStart == 1 && RankEnd == 1 && !OutputRankNumber && OrderKeys.Length == 1 && OrderedByTimeAttribute
         && Input.FieldTypes[OrderKeys[0].Column].Kind is SqlTypeKind.Timestamp or SqlTypeKind.TimestampLtz;
 
     /// <summary>Deduplication keeping the first row (ascending time): an insert-only result.</summary>
