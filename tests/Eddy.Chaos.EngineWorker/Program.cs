@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 using Eddy.Chaos.EngineWorker;
 using Eddy.Engine.Kafka;
 
-// eddy-engine-worker --bootstrap HOST:PORT --state-dir DIR --worker-id ID [--job eos|relational]
+// eddy-engine-worker --bootstrap HOST:PORT --state-dir DIR --worker-id ID [--job eos|relational|sql]
 //
-// Runs one worker of the T2 job (EosJob, the default) or of the relational job (RelationalJob) until SIGTERM, which stops it cleanly (the open transaction committed, the
+// Runs one worker of the T2 job (EosJob, the default) of the relational job (RelationalJob) or of the SQL job (SqlJob) until SIGTERM, which stops it cleanly (the open transaction committed, the
 // state checkpointed, the group left; exit code 0), or SIGKILL. If the worker stops by itself it prints why and exits
 // with 2 (fenced) or 3 (failed): the test restarts it, as a supervisor would. Prints "commits C restored R" every
 // second for the test's progress log.
@@ -18,7 +18,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 if (!arguments.TryGetValue("--bootstrap", out var bootstrap) || !arguments.TryGetValue("--state-dir", out var stateDirectory)
     || !arguments.TryGetValue("--worker-id", out var workerId))
 {
-    await Console.Error.WriteLineAsync("usage: eddy-engine-worker --bootstrap HOST:PORT --state-dir DIR --worker-id ID [--job eos|relational]");
+    await Console.Error.WriteLineAsync("usage: eddy-engine-worker --bootstrap HOST:PORT --state-dir DIR --worker-id ID [--job eos|relational|sql]");
     return 64;
 }
 
@@ -26,11 +26,12 @@ var plan = arguments.GetValueOrDefault("--job", "eos") switch
 {
     "eos" => EosJob.Build(),
     "relational" => RelationalJob.Build(),
+    "sql" => await SqlJob.BuildAsync(),
     _ => null,
 };
 if (plan is null)
 {
-    await Console.Error.WriteLineAsync($"unknown job '{arguments["--job"]}': eos or relational");
+    await Console.Error.WriteLineAsync($"unknown job '{arguments["--job"]}': eos, relational or sql");
     return 64;
 }
 
