@@ -4,7 +4,6 @@ using Eddy.Engine.Records;
 using Eddy.Sql.Connectors;
 using Eddy.Sql.Formats;
 using Eddy.Sql.Formats.Binary;
-using Eddy.Sql.Formats.Json;
 using Eddy.Sql.Planning.Changelog;
 using Eddy.Sql.Planning.Expressions;
 using Eddy.Sql.Planning.Logical;
@@ -30,7 +29,7 @@ internal sealed partial class JobTranslator
         return factory.Identifier switch
         {
             "kafka" or "upsert-kafka" => ScanKafka(table, ConnectorRegistry.Creating(table, forSource: true, () => KafkaTable.Of(table, options))),
-            "datagen" => ScanDataGen(table),
+            "datagen" => ScanDataGen(table, options),
             _ => throw new PlanningException($"Table '{table.Name}': connector '{factory.Identifier}' is not translated to the engine yet."),
         };
     }
@@ -212,16 +211,26 @@ internal sealed partial class JobTranslator
     /// A datagen table: the rows its generator (<see cref="DataGenTopic"/>) writes into the job's own topic, in JSON,
     /// read as any Kafka source, so a generated table runs the same code path as a real one.
     /// </summary>
-    private AppendRows ScanDataGen(CatalogTable table)
+    private AppendRows ScanDataGen(CatalogTable table, ConnectorOptions options)
     {
+        // The generator's field options are checked now, with the statement, rather than when the host starts it.
+        _ = new DataGenerator(_job.Name, table, options);
         var types = table.Schema.Select(f => f.Type).ToImmutableArray();
-        var rowType = SqlType.Row(table.Schema);
-        var values = new FormatRowSerde(new JsonFormatFactory().Create(new Dictionary<string, string>()), rowType);
+        var values = DataGenTopic.Serde(table);
         var (watermarks, timestampOf) = EventTimeOf(table, [], [.. Enumerable.Range(0, types.Length)]);
         var rows = _job.Source(DataGenTopic.Of(_job.Name, table.Name), RawKeySerde.Instance, values, watermarks, timestampOf, name: table.Name)
             .Filter(static (_, value) => value is not null, name: Name("scan"));
         return new AppendRows(rows);
     }
+
+    /// <summary>
+    /// The generators of the datagen tables the statements read (one per table): whatever hosts the job runs them
+    /// beside it (<see cref="DataGenerator.RunAsync"/>), starting the job once each is <see cref="DataGenerator.Ready"/>.
+    /// </summary>
+    /// <param name="jobName">The job's name, as given to <see cref="Translate(string, SinkNode[])"/> (it names the tables' topics).</param>
+    /// <param name="sinks">The job's statements, as given to <see cref="Translate(string, SinkNode[])"/>.</param>
+    /// <exception cref="PlanningException">A datagen table's options do not make a generator.</exception>
+    public static IReadOnlyList<DataGenerator> DataGenerators(string jobName, params SinkNode[] sinks) => DataGenerator.Of(jobName, sinks);
 
     private void TranslateSink(SinkNode sink, ChangelogInference changelog)
     {
