@@ -38,9 +38,8 @@ internal sealed partial class JobTranslator
     {
         if (kafka.ValueFormat.ChangelogMode != FormatChangelogMode.InsertOnly)
             throw new PlanningException($"Table '{table.Name}': changelog formats ('{kafka.ValueFormat.Identifier}') are not read by the engine yet.");
-        if (kafka.StartupMode is KafkaStartupMode.LatestOffset or KafkaStartupMode.Timestamp or KafkaStartupMode.SpecificOffsets)
-            throw new PlanningException(
-                $"Table '{table.Name}': 'scan.startup.mode' = '{table.Options["scan.startup.mode"]}' is not supported by Eddy's engine yet: a new job reads from the earliest offset ('earliest-offset' or 'group-offsets').");
+        if (kafka.IsUpsert && kafka.StartAt is not null)
+            throw new PlanningException($"Table '{table.Name}': an 'upsert-kafka' table is read from the earliest offset ('properties.auto.offset.reset' = 'latest' is not supported).");
         if (table.Options.TryGetValue("scan.bounded.mode", out var bounded) && !bounded.Equals("unbounded", StringComparison.OrdinalIgnoreCase))
             throw new PlanningException($"Table '{table.Name}': 'scan.bounded.mode' = '{bounded}' is not supported: an Eddy job reads its topics unbounded.");
 
@@ -74,7 +73,8 @@ internal sealed partial class JobTranslator
         Stream<Row, Row>? rows = null;
         foreach (var topic in kafka.Topics)
         {
-            var source = _job.Source(topic, keySerde, valueSerde, watermarks, timestampOf, name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}");
+            var source = _job.Source(topic, keySerde, valueSerde, watermarks, timestampOf, name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}",
+                startAt: kafka.StartAt);
             rows = rows is null ? source : rows.Union(source, name: Name("union"));
         }
         // A tombstone, or a message the format skipped (ignore-parse-errors), has no row.
@@ -130,7 +130,7 @@ internal sealed partial class JobTranslator
         foreach (var topic in kafka.Topics)
         {
             var source = _job.RecordSource(topic, reader, RawKeySerde.Instance, rowSerde, watermarks, timestampOf,
-                name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}");
+                name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}", startAt: kafka.StartAt);
             rows = rows is null ? source : rows.Union(source, name: Name("union"));
         }
         return new AppendRows(rows!.Filter(static (_, value) => value is not null, name: Name("scan")));
