@@ -19,6 +19,7 @@ internal sealed class JobTopology
     private readonly Dictionary<string, List<StagePlan>> _readers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sourceTopics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreDeclaration> _stores = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StartPosition> _starts = new(StringComparer.Ordinal);
 
     public JobTopology(JobPlan plan, JobWorkerOptions options)
     {
@@ -42,6 +43,11 @@ internal sealed class JobTopology
             }
         }
 
+        foreach (var source in plan.Operators.Where(o => o.StartAt is not null && o.Kind is OperatorKind.Source or OperatorKind.TableSource))
+        {
+            _starts[source.Topic!] = source.StartAt!;
+        }
+
         foreach (var store in plan.Stores)
         {
             _stores[store.Name] = store;
@@ -59,6 +65,9 @@ internal sealed class JobTopology
     public IReadOnlyList<StagePlan> StagesReading(string topic) => _readers[topic];
 
     public bool IsSourceTopic(string topic) => _sourceTopics.Contains(topic);
+
+    /// <summary>Where the sources of a topic start reading a partition without a committed offset; null for the earliest offset.</summary>
+    public StartPosition? StartOf(string topic) => _starts.GetValueOrDefault(topic);
 
     /// <summary>How many tasks a stage has: the partitions of its inputs.</summary>
     public int StagePartitions(int stage) => _stagePartitions[stage];

@@ -32,6 +32,7 @@ internal sealed class StreamThread : IDisposable
     private readonly TaskCompletionSource<WorkerExit> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskManager _tasks;
     private readonly TableBootstrap _bootstrap;
+    private readonly SourceStartPositions _starts;
     private Thread? _thread;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -65,6 +66,7 @@ internal sealed class StreamThread : IDisposable
         var restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
         _tasks = new TaskManager(topology, backend, restorer, options.CheckpointInterval);
         _bootstrap = new TableBootstrap(_plan, options.TableBootstrapTimeout);
+        _starts = new SourceStartPositions(topology);
         TransactionalId = $"{_plan.Name}-{options.WorkerId}-{index}";
     }
 
@@ -154,10 +156,11 @@ internal sealed class StreamThread : IDisposable
             _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf);
 
             using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamConsumer(_options, _plan.Name))
-                .SetPartitionsAssignedHandler((_, partitions) =>
+                .SetPartitionsAssignedHandler((assigned, partitions) =>
                 {
                     _tasks.OnAssigned(partitions);
                     _bootstrap.OnAssigned(partitions);
+                    return _starts.OnAssigned(assigned, partitions);
                 })
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
                 .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition)))
@@ -577,11 +580,9 @@ internal sealed class StreamThread : IDisposable
         _tasks.DropAll(recreate: true);
 
         var assignment = _consumer!.Assignment;
-        foreach (var committed in _consumer.Committed(assignment, KafkaTimeout))
+        foreach (var position in _starts.Rewind(_consumer, assignment))
         {
-            _consumer.Seek(committed.Offset == Offset.Unset
-                ? new TopicPartitionOffset(committed.TopicPartition, Offset.Beginning)
-                : committed);
+            _consumer.Seek(position);
         }
 
         _bootstrap.Rewound();

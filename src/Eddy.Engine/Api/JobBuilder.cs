@@ -35,16 +35,21 @@ public sealed class JobBuilder
     /// <summary>Where unreadable records, and with <see cref="ProcessingErrorPolicy.DeadLetter"/> the records a function failed on, go (default <c>{job}-dead-letters</c>).</summary>
     public string? DeadLetterTopic { get; set; }
 
-    /// <summary>Reads a topic. The event time is <paramref name="timestampOf"/>(key, value, Kafka timestamp), default the Kafka timestamp.</summary>
+    /// <summary>
+    /// Reads a topic. The event time is <paramref name="timestampOf"/>(key, value, Kafka timestamp), default the Kafka
+    /// timestamp. <paramref name="startAt"/> is where a partition without a committed offset is first read (default
+    /// the earliest offset).
+    /// </summary>
     public Stream<TKey, TValue> Source<TKey, TValue>(string topic, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,
-        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null)
+        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null, StartPosition? startAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         var strategy = watermarks ?? WatermarkStrategy.BoundedOutOfOrderness(TimeSpan.Zero);
         var node = Add(name, "source", OperatorKind.Source, [], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
             Topic = topic,
-            Detail = strategy.ToString(),
+            Detail = startAt is null ? strategy.ToString() : $"{strategy}, {startAt}",
+            StartAt = startAt,
             KeySerde = keySerde,
             ValueSerde = valueSerde,
             Watermarks = strategy,
@@ -58,9 +63,10 @@ public sealed class JobBuilder
     /// Reads a topic through <paramref name="reader"/>, which sees each record's topic, partition, offset and
     /// timestamp besides its bytes (for SQL's metadata columns). The serdes are the stream's (what follows and the
     /// test kit use them); the reader, not them, reads the topic. A record the reader throws on is bad input.
+    /// <paramref name="startAt"/> is as <see cref="Source{TKey, TValue}"/>'s.
     /// </summary>
     public Stream<TKey, TValue> RecordSource<TKey, TValue>(string topic, RecordReader<TKey, TValue> reader, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde,
-        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null)
+        WatermarkStrategy? watermarks = null, Func<TKey, TValue, long, long>? timestampOf = null, string? name = null, StartPosition? startAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(reader);
@@ -68,7 +74,8 @@ public sealed class JobBuilder
         var node = Add(name, "source", OperatorKind.Source, [], n => new NodeDefinition(n.Id, n.Name, n.Kind, n.Parents)
         {
             Topic = topic,
-            Detail = strategy.ToString(),
+            Detail = startAt is null ? strategy.ToString() : $"{strategy}, {startAt}",
+            StartAt = startAt,
             KeySerde = keySerde,
             ValueSerde = valueSerde,
             Watermarks = strategy,

@@ -92,6 +92,9 @@ public sealed class OperatorNode
 
     public WatermarkStrategy? Watermarks { get; }
 
+    /// <summary>A source's start position for partitions its job has no committed offset for; null for the earliest offset.</summary>
+    public StartPosition? StartAt { get; init; }
+
     /// <summary>Makes a fresh operator for one task.</summary>
     internal Func<Operator> Factory { get; }
 

@@ -29,6 +29,9 @@ internal sealed class NodeDefinition(int id, string name, OperatorKind kind, IRe
 
     public WatermarkStrategy? Watermarks { get; init; }
 
+    /// <summary>A source's start position for partitions without a committed offset; null for the earliest offset.</summary>
+    public StartPosition? StartAt { get; init; }
+
     public Func<Operator>? Factory { get; init; }
 
     /// <summary>

@@ -30,6 +30,19 @@ internal static class PlanCompiler
             throw new JobDefinitionException($"Job '{jobName}' has no sink: add To(topic, ...) to a stream.");
         }
 
+        var starts = new Dictionary<string, NodeDefinition>(StringComparer.Ordinal);
+        foreach (var node in nodes.Where(n => n.Kind is OperatorKind.Source or OperatorKind.TableSource))
+        {
+            // The runtime positions a partition once for every source reading its topic.
+            if (starts.TryGetValue(node.Topic!, out var other) && (other.StartAt ?? StartPosition.Earliest).ToString() != (node.StartAt ?? StartPosition.Earliest).ToString())
+            {
+                throw new JobDefinitionException(
+                    $"Job '{jobName}': operators '{other.Name}' and '{node.Name}' read topic '{node.Topic}' from different start positions ({other.StartAt?.ToString() ?? "from earliest"}, {node.StartAt?.ToString() ?? "from earliest"}).");
+            }
+
+            starts.TryAdd(node.Topic!, node);
+        }
+
         var stageOf = AssignStages(nodes);
         foreach (var node in nodes.Where(n => n.Kind == OperatorKind.RepartitionSource))
         {
@@ -103,7 +116,7 @@ internal static class PlanCompiler
             .ToList();
         var inputs = node.Kind == OperatorKind.RepartitionSource ? [] : node.Parents.Select(p => p.Name).ToList();
         return new OperatorNode(node.Name, node.Kind, inputs, node.Topic, stores, node.Detail, node.Factory!,
-            node.KeySerde, node.ValueSerde, node.Watermarks) { SideOutputs = node.SideOutputs };
+            node.KeySerde, node.ValueSerde, node.Watermarks) { SideOutputs = node.SideOutputs, StartAt = node.StartAt };
     }
 
     /// <summary>Connected components of the graph without the KeyBy → repartition-source edges (union-find).</summary>

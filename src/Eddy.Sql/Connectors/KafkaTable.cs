@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Eddy.Engine;
 using Eddy.Sql.Formats;
 using Eddy.Sql.Planning;
 using Eddy.Sql.Planning.Logical;
@@ -39,6 +40,7 @@ internal sealed record KafkaTable(
     string KeyFieldsPrefix,
     bool IsUpsert,
     KafkaStartupMode StartupMode,
+    StartPosition? StartAt,
     string? BootstrapServers,
     string SinkPartitioner)
 {
@@ -71,7 +73,35 @@ internal sealed record KafkaTable(
             _ => KafkaStartupMode.GroupOffsets,
         };
         return new KafkaTable([.. topics], valueFormat, valueFields, keyFormat, keyFields, options.GetString(KafkaOptions.KeyFieldsPrefix) ?? "", upsert, mode,
-            options.GetString(KafkaOptions.BootstrapServers), options.GetString(KafkaOptions.SinkPartitioner) ?? "default");
+            StartPositionOf(table, options, mode), options.GetString(KafkaOptions.BootstrapServers), options.GetString(KafkaOptions.SinkPartitioner) ?? "default");
+    }
+
+    /// <summary>
+    /// Where the engine's source starts a partition the job has not committed (null: the earliest offset). As Flink's
+    /// <c>group-offsets</c>, a partition without a committed offset falls back to <c>properties.auto.offset.reset</c>,
+    /// which in Eddy defaults to <c>earliest</c> (Flink's <c>none</c> fails the job instead).
+    /// </summary>
+    private static StartPosition? StartPositionOf(CatalogTable table, ConnectorOptions options, KafkaStartupMode mode)
+    {
+        switch (mode)
+        {
+            case KafkaStartupMode.LatestOffset:
+                return StartPosition.Latest;
+            case KafkaStartupMode.Timestamp:
+                return StartPosition.AtTimestamp(options.GetLong(KafkaOptions.StartupTimestampMillis)!.Value);
+            case KafkaStartupMode.SpecificOffsets:
+                return StartPosition.AtOffsets(ParseSpecificOffsets(options.GetString(KafkaOptions.StartupSpecificOffsets)!, KafkaOptions.StartupSpecificOffsets.Key));
+            case KafkaStartupMode.GroupOffsets when options.All.TryGetValue("properties.auto.offset.reset", out var reset):
+                return reset.Trim().ToLowerInvariant() switch
+                {
+                    "earliest" => null,
+                    "latest" => StartPosition.Latest,
+                    _ => throw new PlanningException(
+                        $"Table '{table.Name}': 'properties.auto.offset.reset' = '{reset}' is not supported: a partition without a committed offset starts at 'earliest' or 'latest'."),
+                };
+            default:
+                return null;
+        }
     }
 
     private static RowFormat CreateFormat(CatalogTable table, ConnectorOptions options, string key, FormatContext context)

@@ -129,16 +129,36 @@ public class KafkaConnectorTests
         Assert.Equal(["ann,/a,1", "bob,/b,2"], driver.Output("out", Text, Text).ReadValues());
     }
 
+    [Theory]
+    [InlineData("earliest-offset", null, null)]
+    [InlineData("group-offsets", null, null)]
+    [InlineData("latest-offset", null, "from latest")]
+    [InlineData("timestamp", "scan.startup.timestamp-millis=1700000000000", "from timestamp 1700000000000")]
+    [InlineData("specific-offsets", "scan.startup.specific-offsets=partition:1,offset:300;partition:0,offset:42", "from offsets 0:42;1:300")]
+    [InlineData("group-offsets", "properties.auto.offset.reset=latest", "from latest")]
+    [InlineData("group-offsets", "properties.auto.offset.reset=earliest", null)]
+    public void Each_startup_mode_becomes_the_start_position_of_the_engine_source(string mode, string? option, string? expected)
+    {
+        var options = new List<(string, string)> { ("connector", "kafka"), ("topic", "clicks"), ("format", "json"), ("scan.startup.mode", mode) };
+        if (option is not null)
+            options.Add((option[..option.IndexOf('=', StringComparison.Ordinal)], option[(option.IndexOf('=', StringComparison.Ordinal) + 1)..]));
+        var source = new CatalogTable(Catalog("clicks"), Clicks, Options([.. options]));
+        var sinkTable = new CatalogTable(Catalog("out"), Clicks, Options(("connector", "blackhole")));
+        var plan = JobTranslator.Translate("clicks", Identity(source, sinkTable));
+        var scan = Assert.Single(plan.Operators, o => o.Kind == Eddy.Engine.Plan.OperatorKind.Source);
+        Assert.Equal(expected, scan.StartAt?.ToString());
+    }
+
     [Fact]
-    public void Startup_modes_the_engine_cannot_honour_are_refused_by_name()
+    public void An_auto_offset_reset_other_than_earliest_or_latest_is_refused()
     {
         var source = new CatalogTable(Catalog("clicks"), Clicks, Options(("connector", "kafka"), ("topic", "clicks"), ("format", "json"),
-            ("scan.startup.mode", "latest-offset")));
+            ("properties.auto.offset.reset", "none")));
         var sinkTable = new CatalogTable(Catalog("out"), Clicks, Options(("connector", "blackhole")));
         var error = Assert.Throws<Eddy.Sql.Planning.PlanningException>(() => JobTranslator.Translate("clicks", Identity(source, sinkTable)));
-        Assert.Equal(
-            "Table 'default_catalog.default_database.clicks': 'scan.startup.mode' = 'latest-offset' is not supported by Eddy's engine yet: a new job reads from the earliest offset ('earliest-offset' or 'group-offsets').",
-            error.Message);
+        Assert.EndsWith(
+            "Table 'default_catalog.default_database.clicks': 'properties.auto.offset.reset' = 'none' is not supported: a partition without a committed offset starts at 'earliest' or 'latest'.",
+            error.Message, StringComparison.Ordinal);
     }
 
     private static readonly ImmutableArray<SqlField> Typed =

@@ -4,7 +4,6 @@ using Eddy.Engine.Records;
 using Eddy.Sql.Connectors;
 using Eddy.Sql.Formats;
 using Eddy.Sql.Formats.Binary;
-using Eddy.Sql.Formats.Json;
 using Eddy.Sql.Planning.Changelog;
 using Eddy.Sql.Planning.Expressions;
 using Eddy.Sql.Planning.Logical;
@@ -30,7 +29,7 @@ internal sealed partial class JobTranslator
         return factory.Identifier switch
         {
             "kafka" or "upsert-kafka" => ScanKafka(table, ConnectorRegistry.Creating(table, forSource: true, () => KafkaTable.Of(table, options))),
-            "datagen" => ScanDataGen(table),
+            "datagen" => ScanDataGen(table, options),
             _ => throw new PlanningException($"Table '{table.Name}': connector '{factory.Identifier}' is not translated to the engine yet."),
         };
     }
@@ -39,9 +38,8 @@ internal sealed partial class JobTranslator
     {
         if (kafka.ValueFormat.ChangelogMode != FormatChangelogMode.InsertOnly)
             throw new PlanningException($"Table '{table.Name}': changelog formats ('{kafka.ValueFormat.Identifier}') are not read by the engine yet.");
-        if (kafka.StartupMode is KafkaStartupMode.LatestOffset or KafkaStartupMode.Timestamp or KafkaStartupMode.SpecificOffsets)
-            throw new PlanningException(
-                $"Table '{table.Name}': 'scan.startup.mode' = '{table.Options["scan.startup.mode"]}' is not supported by Eddy's engine yet: a new job reads from the earliest offset ('earliest-offset' or 'group-offsets').");
+        if (kafka.IsUpsert && kafka.StartAt is not null)
+            throw new PlanningException($"Table '{table.Name}': an 'upsert-kafka' table is read from the earliest offset ('properties.auto.offset.reset' = 'latest' is not supported).");
         if (table.Options.TryGetValue("scan.bounded.mode", out var bounded) && !bounded.Equals("unbounded", StringComparison.OrdinalIgnoreCase))
             throw new PlanningException($"Table '{table.Name}': 'scan.bounded.mode' = '{bounded}' is not supported: an Eddy job reads its topics unbounded.");
 
@@ -75,7 +73,8 @@ internal sealed partial class JobTranslator
         Stream<Row, Row>? rows = null;
         foreach (var topic in kafka.Topics)
         {
-            var source = _job.Source(topic, keySerde, valueSerde, watermarks, timestampOf, name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}");
+            var source = _job.Source(topic, keySerde, valueSerde, watermarks, timestampOf, name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}",
+                startAt: kafka.StartAt);
             rows = rows is null ? source : rows.Union(source, name: Name("union"));
         }
         // A tombstone, or a message the format skipped (ignore-parse-errors), has no row.
@@ -131,7 +130,7 @@ internal sealed partial class JobTranslator
         foreach (var topic in kafka.Topics)
         {
             var source = _job.RecordSource(topic, reader, RawKeySerde.Instance, rowSerde, watermarks, timestampOf,
-                name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}");
+                name: kafka.Topics.Length == 1 ? table.Name : $"{table.Name}-{topic}", startAt: kafka.StartAt);
             rows = rows is null ? source : rows.Union(source, name: Name("union"));
         }
         return new AppendRows(rows!.Filter(static (_, value) => value is not null, name: Name("scan")));
@@ -212,16 +211,26 @@ internal sealed partial class JobTranslator
     /// A datagen table: the rows its generator (<see cref="DataGenTopic"/>) writes into the job's own topic, in JSON,
     /// read as any Kafka source, so a generated table runs the same code path as a real one.
     /// </summary>
-    private AppendRows ScanDataGen(CatalogTable table)
+    private AppendRows ScanDataGen(CatalogTable table, ConnectorOptions options)
     {
+        // The generator's field options are checked now, with the statement, rather than when the host starts it.
+        _ = new DataGenerator(_job.Name, table, options);
         var types = table.Schema.Select(f => f.Type).ToImmutableArray();
-        var rowType = SqlType.Row(table.Schema);
-        var values = new FormatRowSerde(new JsonFormatFactory().Create(new Dictionary<string, string>()), rowType);
+        var values = DataGenTopic.Serde(table);
         var (watermarks, timestampOf) = EventTimeOf(table, [], [.. Enumerable.Range(0, types.Length)]);
         var rows = _job.Source(DataGenTopic.Of(_job.Name, table.Name), RawKeySerde.Instance, values, watermarks, timestampOf, name: table.Name)
             .Filter(static (_, value) => value is not null, name: Name("scan"));
         return new AppendRows(rows);
     }
+
+    /// <summary>
+    /// The generators of the datagen tables the statements read (one per table): whatever hosts the job runs them
+    /// beside it (<see cref="DataGenerator.RunAsync"/>), starting the job once each is <see cref="DataGenerator.Ready"/>.
+    /// </summary>
+    /// <param name="jobName">The job's name, as given to <see cref="Translate(string, SinkNode[])"/> (it names the tables' topics).</param>
+    /// <param name="sinks">The job's statements, as given to <see cref="Translate(string, SinkNode[])"/>.</param>
+    /// <exception cref="PlanningException">A datagen table's options do not make a generator.</exception>
+    public static IReadOnlyList<DataGenerator> DataGenerators(string jobName, params SinkNode[] sinks) => DataGenerator.Of(jobName, sinks);
 
     private void TranslateSink(SinkNode sink, ChangelogInference changelog)
     {
