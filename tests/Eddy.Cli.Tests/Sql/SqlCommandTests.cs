@@ -23,9 +23,10 @@ public class SqlCommandTests
         var (exitCode, output, error) = await CliHarness.RunAsync(["sql"], "SET 'a' = 'b';\nSET;\nSELECT 1;\n");
         Assert.Equal(ExitCodes.Failure, exitCode);
         Assert.Equal("[INFO] Execute statement succeeded.\n+-----+-------+\n| key | value |\n+-----+-------+\n|   a |     b |\n+-----+-------+\n1 row in set\n", output);
-        // SELECT without FROM (a VALUES plan) is not translated to the engine yet: the session says so, nothing starts.
+        // SELECT without FROM (a VALUES plan) is not translated to the engine, which has no bounded source: the session
+        // says so, nothing starts.
         Assert.StartsWith($"{SqlShell.ErrorHeader}\n", error);
-        Assert.Contains("not translated to the engine yet", error);
+        Assert.Contains("LogicalValues is not translated to the engine", error);
     }
 
     [Fact]
