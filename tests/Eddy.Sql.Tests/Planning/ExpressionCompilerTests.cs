@@ -44,8 +44,8 @@ public class ExpressionCompilerTests
         Assert.Equal(SqlType.Decimal(13, 2), Rex.Plus(Col(5), Col(0)).Type);
         // DECIMAL(10, 2) / INT: scale max(6, 2 + 10 + 1) = 13, precision 10 - 2 + 0 + 13 = 21.
         Assert.Equal(SqlType.Decimal(21, 13), Rex.Arithmetic(SqlOperator.Divide, Col(5), Col(0)).Type);
-        // DECIMAL(10, 2) * DECIMAL(10, 2) = DECIMAL(20, 4); INT % BIGINT has the divisor's type.
-        Assert.Equal(SqlType.Decimal(20, 4), Rex.Arithmetic(SqlOperator.Times, Col(5), Col(5)).Type);
+        // DECIMAL(10, 2) * DECIMAL(10, 2) = DECIMAL(10 + 10 + 1, 4) (Flink's findMultiplicationDecimalType); INT % BIGINT has the divisor's type.
+        Assert.Equal(SqlType.Decimal(21, 4), Rex.Arithmetic(SqlOperator.Times, Col(5), Col(5)).Type);
         Assert.Equal(SqlType.BigInt, Rex.Arithmetic(SqlOperator.Mod, Col(0), Col(1)).Type);
         Assert.Equal(SqlType.Int, Rex.Arithmetic(SqlOperator.Mod, Col(1), Col(0)).Type);
     }
@@ -111,7 +111,7 @@ public class ExpressionCompilerTests
         // 1.25 / 3 as DECIMAL(21, 13): 0.4166666666667 (the 13th digit rounded up).
         Assert.Equal(0.4166666666667m, Eval(Rex.Arithmetic(SqlOperator.Divide, Col(5), Rex.Int(3)), Sample));
         var big = Rex.Literal(99999999.99m, SqlType.Decimal(10, 2).NotNull());
-        // DECIMAL(10, 2) * DECIMAL(10, 2) is DECIMAL(20, 4), exact; DECIMAL(20, 0) squared is past 28 digits: NULL.
+        // DECIMAL(10, 2) * DECIMAL(10, 2) is DECIMAL(21, 4), exact; DECIMAL(20, 0) squared is past 28 digits: NULL.
         Assert.Equal(9999999998000000.0001m, Eval(Rex.Arithmetic(SqlOperator.Times, big, big), Sample));
         var huge = Rex.Literal(99999999999999999999m, SqlType.Decimal(20, 0).NotNull());
         Assert.Equal(SqlType.Decimal(38, 0).NotNull(), Rex.Arithmetic(SqlOperator.Times, huge, huge).Type);

@@ -76,7 +76,7 @@ internal static class TypeRules
         var result = op switch
         {
             SqlOperator.Plus or SqlOperator.Minus => Adjust(Math.Max(p1 - s1, p2 - s2) + Math.Max(s1, s2) + 1, Math.Max(s1, s2)),
-            SqlOperator.Times => Adjust(p1 + p2, s1 + s2),
+            SqlOperator.Times => Adjust(p1 + p2 + 1, s1 + s2),
             SqlOperator.Divide => Adjust(p1 - s1 + s2 + Math.Max(MinimumAdjustedScale, s1 + p2 + 1), Math.Max(MinimumAdjustedScale, s1 + p2 + 1)),
             SqlOperator.Mod => Adjust(Math.Min(p1 - s1, p2 - s2) + Math.Max(s1, s2), Math.Max(s1, s2)),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, "not an arithmetic operator"),
