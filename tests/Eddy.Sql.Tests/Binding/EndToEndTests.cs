@@ -15,6 +15,7 @@ namespace Eddy.Sql.Tests.Binding;
 /// out of order within the watermark bound, NULLs); the materialized result is compared with DuckDB's answer to the
 /// same SQL over the same rows.
 /// </summary>
+[Trait("Category", "Unit")]
 public class EndToEndTests
 {
     private static readonly string[] Customers = ["ann", "bob", "cy"];

@@ -3,6 +3,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Binding;
 
+[Trait("Category", "Unit")]
 public class ExpressionBinderTests
 {
     private static readonly TestCatalog Catalog = Tables.Catalog();

@@ -1,6 +1,7 @@
 namespace Eddy.Sql.Tests.Binding;
 
 /// <summary>Joins bound to plans (the translator does not run joins yet, so these are checked at the plan level).</summary>
+[Trait("Category", "Unit")]
 public class JoinBinderTests
 {
     private static readonly TestCatalog Catalog = Tables.Catalog();

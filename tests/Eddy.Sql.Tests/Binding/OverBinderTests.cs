@@ -3,6 +3,7 @@ using Eddy.Sql.Planning.Logical;
 namespace Eddy.Sql.Tests.Binding;
 
 /// <summary>OVER aggregates bound to plans (the translator does not run them yet, so these are checked at the plan level).</summary>
+[Trait("Category", "Unit")]
 public class OverBinderTests
 {
     private static readonly TestCatalog Catalog = Tables.Catalog();

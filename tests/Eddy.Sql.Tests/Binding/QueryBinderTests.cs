@@ -3,6 +3,7 @@ using Eddy.Sql.Planning.Logical;
 namespace Eddy.Sql.Tests.Binding;
 
 /// <summary>Queries bound to logical plans, compared with the plans written by hand (the shape the translator's tests build).</summary>
+[Trait("Category", "Unit")]
 public class QueryBinderTests
 {
     private static readonly TestCatalog Catalog = Tables.Catalog()

@@ -6,6 +6,7 @@ namespace Eddy.Sql.Tests.Binding;
 /// ROW_NUMBER Top-N, deduplication, window Top-N and ORDER BY ... LIMIT bound to rank plans (the translator does not
 /// run ranks yet, so these are checked at the plan level).
 /// </summary>
+[Trait("Category", "Unit")]
 public class RankBinderTests
 {
     private static readonly TestCatalog Catalog = Tables.Catalog();

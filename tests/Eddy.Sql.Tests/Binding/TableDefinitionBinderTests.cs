@@ -4,6 +4,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Binding;
 
+[Trait("Category", "Unit")]
 public class TableDefinitionBinderTests
 {
     private static SqlValidationException Error(string ddl) => Assert.Throws<SqlValidationException>(() => new TestCatalog(ddl).Table("t"));

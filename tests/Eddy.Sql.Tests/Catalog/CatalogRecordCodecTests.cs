@@ -6,6 +6,7 @@ using Eddy.Sql.Syntax;
 namespace Eddy.Sql.Tests.Catalog;
 
 /// <summary>The catalog topic's record format: fixed key bytes per object, a JSON value carrying the DDL, and unreadable records refused with a reason.</summary>
+[Trait("Category", "Unit")]
 public class CatalogRecordCodecTests
 {
     private static readonly ObjectIdentifier Orders = new("default_catalog", "default_database", "orders");

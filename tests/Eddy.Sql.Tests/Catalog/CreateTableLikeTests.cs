@@ -4,6 +4,7 @@ using Eddy.Sql.Syntax;
 namespace Eddy.Sql.Tests.Catalog;
 
 /// <summary>CREATE TABLE ... LIKE: Flink's merging of columns, watermarks, keys, partitions and options, per INCLUDING/EXCLUDING/OVERWRITING.</summary>
+[Trait("Category", "Unit")]
 public class CreateTableLikeTests
 {
     private const string Orders = """

@@ -4,6 +4,7 @@ using Eddy.Sql.Syntax;
 namespace Eddy.Sql.Tests.Catalog;
 
 /// <summary>CREATE and DROP FUNCTION with Flink's FunctionCatalog rules: temporary system, temporary catalog and catalog functions, case-insensitive names.</summary>
+[Trait("Category", "Unit")]
 public class FunctionDdlTests
 {
     private readonly InMemoryCatalogStore _store = new();

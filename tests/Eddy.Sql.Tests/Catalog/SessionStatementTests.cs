@@ -3,6 +3,7 @@ using Eddy.Sql.Catalog;
 namespace Eddy.Sql.Tests.Catalog;
 
 /// <summary>SHOW, SET, RESET and USE: Flink's result columns and messages, and the session state they change.</summary>
+[Trait("Category", "Unit")]
 public class SessionStatementTests
 {
     private readonly CatalogSession _session = CatalogSession.On(new InMemoryCatalogStore());

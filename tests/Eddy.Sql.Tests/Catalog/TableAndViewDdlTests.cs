@@ -4,6 +4,7 @@ using Eddy.Sql.Syntax;
 namespace Eddy.Sql.Tests.Catalog;
 
 /// <summary>CREATE, DROP and ALTER of tables and views, with Flink's rules and messages (CatalogManager), on an in-memory store.</summary>
+[Trait("Category", "Unit")]
 public class TableAndViewDdlTests
 {
     private const string Orders = "CREATE TABLE orders (id BIGINT, amount DECIMAL(10, 2), ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) WITH ('connector' = 'kafka', 'topic' = 'orders')";
@@ -233,6 +234,7 @@ public class TableAndViewDdlTests
 }
 
 /// <summary>The bookkeeping stored with a definition: its version and creation time.</summary>
+[Trait("Category", "Unit")]
 public class StoredDefinitionTests
 {
     private sealed class SettableTime : TimeProvider

@@ -13,6 +13,7 @@ namespace Eddy.Sql.Tests.Connectors;
 /// "Missing required options are:" and "Unsupported options found for", KafkaConnectorOptionsUtil's cross-option
 /// checks), each prefixed as Flink does with the table the source or sink is created for.
 /// </summary>
+[Trait("Category", "Unit")]
 public class ConnectorOptionsTests
 {
     private const string Name = "default_catalog.default_database.t";

@@ -9,6 +9,7 @@ using Eddy.Sql.Types;
 namespace Eddy.Sql.Tests.Connectors;
 
 /// <summary>The datagen connector's column generators, by Flink's <c>fields.#.*</c> options and defaults, without a broker.</summary>
+[Trait("Category", "Unit")]
 public class DataGenFieldTests
 {
     private static Dictionary<string, string> Options(params (string Key, string Value)[] options) => options.ToDictionary(o => o.Key, o => o.Value);

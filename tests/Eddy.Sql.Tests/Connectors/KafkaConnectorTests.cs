@@ -17,6 +17,7 @@ namespace Eddy.Sql.Tests.Connectors;
 /// producer would have written (JSON, CSV, raw keys), the bytes out what a consumer would read, and a record that
 /// does not fit its table's format lands in the dead-letter list with the field that failed.
 /// </summary>
+[Trait("Category", "Unit")]
 public class KafkaConnectorTests
 {
     private static string Catalog(string name) => "default_catalog.default_database." + name;

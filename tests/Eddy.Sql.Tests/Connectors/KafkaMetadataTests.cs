@@ -13,6 +13,7 @@ namespace Eddy.Sql.Tests.Connectors;
 /// Metadata columns of a kafka table (<c>ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp'</c>, ...) read from each
 /// consumed record through the engine's record reader, after the physical columns, as Flink's kafka source does.
 /// </summary>
+[Trait("Category", "Unit")]
 public class KafkaMetadataTests
 {
     private static string Catalog(string name) => "default_catalog.default_database." + name;

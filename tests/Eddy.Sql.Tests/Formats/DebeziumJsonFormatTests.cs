@@ -6,6 +6,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Formats;
 
+[Trait("Category", "Unit")]
 public class DebeziumJsonFormatTests
 {
     private static RowFormat Debezium(params (string Key, string Value)[] options) =>

@@ -7,6 +7,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Formats;
 
+[Trait("Category", "Unit")]
 public class JsonFormatTests
 {
     private static RowFormat Json(params (string Key, string Value)[] options) =>

@@ -5,6 +5,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Formats;
 
+[Trait("Category", "Unit")]
 public class RawFormatTests
 {
     private static RowFormat Raw(params (string Key, string Value)[] options) =>

@@ -6,6 +6,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Formats;
 
+[Trait("Category", "Unit")]
 public class RowSortKeyEncoderTests
 {
     private static readonly TypeRules KeyRules = new() { Depth = 0, Chars = "ab\0é漢z", NestedChars = "ab" };

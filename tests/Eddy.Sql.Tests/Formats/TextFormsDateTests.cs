@@ -5,6 +5,7 @@ using Eddy.Sql.Formats;
 namespace Eddy.Sql.Tests.Formats;
 
 /// <summary>The hand-written <c>yyyy-MM-dd</c> parser agrees with .NET's exact parse of the same pattern.</summary>
+[Trait("Category", "Unit")]
 public class TextFormsDateTests
 {
     private static bool Oracle(string text, out DateOnly date) =>

@@ -3,6 +3,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Functions;
 
+[Trait("Category", "Unit")]
 public class BuiltInFunctionsTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static Eddy.Sql.Tests.Functions.FunctionInvoker;
 
 namespace Eddy.Sql.Tests.Functions;
 
+[Trait("Category", "Unit")]
 public class JsonFunctionTests
 {
     private static readonly FunctionContext Utc = FunctionInvoker.Utc;

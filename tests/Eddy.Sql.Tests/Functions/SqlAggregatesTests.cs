@@ -7,6 +7,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Functions;
 
+[Trait("Category", "Unit")]
 public sealed class SqlAggregatesTests : IDisposable
 {
     private readonly DuckDbOracle _duck = new();

@@ -4,6 +4,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Functions;
 
+[Trait("Category", "Unit")]
 public class SqlCastsTests
 {
     private static readonly FunctionContext Utc = FunctionInvoker.Utc;

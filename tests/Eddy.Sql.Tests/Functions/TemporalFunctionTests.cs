@@ -6,6 +6,7 @@ using static Eddy.Sql.Tests.Functions.FunctionInvoker;
 
 namespace Eddy.Sql.Tests.Functions;
 
+[Trait("Category", "Unit")]
 public sealed class TemporalFunctionTests : IDisposable
 {
     private readonly DuckDbOracle _duck = new();

@@ -4,6 +4,7 @@ namespace Eddy.Sql.Tests.OracleSuite;
 /// Updating aggregations into upsert-kafka, materialized by key, against DuckDB: GROUP BY with HAVING and FILTER,
 /// SELECT DISTINCT, over append input and over an upsert-kafka source whose updates and deletes retract.
 /// </summary>
+[Trait("Category", "Unit")]
 public class AggregateOracleTests
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Eddy.Sql.Tests.OracleSuite;
 /// changelog sink, IN / NOT IN / EXISTS as semi and anti joins, an interval join and an event-time temporal join
 /// (DuckDB's ASOF JOIN over the versioned table's history).
 /// </summary>
+[Trait("Category", "Unit")]
 public class JoinOracleTests
 {
     private static readonly OracleTable Customers = new("customers", [("cid", "BIGINT"), ("name", "VARCHAR"), ("region", "VARCHAR")], Key: ["cid"]);

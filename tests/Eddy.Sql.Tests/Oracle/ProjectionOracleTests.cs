@@ -6,6 +6,7 @@ namespace Eddy.Sql.Tests.OracleSuite;
 /// precision, scale, rounding and overflow rules. Where DuckDB's semantics differ from Flink's, its SQL is written to
 /// Flink's and says why.
 /// </summary>
+[Trait("Category", "Unit")]
 public class ProjectionOracleTests
 {
     [Fact]

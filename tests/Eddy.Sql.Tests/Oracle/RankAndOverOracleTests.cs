@@ -5,6 +5,7 @@ namespace Eddy.Sql.Tests.OracleSuite;
 /// keys rank by arrival in Flink, which is the id order here (DuckDB orders by id to break the tie); Flink sorts NULLs
 /// first ascending and last descending, DuckDB last both ways unless told.
 /// </summary>
+[Trait("Category", "Unit")]
 public class RankAndOverOracleTests
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace Eddy.Sql.Tests.OracleSuite;
 /// UNION ALL of append and updating inputs, and TIMESTAMP_LTZ read in the session's <c>table.local-time-zone</c>
 /// across a daylight-saving change, against DuckDB (its ICU time zones).
 /// </summary>
+[Trait("Category", "Unit")]
 public class UnionAndTimeZoneOracleTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Eddy.Sql.Tests.OracleSuite;
 /// (<c>window_end - 1 &gt; arrival_wm</c>), as Flink decides per window; at the end of the bounded input every window
 /// fires. DuckDB assigns windows with epoch-millisecond arithmetic (Flink aligns windows on the epoch).
 /// </summary>
+[Trait("Category", "Unit")]
 public class WindowOracleTests
 {
     private static OracleInput LateOrders(Random random) => OracleCases.RandomOrders(random, 50, maxLatenessMs: 5000);

@@ -6,6 +6,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Planning;
 
+[Trait("Category", "Unit")]
 public class ExpressionCompilerTests
 {
     private static readonly SqlType[] Columns =

@@ -16,6 +16,7 @@ namespace Eddy.Sql.Tests.Planning;
 /// random input (several partitions, rows out of order within the watermark bound, NULLs), and their materialized
 /// output compared with DuckDB's answer to the equivalent SQL over the same rows.
 /// </summary>
+[Trait("Category", "Unit")]
 public class TranslationTests
 {
     private const string Catalog = "default_catalog.default_database.";

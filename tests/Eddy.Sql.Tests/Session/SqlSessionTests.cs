@@ -15,6 +15,7 @@ namespace Eddy.Sql.Tests.Session;
 /// layout, an INSERT as a job and a SELECT as a job writing a result topic whose records decode to Flink's printed
 /// values; the jobs run on the engine's test driver over JSON records, checked against answers computed by hand.
 /// </summary>
+[Trait("Category", "Unit")]
 public class SqlSessionTests
 {
     private const string Orders =

@@ -2,6 +2,7 @@ using Eddy.Sql.Syntax;
 
 namespace Eddy.Sql.Tests.Syntax;
 
+[Trait("Category", "Unit")]
 public class CorpusTests
 {
     public static TheoryData<int> CorpusIndexes()

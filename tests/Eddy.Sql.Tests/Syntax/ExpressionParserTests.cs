@@ -3,6 +3,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Syntax;
 
+[Trait("Category", "Unit")]
 public class ExpressionParserTests
 {
     private static ColumnReference Col(params string[] names) => new(new SyntaxList<string>(names));

@@ -2,6 +2,7 @@ using Eddy.Sql.Syntax;
 
 namespace Eddy.Sql.Tests.Syntax;
 
+[Trait("Category", "Unit")]
 public class LexerTests
 {
     private static List<(TokenKind Kind, string Text)> Lex(string text) =>

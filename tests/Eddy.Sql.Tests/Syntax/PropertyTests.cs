@@ -4,6 +4,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Syntax;
 
+[Trait("Category", "Unit")]
 public class PropertyTests
 {
     private static readonly string[] ColumnNames = ["a", "b", "order_id", "Amount", "select", "a b", "x`y", "value", "_c1", "ünï"];

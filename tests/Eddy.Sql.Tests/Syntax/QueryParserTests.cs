@@ -2,6 +2,7 @@ using Eddy.Sql.Syntax;
 
 namespace Eddy.Sql.Tests.Syntax;
 
+[Trait("Category", "Unit")]
 public class QueryParserTests
 {
     private static ColumnReference Col(params string[] names) => new(new SyntaxList<string>(names));

@@ -3,6 +3,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Syntax;
 
+[Trait("Category", "Unit")]
 public class TypeParserTests
 {
     public static TheoryData<string, string> Spellings() => new()

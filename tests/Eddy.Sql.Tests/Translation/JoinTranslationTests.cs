@@ -16,6 +16,7 @@ namespace Eddy.Sql.Tests.Translation;
 /// integer types, several partitions, updates and deletes through an upsert table) and compared with DuckDB's join
 /// over the same rows (an updating table at its final state).
 /// </summary>
+[Trait("Category", "Unit")]
 public class JoinTranslationTests
 {
     private static readonly string?[] Names = ["ann", "bob", "cy", null];

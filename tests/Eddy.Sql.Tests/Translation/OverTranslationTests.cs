@@ -11,6 +11,7 @@ namespace Eddy.Sql.Tests.Translation;
 /// OVER aggregates translated to the engine's event-time Over, on random orders out of order within the watermark
 /// bound (unique times, so ROWS frames have no ties), compared with DuckDB's window functions over the same rows.
 /// </summary>
+[Trait("Category", "Unit")]
 public class OverTranslationTests
 {
     private static readonly TestTable Orders = RankTranslationTests.Orders;

@@ -15,6 +15,7 @@ namespace Eddy.Sql.Tests.Translation;
 /// sort columns, rows out of order, updates and deletes through an upsert table) and compared with DuckDB's
 /// <c>ROW_NUMBER() OVER (...) ... QUALIFY</c> over the same rows. Sort keys end with the unique id, so no ties.
 /// </summary>
+[Trait("Category", "Unit")]
 public class RankTranslationTests
 {
     private static readonly string?[] Names = ["ann", "bob", "cy", null];

@@ -14,6 +14,7 @@ namespace Eddy.Sql.Tests.Translation;
 /// order within the watermark bound, compared with DuckDB: a join on the interval condition, and an ASOF join over the
 /// versioned table's history (a delete ends a version).
 /// </summary>
+[Trait("Category", "Unit")]
 public class TimeJoinTranslationTests
 {
     private static readonly string?[] Names = ["ann", "bob", "cy", null];

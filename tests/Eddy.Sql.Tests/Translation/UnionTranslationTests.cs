@@ -11,6 +11,7 @@ using static Eddy.Sql.Tests.Translation.Harness;
 namespace Eddy.Sql.Tests.Translation;
 
 /// <summary>UNION ALL translated to the engine's Union, on append and updating inputs, compared with DuckDB's UNION ALL.</summary>
+[Trait("Category", "Unit")]
 public class UnionTranslationTests
 {
     private static readonly string?[] Names = ["ann", "bob", null];

@@ -2,6 +2,7 @@ using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Tests.Types;
 
+[Trait("Category", "Unit")]
 public class RowTests
 {
     private static readonly SqlType[] EveryKind =
