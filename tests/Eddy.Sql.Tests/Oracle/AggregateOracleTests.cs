@@ -79,18 +79,18 @@ public class AggregateOracleTests
     }
 
     [Fact]
-    public async Task Updates_and_deletes_through_an_upsert_kafka_source_retract_from_the_aggregate()
+    public async Task Updates_and_deletes_through_an_upsert_kafka_source_retract_from_the_aggregate_and_its_having()
     {
         const string Script = AccountsDdl +
             """
             CREATE TABLE by_region (region STRING, accounts BIGINT, total INT, richest INT, PRIMARY KEY (region) NOT ENFORCED)
             WITH ('connector' = 'upsert-kafka', 'topic' = 'by_region', 'key.format' = 'json', 'value.format' = 'json');
             INSERT INTO by_region
-            SELECT region, COUNT(*), SUM(balance), MAX(balance) FROM accounts GROUP BY region;
+            SELECT region, COUNT(*), SUM(balance), MAX(balance) FROM accounts GROUP BY region HAVING SUM(balance) > 0 OR SUM(balance) IS NULL;
             """;
         // DuckDB sees the table as it stands once every change is applied: the last row of each key still present.
         await OracleCases.MatchesDuckDbAsync(Script,
-            "SELECT region, COUNT(*), SUM(balance), MAX(balance) FROM accounts GROUP BY region",
+            "SELECT region, COUNT(*), SUM(balance), MAX(balance) FROM accounts GROUP BY region HAVING SUM(balance) > 0 OR SUM(balance) IS NULL",
             r => RandomAccounts(r));
     }
 }

@@ -191,7 +191,7 @@ internal static class OracleRunner
 
 /// <summary>
 /// A sink topic's records applied as Flink materializes them: an upsert-kafka sink by key (the last value, a tombstone
-/// deletes), a changelog by row (inserts and update-afters add a row, update-befores and deletes take one back, and
+/// deletes the key if present), a changelog by row (inserts and update-afters add a row, update-befores and deletes take one back, and
 /// taking back a row never added fails the test), an append sink row by row.
 /// </summary>
 internal sealed class SinkMaterializer(SinkNode sink)
@@ -205,8 +205,10 @@ internal sealed class SinkMaterializer(SinkNode sink)
         if (_upsert)
         {
             var k = key is null ? "" : Convert.ToBase64String(key);
+            // A tombstone for a key the topic does not hold deletes nothing (a compacted topic, and Flink's upsert-kafka
+            // source, read it so).
             if (value is null)
-                Assert.True(_byKey.Remove(k), $"A tombstone for a key never written: {Encoding.UTF8.GetString(key ?? [])}");
+                _byKey.Remove(k);
             else
                 _byKey[k] = DuckDbOracleText.RenderJson(value, sink.Table.Schema);
             return;

@@ -26,6 +26,9 @@ internal sealed partial class JobTranslator
 
     private int _names;
 
+    /// <summary>The changelog modes of the statement being translated (which nodes' consumers need update-before rows).</summary>
+    private ChangelogInference? _changelog;
+
     private JobTranslator(JobBuilder job) => _job = job;
 
     /// <summary>A readable, unique operator name (it names the repartition topics and state stores too).</summary>
@@ -61,6 +64,7 @@ internal sealed partial class JobTranslator
         foreach (var sink in sinks)
         {
             var changelog = ChangelogInference.Analyze(sink);
+            translator._changelog = changelog;
             translator.TranslateSink(sink, changelog);
         }
     }
@@ -72,7 +76,7 @@ internal sealed partial class JobTranslator
         Translated result = node switch
         {
             TableScanNode scan => ScanOnce(scan),
-            ProjectNode or FilterNode => Calc(CalcProgram.Of(node)),
+            ProjectNode or FilterNode => Calc(CalcProgram.Of(node), node),
             AggregateNode aggregate => Aggregate(aggregate),
             WindowAggregateNode window => WindowAggregate(window),
             JoinNode join => Join(join),
@@ -102,7 +106,7 @@ internal sealed partial class JobTranslator
     }
 
 #pragma warning disable CA1859 // returns either kind, whatever the analyzer infers
-    private Translated Calc(CalcProgram program)
+    private Translated Calc(CalcProgram program, PlanNode top)
     {
         var input = Translate(program.Input);
         var outputTypes = program.Projections.Select(p => p.Type).ToArray();
@@ -134,12 +138,28 @@ internal sealed partial class JobTranslator
             {
                 // A table's update-before and update-after rows go through the same calc, so retractions stay exact.
                 var table = updating.Table;
-                if (predicate is not null)
+                if (program.Condition is not null && _changelog is { } changelog && !changelog[top].Mode.UpdateBefore)
+                {
+                    // Only an upsert sink keyed as these rows consumes them (no consumer needs update-before rows),
+                    // and it ignores update-befores: a row the condition drops becomes a NULL row, which the sink
+                    // writes as its key's tombstone. Dropping it would leave the key at its last row that passed,
+                    // where Flink (FLINK-20822) writes the update-before as a tombstone.
+                    table = predicate is not null
+                        ? table.MapValues(row => predicate(row) ? row : null!, serde)
+                        : table.MapValues(row => calc!(row)!, serde);
+                }
+                else if (predicate is not null)
+                {
                     table = table.Filter((_, row) => predicate(row));
+                }
                 else if (projection is not null)
+                {
                     table = table.MapValues(projection, serde);
+                }
                 else if (calc is not null)
+                {
                     table = table.MapValues(row => calc(row)!, serde).Filter(static (_, row) => row is not null);
+                }
                 return updating with { Table = table, KeyColumns = MapKey(updating.KeyColumns, program) };
             }
             default:
