@@ -28,7 +28,7 @@ public sealed class PrometheusEndpoint : IDisposable
         "eddy_partition_log_size", "eddy_partition_log_start_offset", "eddy_partition_log_end_offset", "eddy_partition_log_segments",
         "eddy_group_lag_records", "eddy_group_lag_seconds", "eddy_group_members",
         "eddy_broker_topic_in", "eddy_broker_topic_in_records", "eddy_broker_topic_out",
-        "eddy_worker_consumer_lag_records",
+        "eddy_worker_consumer_lag_records", "eddy_partition_cleanable_ratio",
     ];
 
     // A worker's per-task and per-operator series (eddy_task_*, eddy_operator_*): tasks times operators, fewer than
