@@ -157,7 +157,7 @@ public sealed partial class KafkaBroker : IAsyncDisposable
             }
             cancellationToken.ThrowIfCancellationRequested();
             var lag = new GroupLagCalculator(topics, offsets, time);
-            metrics.Observe(listener, topics, groups, lag, transactions, options.DataDirectory, time);
+            metrics.Observe(listener, topics, groups, lag, transactions, cleaner, options.DataDirectory, time);
             return new Parts(dataDirectory, configuration, topics, offsets, groups, transactionLog, transactions, cleaner, listener, dispatcher,
                 metrics, lag, $"{identity.Host}:{identity.Port}");
         }

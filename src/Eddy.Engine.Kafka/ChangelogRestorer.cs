@@ -22,6 +22,10 @@ internal sealed class ChangelogRestorer(ICheckpointedStateBackend backend, strin
     private static readonly TimeSpan RestoreTimeout = TimeSpan.FromSeconds(90);
 
     private long _restored;
+    private long _remaining;
+
+    /// <summary>Records still to replay in the restore under way, as of its start less those replayed since; 0 between restores.</summary>
+    public long RemainingRecords => Math.Max(0, Interlocked.Read(ref _remaining));
 
     /// <summary>Changelog records replayed so far.</summary>
     public long RestoredRecords => Interlocked.Read(ref _restored);
@@ -100,6 +104,9 @@ internal sealed class ChangelogRestorer(ICheckpointedStateBackend backend, strin
         }
 
         var remaining = new HashSet<TopicPartition>(reading.Keys);
+        // An estimate: transaction markers and aborted records are part of the offsets to go, not replayed. A restore
+        // that fails leaves it set until the next one starts (the thread fails or aborts and restores again).
+        Interlocked.Exchange(ref _remaining, reading.Sum(t => ends[t.Key] - (t.Value.From ?? 0)));
         while (remaining.Count > 0)
         {
             if (DateTime.UtcNow >= deadline)
@@ -135,10 +142,13 @@ internal sealed class ChangelogRestorer(ICheckpointedStateBackend backend, strin
 
             next[tp] = record.Offset.Value + 1;
             Interlocked.Increment(ref _restored);
+            Interlocked.Decrement(ref _remaining);
             if (batches[tp].Count >= 10_000)
             {
                 Apply(tp);
             }
         }
+
+        Interlocked.Exchange(ref _remaining, 0);
     }
 }

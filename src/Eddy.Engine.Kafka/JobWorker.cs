@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Eddy.Engine.Kafka.Control;
+using Eddy.Engine.Kafka.Metrics;
 using Eddy.Engine.Plan;
 using Eddy.Engine.RocksDb;
 using Eddy.Engine.State;
@@ -31,6 +33,7 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
     private volatile StreamThread? _stuck;
     private JobControlAgent? _control;
     private bool _starting;
+    private bool _backendClosed;
     private Task? _stopping;
 
     public JobWorker(JobPlan plan, JobWorkerOptions options)
@@ -40,6 +43,19 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1);
         _options = options;
         _topology = new JobTopology(plan, options);
+        Metrics = new WorkerMetrics(plan.Name, () => Status, () => Threads.Sum(t => t.RestoreRemaining), ReadState);
+    }
+
+    /// <summary>The worker's instruments (its <see cref="WorkerMetrics.Meter"/>, for a metrics endpoint); disposed when the worker stops.</summary>
+    public WorkerMetrics Metrics { get; }
+
+    /// <summary>A read of the state backend for the metrics, under the gate: the backend is not closed meanwhile.</summary>
+    private List<Measurement<long>> ReadState(Func<ICheckpointedStateBackend?, List<Measurement<long>>> read)
+    {
+        lock (_gate)
+        {
+            return read(_backendClosed ? null : _backend);
+        }
     }
 
     /// <summary>
@@ -120,7 +136,7 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
             _backend = backend;
             for (var i = 0; i < _options.Threads; i++)
             {
-                _threads.Add(new StreamThread(_topology, _options, _backend, i));
+                _threads.Add(new StreamThread(_topology, _options, _backend, i, Metrics));
             }
 
             foreach (var thread in _threads)
@@ -239,6 +255,7 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
             lock (_gate)
             {
                 _backend?.Dispose();
+                _backendClosed = true;
             }
         }
 
@@ -252,6 +269,7 @@ public sealed class JobWorker : IAsyncDisposable, IDisposable
             await _control.CompleteAsync(_completion.Task.IsCompleted ? _completion.Task.Result : WorkerExit.Stopped, Error?.Message).ConfigureAwait(false);
         }
 
+        Metrics.Dispose();
         _completion.TrySetResult(WorkerExit.Stopped);
     }
 

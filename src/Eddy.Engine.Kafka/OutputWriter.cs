@@ -18,7 +18,7 @@ namespace Eddy.Engine.Kafka;
 /// so is one empty <see cref="Headers"/>.
 /// </remarks>
 internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool exactlyOnce, string deadLetterTopic,
-    Func<string, int> partitionsOf)
+    Func<string, int> partitionsOf, Metrics.WorkerMetrics? metrics = null)
 {
     /// <summary>The header carrying a repartitioned record's row kind (absent: insert).</summary>
     public const string KindHeader = "eddy.kind";
@@ -74,13 +74,21 @@ internal sealed class OutputWriter(IProducer<byte[]?, byte[]?> producer, bool ex
     public void Write(StageTask task)
     {
         var outputs = task.Outputs;
+        // The end-to-end latency is sampled once per batch, from its oldest sink record: no per-record metric call.
+        var oldest = long.MaxValue;
         foreach (var record in outputs.Records)
         {
             Send(record.Topic, record.Key, record.Value, record.Timestamp, record.Kind == RowKind.Insert ? null : KindHeaders[(int)record.Kind]);
             if (!record.IsRepartition)
             {
                 RecordsOut++;
+                oldest = Math.Min(oldest, record.Timestamp);
             }
+        }
+
+        if (oldest != long.MaxValue)
+        {
+            metrics?.Written(oldest);
         }
 
         foreach (var side in outputs.SideOutputs)

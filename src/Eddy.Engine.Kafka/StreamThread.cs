@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Eddy.Engine.Kafka.Metrics;
 using Eddy.Engine.Plan;
 using Eddy.Engine.State;
 
@@ -33,6 +34,7 @@ internal sealed class StreamThread : IDisposable
     private readonly TaskManager _tasks;
     private readonly TableBootstrap _bootstrap;
     private readonly SourceStartPositions _starts;
+    private readonly WorkerMetrics? _metrics;
     private Thread? _thread;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -57,8 +59,9 @@ internal sealed class StreamThread : IDisposable
     private Task? _committing;
     private long _commitStarted;
 
-    public StreamThread(JobTopology topology, JobWorkerOptions options, ICheckpointedStateBackend backend, int index)
+    public StreamThread(JobTopology topology, JobWorkerOptions options, ICheckpointedStateBackend backend, int index, WorkerMetrics? metrics = null)
     {
+        _metrics = metrics;
         _topology = topology;
         _plan = topology.Plan;
         _options = options;
@@ -81,6 +84,9 @@ internal sealed class StreamThread : IDisposable
     public long Commits => Interlocked.Read(ref _commits);
 
     public long RestoredRecords => _tasks.RestoredRecords;
+
+    /// <summary>Changelog records still to replay in the restore under way (0 when none is).</summary>
+    public long RestoreRemaining => _tasks.RestoreRemaining;
 
     /// <summary>The thread's numbers as of its latest commit interval.</summary>
     public WorkerStatus Status => _status;
@@ -153,11 +159,12 @@ internal sealed class StreamThread : IDisposable
             }
 
             using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
-            _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf);
+            _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf, _metrics);
 
             using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamConsumer(_options, _plan.Name))
                 .SetPartitionsAssignedHandler((assigned, partitions) =>
                 {
+                    _metrics?.Rebalanced();
                     _tasks.OnAssigned(partitions);
                     _bootstrap.OnAssigned(partitions);
                     return _starts.OnAssigned(assigned, partitions);
@@ -381,7 +388,9 @@ internal sealed class StreamThread : IDisposable
         }
 
         // While a commit is in flight the producer takes nothing: the tasks keep their outputs (EndCommit writes them).
+        var started = Stopwatch.GetTimestamp();
         var processed = _tasks.Process(_pending, _committing is null ? _writer : null);
+        _metrics?.Processed(started);
         if (processed)
         {
             var tp = _pending[0].TopicPartition;
@@ -460,6 +469,7 @@ internal sealed class StreamThread : IDisposable
     /// <summary>The bookkeeping of a successful commit.</summary>
     private void Committed(long started)
     {
+        _metrics?.Committed(started);
         Interlocked.Increment(ref _commits);
         _failuresInARow = 0;
         _lastCommitLatency = Stopwatch.GetElapsedTime(started);
@@ -520,13 +530,17 @@ internal sealed class StreamThread : IDisposable
     {
         var consumer = _consumer!;
         var lag = 0L;
-        foreach (var tp in consumer.Assignment)
+        var assignment = consumer.Assignment;
+        var inputLag = new List<InputPartitionLag>(assignment.Count);
+        foreach (var tp in assignment)
         {
             var high = consumer.GetWatermarkOffsets(tp).High;
             var position = consumer.Position(tp);
-            if (high != Offset.Unset && position != Offset.Unset && high.Value > position.Value)
+            if (high != Offset.Unset && position != Offset.Unset)
             {
-                lag += high.Value - position.Value;
+                var behind = Math.Max(0, high.Value - position.Value);
+                lag += behind;
+                inputLag.Add(new InputPartitionLag(tp.Topic, tp.Partition.Value, behind));
             }
         }
 
@@ -545,6 +559,7 @@ internal sealed class StreamThread : IDisposable
             RestoredRecords = _tasks.RestoredRecords,
             LastError = _lastError,
             Lag = lag,
+            InputLag = inputLag,
             Watermark = watermarks.Count > 0 ? watermarks.Min() : null,
             Tasks = tasks,
         };

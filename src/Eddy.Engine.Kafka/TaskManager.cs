@@ -46,6 +46,9 @@ internal sealed class TaskManager : IDisposable
     /// <summary>Changelog records replayed into the state while restoring tasks (readable from any thread).</summary>
     public long RestoredRecords => _restorer.RestoredRecords;
 
+    /// <summary>Changelog records still to replay in the restore under way (0 when none is; readable from any thread).</summary>
+    public long RestoreRemaining => _restorer.RemainingRecords;
+
     /// <summary>The running tasks.</summary>
     public IEnumerable<StageTask> Tasks => _tasks.Values;
 
@@ -234,6 +237,7 @@ internal sealed class TaskManager : IDisposable
         .Select(t => new TaskStatus(t.Stage.Id, t.Partition, t.Watermark, t.Metrics.RecordsIn, t.Metrics.LateRecords, t.Metrics.BadRecords)
         {
             ProcessingErrors = t.Metrics.ProcessingErrors,
+            Operators = t.OperatorCounts(),
         })
         .OrderBy(t => t.Stage).ThenBy(t => t.Partition)
         .ToList();

@@ -49,6 +49,9 @@ public sealed record WorkerStatus
 
     public IReadOnlyList<TaskStatus> Tasks { get; init; } = [];
 
+    /// <summary>The lag of each assigned input partition (for the per-partition consumer lag metric).</summary>
+    internal IReadOnlyList<InputPartitionLag> InputLag { get; init; } = [];
+
     /// <summary>The latest error the worker recovered from (aborting and replaying the interval), if any.</summary>
     public string? LastError { get; init; }
 
@@ -75,6 +78,7 @@ public sealed record WorkerStatus
             Lag = threads.Sum(t => t.Lag),
             Watermark = threads.Where(t => t.Watermark is not null).Select(t => t.Watermark).Min(),
             Tasks = [.. threads.SelectMany(t => t.Tasks).OrderBy(t => t.Stage).ThenBy(t => t.Partition)],
+            InputLag = [.. threads.SelectMany(t => t.InputLag)],
             LastError = threads.Select(t => t.LastError).LastOrDefault(e => e is not null),
         };
     }
@@ -86,4 +90,10 @@ public sealed record TaskStatus(int Stage, int Partition, long Watermark, long R
 {
     /// <summary>Records a function threw on (skipped, dead-lettered, or the one the task failed on).</summary>
     public long ProcessingErrors { get; init; }
+
+    /// <summary>Each operator's records in and out, in the chain's order (for the per-operator metrics).</summary>
+    internal IReadOnlyList<Runtime.OperatorRecordCounts> Operators { get; init; } = [];
 }
+
+/// <summary>Records of an assigned input partition not read yet: its high watermark minus the consumer's position.</summary>
+internal readonly record struct InputPartitionLag(string Topic, int Partition, long Records);

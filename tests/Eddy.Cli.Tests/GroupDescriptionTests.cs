@@ -79,15 +79,16 @@ public class GroupDescriptionTests
     {
         var text = Write(o => GroupDescriptionText.WriteOffsets(GroupOffsetRows.Build(Billing), o));
 
-        // Kafka's format: "%-15s %-15s %-10s %-15s %-15s %-15s %-{consumer}s %-15s %s", the consumer column widened to its longest id.
-        static string Line(string g, string t, string p, string c, string e, string l, string id, string h, string client) =>
-            $"{g,-15} {t,-15} {p,-10} {c,-15} {e,-15} {l,-15} {id,-27} {h,-15} {client}";
+        // Kafka's format: "%-15s %-15s %-10s %-15s %-15s %-15s %-{consumer}s %-15s %s", the consumer column widened to its
+        // longest id, with LAG-SECONDS (15 wide) after LAG.
+        static string Line(string g, string t, string p, string c, string e, string l, string s, string id, string h, string client) =>
+            $"{g,-15} {t,-15} {p,-10} {c,-15} {e,-15} {l,-15} {s,-15} {id,-27} {h,-15} {client}";
         Assert.Equal(
             "\n" +
-            Line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID") + "\n" +
-            Line("billing", "orders", "0", "4", "10", "6", LongConsumerId, "/127.0.0.1", "app") + "\n" +
-            Line("billing", "orders", "2", "-", "30", "-", LongConsumerId, "/127.0.0.1", "app") + "\n" +
-            Line("billing", "orders", "1", "7", "20", "13", "-", "-", "-") + "\n",
+            Line("GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "LAG-SECONDS", "CONSUMER-ID", "HOST", "CLIENT-ID") + "\n" +
+            Line("billing", "orders", "0", "4", "10", "6", "-", LongConsumerId, "/127.0.0.1", "app") + "\n" +
+            Line("billing", "orders", "2", "-", "30", "-", "-", LongConsumerId, "/127.0.0.1", "app") + "\n" +
+            Line("billing", "orders", "1", "7", "20", "13", "-", "-", "-", "-") + "\n",
             text);
     }
 
@@ -102,10 +103,44 @@ public class GroupDescriptionTests
 
         Assert.Equal("", lines[0]);
         // group and topic columns widen to 24, CURRENT-OFFSET to the 18-digit offset; the others keep Kafka's minimum
-        Assert.Equal($"{"GROUP",-24} {"TOPIC",-24} {"PARTITION",-10} {"CURRENT-OFFSET",-18} {"LOG-END-OFFSET",-15} {"LAG",-15} {"CONSUMER-ID",-15} {"HOST",-15} CLIENT-ID", lines[1]);
-        Assert.Equal($"{"a-rather-long-group-name",-24} {"a-much-longer-topic-name",-24} {"11",-10} {"123456789012345678",-18} {"-",-15} {"-",-15} {"-",-15} {"-",-15} -", lines[2]);
-        Assert.Equal($"{"a-rather-long-group-name",-24} {"short",-24} {"0",-10} {"1",-18} {"-",-15} {"-",-15} {"-",-15} {"-",-15} -", lines[3]);
+        Assert.Equal($"{"GROUP",-24} {"TOPIC",-24} {"PARTITION",-10} {"CURRENT-OFFSET",-18} {"LOG-END-OFFSET",-15} {"LAG",-15} {"LAG-SECONDS",-15} {"CONSUMER-ID",-15} {"HOST",-15} CLIENT-ID", lines[1]);
+        Assert.Equal($"{"a-rather-long-group-name",-24} {"a-much-longer-topic-name",-24} {"11",-10} {"123456789012345678",-18} {"-",-15} {"-",-15} {"-",-15} {"-",-15} {"-",-15} -", lines[2]);
+        Assert.Equal($"{"a-rather-long-group-name",-24} {"short",-24} {"0",-10} {"1",-18} {"-",-15} {"-",-15} {"-",-15} {"-",-15} {"-",-15} -", lines[3]);
         Assert.All(lines.Where(l => l.Length > 0), l => Assert.False(l.EndsWith(' ')));
+    }
+
+    [Fact]
+    public void Lag_seconds_is_the_age_of_the_oldest_unconsumed_record_zero_at_the_end_and_unknown_without_a_timestamp()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_000_000_000);
+        Assert.Equal(12.5, GroupOffsetRows.LagSeconds(3, 1_000_000_000 - 12_500, now));
+        Assert.Equal(0, GroupOffsetRows.LagSeconds(0, null, now));
+        // A producer's clock ahead of ours: not a negative age.
+        Assert.Equal(0, GroupOffsetRows.LagSeconds(3, 1_000_000_000 + 5_000, now));
+        Assert.Null(GroupOffsetRows.LagSeconds(3, null, now));
+        Assert.Null(GroupOffsetRows.LagSeconds(null, 1, now));
+        Assert.Null(GroupOffsetRows.LagSeconds(3, -1, now));
+    }
+
+    [Fact]
+    public void The_offsets_view_shows_lag_seconds_to_the_millisecond_from_the_oldest_unconsumed_timestamps()
+    {
+        var observed = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var group = Billing with
+        {
+            ObservedAt = observed,
+            OldestUnconsumedTimestamps = new Dictionary<GroupPartition, long> { [new("orders", 0)] = 1_700_000_000_000 - 3_600_017 },
+        };
+
+        var rows = GroupOffsetRows.Build(group);
+        var text = Write(o => GroupDescriptionText.WriteOffsets(rows, o));
+
+        Assert.Equal([3600.017, null, null], rows.Select(r => r.LagSeconds));
+        Assert.Equal("3600.017", text.Split('\n')[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)[6]);
+        var json = JsonDocument.Parse(Write(o => GroupDescriptionJson.Write([group], o)));
+        var offsets = json.RootElement.GetProperty("groups")[0].GetProperty("offsets");
+        Assert.Equal(3600.017, offsets[0].GetProperty("lagSeconds").GetDouble());
+        Assert.Equal(JsonValueKind.Null, offsets[1].GetProperty("lagSeconds").ValueKind);
     }
 
     [Fact]

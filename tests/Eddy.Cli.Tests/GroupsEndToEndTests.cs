@@ -49,8 +49,33 @@ public class GroupsEndToEndTests
         return consumer;
     }
 
-    private static List<string[]> Rows(string table) =>
-        table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+    /// <summary>
+    /// A table's rows split into columns. An offsets view's LAG-SECONDS column (the age of records produced just now,
+    /// so not a fixed value) is checked against its LAG and left out: 0 at the log end, '-' when the lag is unknown,
+    /// a non-negative number of seconds otherwise.
+    /// </summary>
+    private static List<string[]> Rows(string table)
+    {
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var seconds = Array.IndexOf(lines[0], "LAG-SECONDS");
+        if (seconds < 0)
+        {
+            return lines.Skip(1).ToList();
+        }
+        foreach (var row in lines.Skip(1))
+        {
+            var lag = row[seconds - 1];
+            if (lag is "0" or "-")
+            {
+                Assert.Equal(lag, row[seconds]);
+            }
+            else
+            {
+                Assert.True(double.TryParse(row[seconds], System.Globalization.CultureInfo.InvariantCulture, out var age) && age >= 0, $"LAG-SECONDS '{row[seconds]}'");
+            }
+        }
+        return lines.Skip(1).Select(row => row.Where((_, i) => i != seconds).ToArray()).ToList();
+    }
 
     [Fact]
     public async Task List_describe_reset_and_delete_an_inactive_group()
@@ -73,7 +98,7 @@ public class GroupsEndToEndTests
         var describe = await CliHarness.RunAsync(["groups", "describe", "billing", "-b", b]);
         Assert.Equal(0, describe.ExitCode);
         Assert.Equal("Consumer group 'billing' has no active members.\n", describe.Error);
-        Assert.StartsWith("\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID\n", describe.Out);
+        Assert.StartsWith("\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             LAG-SECONDS     CONSUMER-ID     HOST            CLIENT-ID\n", describe.Out);
         // Only the committed partitions: nobody owns them, so no consumer, host or client.
         Assert.Equal(
             [
@@ -178,6 +203,49 @@ public class GroupsEndToEndTests
         // Nothing was reset: the commit is still there.
         Assert.Equal("3", Rows((await CliHarness.RunAsync(["groups", "describe", "live", "-b", b])).Out)[0][3]);
         consumer.Close();
+    }
+
+    [Fact]
+    public async Task Lag_seconds_is_the_age_of_the_record_at_the_committed_offset()
+    {
+        await using var broker = await BrokerFixture.StartAsync(FastGroups);
+        var b = broker.BootstrapServers;
+        Assert.Equal(0, (await CliHarness.RunAsync(["topics", "create", "events", "--partitions", "3", "-b", b])).ExitCode);
+        // Partition 0: records an hour, half an hour and a minute old; partition 1: two hours old; partition 2: one record.
+        var now = DateTimeOffset.UtcNow;
+        var ages = new[] { new[] { 3600.0, 1800.0, 60.0 }, new[] { 7200.0 }, new[] { 10.0 } };
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = b }).Build())
+        {
+            for (var partition = 0; partition < ages.Length; partition++)
+            {
+                foreach (var age in ages[partition])
+                {
+                    await producer.ProduceAsync(new TopicPartition("events", partition),
+                        new Message<string, string> { Key = "k", Value = "v", Timestamp = new Timestamp(now.AddSeconds(-age)) });
+                }
+            }
+        }
+        using (var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = b, GroupId = "aging" }).Build())
+        {
+            // Partition 0 consumed up to the half-hour-old record, partition 1 not at all, partition 2 to its end.
+            consumer.Commit([new TopicPartitionOffset("events", 0, 1), new TopicPartitionOffset("events", 1, 0), new TopicPartitionOffset("events", 2, 1)]);
+        }
+
+        var describe = await CliHarness.RunAsync(["groups", "describe", "aging", "-b", b]);
+
+        Assert.Equal(0, describe.ExitCode);
+        var elapsed = (DateTimeOffset.UtcNow - now).TotalSeconds;
+        var rows = describe.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(["0", "1", "2"], rows.Select(r => r[2]));
+        Assert.Equal(["2", "1", "0"], rows.Select(r => r[5]));
+        var seconds = rows.Select(r => double.Parse(r[6], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.InRange(seconds[0], 1800, 1800 + elapsed + 1);
+        Assert.InRange(seconds[1], 7200, 7200 + elapsed + 1);
+        Assert.Equal(0, seconds[2]);
+
+        var json = await CliHarness.RunAsync(["groups", "describe", "aging", "--output", "json", "-b", b]);
+        var offsets = JsonDocument.Parse(json.Out).RootElement.GetProperty("groups")[0].GetProperty("offsets").EnumerateArray().ToList();
+        Assert.InRange(offsets[1].GetProperty("lagSeconds").GetDouble(), 7200, 7200 + elapsed + 30);
     }
 
     [Fact]

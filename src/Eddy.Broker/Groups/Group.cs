@@ -89,6 +89,9 @@ internal sealed class Group(string id)
 
     public IReadOnlyDictionary<string, GroupMember> Members => _members;
 
+    /// <summary>When the latest join phase began (ms), for the rebalance-duration metric.</summary>
+    public long RebalanceStartedAt { get; private set; }
+
     /// <summary>When the current join phase must end, members that have not rejoined by then being dropped.</summary>
     public long JoinDeadline { get; private set; }
 
@@ -199,6 +202,7 @@ internal sealed class Group(string id)
             return false;
         }
         State = GroupState.PreparingRebalance;
+        RebalanceStartedAt = now;
         JoinDeadline = now + Math.Max(rebalanceTimeoutMs, _members.Values.Select(m => m.RebalanceTimeoutMs).DefaultIfEmpty(0).Max());
         if (InitialDelayUntil > JoinDeadline)
         {

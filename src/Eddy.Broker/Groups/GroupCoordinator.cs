@@ -43,6 +43,9 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
     /// <summary>Join phases begun since the broker started, across groups (the metrics read it).</summary>
     public long Rebalances => Interlocked.Read(ref _rebalances);
 
+    /// <summary>Called when a rebalance ends with the group Stable, with its duration in seconds (the metrics set it).</summary>
+    internal Action<double>? RebalanceCompleted { get; set; }
+
     /// <summary>How many groups are in each state, and how many members they have (the metrics read it).</summary>
     public IReadOnlyList<(string GroupId, GroupState State, int Members)> States()
     {
@@ -186,6 +189,7 @@ public sealed partial class GroupCoordinator : IAsyncDisposable
                 // Kafka's order: the assignment is made durable before anyone learns it.
                 StoreGroup(group);
                 group.CompleteRebalance();
+                RebalanceCompleted?.Invoke(Math.Max(0, Now - group.RebalanceStartedAt) / 1000.0);
                 LogStable(group.Id, group.Generation, group.Members.Count);
                 foreach (var m in group.Members.Values)
                 {

@@ -36,6 +36,10 @@ public sealed class BrokerMetrics : IDisposable
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _recordsIn;
     private readonly Counter<long> _bytesOut;
+    private readonly Histogram<double> _rebalanceDuration;
+
+    // A rebalance: the initial delay (3 s by default) and the members' rejoining, up to their rebalance timeouts (minutes).
+    private static readonly double[] RebalanceBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
     public BrokerMetrics()
     {
@@ -48,6 +52,9 @@ public sealed class BrokerMetrics : IDisposable
         _bytesIn = _meter.CreateCounter<long>("eddy_broker_topic_in", "By", "Record batch bytes appended by producers, by topic.");
         _recordsIn = _meter.CreateCounter<long>("eddy_broker_topic_in_records", "{record}", "Records appended by producers, by topic.");
         _bytesOut = _meter.CreateCounter<long>("eddy_broker_topic_out", "By", "Record batch bytes returned to fetchers, by topic.");
+        _rebalanceDuration = _meter.CreateHistogram("eddy_broker_group_rebalance_duration", "s",
+            "Time from the start of a group's join phase to the group being Stable with its assignment.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RebalanceBuckets });
     }
 
     /// <summary>
@@ -157,8 +164,15 @@ public sealed class BrokerMetrics : IDisposable
 
     /// <summary>Registers the observable instruments over the broker's parts, once they are open.</summary>
     internal void Observe(KafkaListener listener, TopicManager topics, GroupCoordinator groups, GroupLagCalculator lag,
-        TransactionCoordinator transactions, string dataDirectory, TimeProvider time)
+        TransactionCoordinator transactions, LogCleanerService? cleaner, string dataDirectory, TimeProvider time)
     {
+        groups.RebalanceCompleted = seconds => _rebalanceDuration.Record(seconds);
+        _meter.CreateObservableGauge("eddy_partition_cleanable_ratio", () => CleanableRatios(topics), null,
+            "A compacted partition's dirty share: the bytes not yet compacted over the log's compactable bytes (compaction starts at min.cleanable.dirty.ratio).");
+        if (cleaner is not null)
+        {
+            ObserveCleaner(cleaner);
+        }
         _meter.CreateObservableUpDownCounter("eddy_broker_connections", () => (long)listener.ConnectionCount, "{connection}",
             "Open client connections.");
         _meter.CreateObservableGauge("eddy_partition_log_size", () => PerPartition(topics, p => p.Log.SizeInBytes), "By",
@@ -196,6 +210,41 @@ public sealed class BrokerMetrics : IDisposable
             "Bytes free for the broker on the file system of its data directory.");
         _meter.CreateObservableGauge("eddy_broker_disk_capacity", () => Disk(dataDirectory, d => d.TotalSize), "By",
             "Size of the file system of the broker's data directory.");
+    }
+
+    private void ObserveCleaner(LogCleanerService cleaner)
+    {
+        _meter.CreateObservableCounter("eddy_broker_compactions", () => cleaner.Totals.Compactions, "{compaction}",
+            "Logs compacted by the log cleaner (one per compacted partition and pass).");
+        _meter.CreateObservableCounter("eddy_broker_compaction_read", () => cleaner.Totals.BytesRead, "By",
+            "Bytes the log cleaner read from the segments it compacted.");
+        _meter.CreateObservableCounter("eddy_broker_compaction_written", () => cleaner.Totals.BytesWritten, "By",
+            "Bytes the log cleaner wrote to the compacted segments.");
+        _meter.CreateObservableCounter("eddy_broker_compaction_records_removed", () => cleaner.Totals.RecordsRemoved, "{record}",
+            "Records the log cleaner removed (superseded by a later record of their key, or expired tombstones).");
+        _meter.CreateObservableCounter("eddy_broker_compaction_time", () => cleaner.Totals.Elapsed.TotalSeconds, "s",
+            "Time the log cleaner spent compacting.");
+    }
+
+    private static List<Measurement<double>> CleanableRatios(TopicManager topics)
+    {
+        var result = new List<Measurement<double>>();
+        foreach (var partition in topics.AllPartitions())
+        {
+            try
+            {
+                if (!partition.IsDeleted && partition.Log.Config.Compact)
+                {
+                    result.Add(new Measurement<double>(partition.Log.DirtyRatio,
+                        new KeyValuePair<string, object?>("topic", partition.Topic), new KeyValuePair<string, object?>("partition", partition.Index)));
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Deleted meanwhile.
+            }
+        }
+        return result;
     }
 
     public void Dispose() => _meter.Dispose();

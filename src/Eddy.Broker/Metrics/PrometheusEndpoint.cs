@@ -9,7 +9,8 @@ namespace Eddy.Broker.Metrics;
 /// <summary>
 /// A Prometheus scrape endpoint (<c>http://host:port/metrics</c>) over the given meters: OpenTelemetry's SDK reads
 /// the instruments and its Prometheus exporter writes the exposition format. <c>eddy up</c> serves its broker's and
-/// its registry's meters on one. Only the meter instances given are read, not every meter of the same name in the
+/// its registry's meters on one, <c>eddy run</c> and <c>eddy sql -f</c> their worker's (the engine's libraries
+/// define instruments only, and depend on no exporter). Only the meter instances given are read, not every meter of the same name in the
 /// process: two brokers in one process (tests) each have their own endpoint, and one broker stopping does not take
 /// the other's series away (OpenTelemetry merges same-named instruments of same-named meters into one stream,
 /// which ends when any of them is disposed).
@@ -27,7 +28,13 @@ public sealed class PrometheusEndpoint : IDisposable
         "eddy_partition_log_size", "eddy_partition_log_start_offset", "eddy_partition_log_end_offset", "eddy_partition_log_segments",
         "eddy_group_lag_records", "eddy_group_lag_seconds", "eddy_group_members",
         "eddy_broker_topic_in", "eddy_broker_topic_in_records", "eddy_broker_topic_out",
+        "eddy_worker_consumer_lag_records", "eddy_partition_cleanable_ratio",
     ];
+
+    // A worker's per-task and per-operator series (eddy_task_*, eddy_operator_*): tasks times operators, fewer than
+    // a broker's partitions times groups (the SDK reserves room for the limit up front).
+    private static readonly string[] PerTaskPrefixes = ["eddy_task_", "eddy_operator_"];
+    private const int SeriesPerTaskMetric = 20_000;
 
     private readonly MeterProvider _provider;
 
@@ -82,6 +89,7 @@ public sealed class PrometheusEndpoint : IDisposable
             // AddMeter selects by name; the instances not given are dropped, so they are never listened to at all.
             .AddView(instrument => !served.Contains(instrument.Meter) ? MetricStreamConfiguration.Drop
                 : PerPartitionMetrics.Contains(instrument.Name, StringComparer.Ordinal) ? new MetricStreamConfiguration { CardinalityLimit = SeriesPerMetric }
+                : PerTaskPrefixes.Any(p => instrument.Name.StartsWith(p, StringComparison.Ordinal)) ? new MetricStreamConfiguration { CardinalityLimit = SeriesPerTaskMetric }
                 : null);
         return builder.AddPrometheusHttpListener(options =>
         {

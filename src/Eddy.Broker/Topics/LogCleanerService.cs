@@ -14,6 +14,11 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private long _compactions;
+    private long _bytesRead;
+    private long _bytesWritten;
+    private long _recordsRemoved;
+    private long _elapsedTicks;
 
     /// <param name="backoff">log.cleaner.backoff.ms as in force now: read before each wait, so a dynamic change applies from the next pass.</param>
     /// <param name="partitions">Every partition as of now (the topics change while the cleaner runs).</param>
@@ -24,6 +29,10 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
         _logger = logger;
         _loop = RunAsync(backoff);
     }
+
+    /// <summary>What the cleaner has done since the broker started, for the metrics (readable from any thread).</summary>
+    public CleanerTotals Totals => new(Interlocked.Read(ref _compactions), Interlocked.Read(ref _bytesRead), Interlocked.Read(ref _bytesWritten),
+        Interlocked.Read(ref _recordsRemoved), TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks)));
 
     /// <summary>Cleans every log that is due now; returns how many were cleaned.</summary>
     public int CleanOnce()
@@ -49,6 +58,11 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
                 if (result.SegmentsCleaned > 0)
                 {
                     cleaned++;
+                    Interlocked.Increment(ref _compactions);
+                    Interlocked.Add(ref _bytesRead, result.BytesRead);
+                    Interlocked.Add(ref _bytesWritten, result.BytesWritten);
+                    Interlocked.Add(ref _recordsRemoved, result.RecordsRead - result.RecordsKept);
+                    Interlocked.Add(ref _elapsedTicks, result.Elapsed.Ticks);
                     LogCleaned(name, result.SegmentsCleaned, result.RecordsRead, result.RecordsKept,
                         result.BytesRead / 1e6 / Math.Max(result.Elapsed.TotalSeconds, 1e-6));
                 }
@@ -113,3 +127,6 @@ internal sealed partial class LogCleanerService : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Compacting {Log} failed; it keeps serving its current segments")]
     private partial void LogCleanFailed(Exception exception, string log);
 }
+
+/// <summary>The log cleaner's work since the broker started: logs compacted, bytes read and written, records removed, time spent.</summary>
+internal readonly record struct CleanerTotals(long Compactions, long BytesRead, long BytesWritten, long RecordsRemoved, TimeSpan Elapsed);

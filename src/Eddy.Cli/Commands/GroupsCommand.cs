@@ -72,6 +72,10 @@ public static class GroupsCommand
                 : (await ListGroupsAsync(admin, [], cancellationToken)).Select(l => l.GroupId).ToList();
             var withOffsets = options.View == GroupsView.Offsets || options.Output == OutputFormat.Json;
             var groups = await CollectGroupsAsync(admin, ids, withOffsets, cancellationToken);
+            if (withOffsets)
+            {
+                groups = await WithLagTimestampsAsync(options.Client, groups, cancellationToken);
+            }
             var exitCode = ExitCodes.Success;
             var found = new List<ConsumerGroupInfo>();
             foreach (var group in groups)
@@ -355,6 +359,39 @@ public static class GroupsCommand
         return groups;
     }
 
+    // LAG-SECONDS: the timestamp of the oldest unconsumed record of every partition a group lags on, read once for all groups.
+    internal static async Task<List<ConsumerGroupInfo>> WithLagTimestampsAsync(ClientSettings client, List<ConsumerGroupInfo> groups, CancellationToken cancellationToken)
+    {
+        // Several groups may lag at the same offset of one partition: one read serves them all.
+        var lagging = groups
+            .SelectMany(g => g.CommittedOffsets
+                .Where(c => g.LogEndOffsets.TryGetValue(c.Key, out var end) && end > c.Value)
+                .Select(c => (Partition: c.Key, Offset: c.Value)))
+            .Distinct()
+            .ToList();
+        var observedAt = DateTimeOffset.UtcNow;
+        var byPartition = new Dictionary<(GroupPartition, long), long>();
+        // One consumer reads one offset per partition: groups at different offsets of one partition take one round each.
+        foreach (var round in lagging.GroupBy(l => l.Partition).SelectMany(p => p.Select((l, i) => (Round: i, l))).GroupBy(x => x.Round))
+        {
+            var read = await GroupsLagTimestamps.ReadAsync(client, round.Select(x => x.l), cancellationToken);
+            foreach (var (partition, offset) in round.Select(x => x.l))
+            {
+                if (read.TryGetValue(partition, out var timestamp))
+                {
+                    byPartition[(partition, offset)] = timestamp;
+                }
+            }
+        }
+        return [.. groups.Select(g => g with
+        {
+            ObservedAt = observedAt,
+            OldestUnconsumedTimestamps = g.CommittedOffsets
+                .Where(c => byPartition.ContainsKey((c.Key, c.Value)))
+                .ToDictionary(c => c.Key, c => byPartition[(c.Key, c.Value)]),
+        })];
+    }
+
     private static async Task<Dictionary<GroupPartition, long>> CommittedOffsetsAsync(AdminConnection admin, string group, CancellationToken cancellationToken)
     {
         // Null partitions: every partition the group has committed an offset for.
@@ -451,14 +488,14 @@ public static class GroupsCommand
         var groups = new Argument<string[]>("group") { Description = "Groups to describe; all groups when none is named.", Arity = ArgumentArity.ZeroOrMore };
         var offsets = new Option<bool>("--offsets")
         {
-            Description = "The offsets view (the default): GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID, one row per partition.",
+            Description = "The offsets view (the default): GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG LAG-SECONDS CONSUMER-ID HOST CLIENT-ID, one row per partition; LAG-SECONDS is the age of the oldest unconsumed record.",
         };
         var members = new Option<bool>("--members") { Description = "The members view: GROUP CONSUMER-ID HOST CLIENT-ID #PARTITIONS, one row per member." };
         var verbose = new Option<bool>("--verbose") { Description = "With --members: add the ASSIGNMENT column, topic(partitions)." };
         var state = new Option<bool>("--state") { Description = "The state view: GROUP COORDINATOR (ID) ASSIGNMENT-STRATEGY STATE #MEMBERS." };
         var output = TopicsCommand.OutputOption("text: kafka-consumer-groups.sh --describe tables; json: one document with every group's state, coordinator, members and offsets.");
         var command = new Command("describe",
-            "Show consumer groups as kafka-consumer-groups.sh --describe does: committed offsets, log-end offsets and lag per partition (default), members, or state.")
+            "Show consumer groups as kafka-consumer-groups.sh --describe does: committed offsets, log-end offsets and lag per partition in records and in seconds (default), members, or state.")
         {
             groups, offsets, members, verbose, state, output,
         };

@@ -63,7 +63,8 @@ public static class JobsCommand
             var job = JobSummary.Of(options.Job, workers, snapshot.ReadAt);
             // The job's consumer group is its name: its lag as 'eddy groups describe' shows it.
             using var admin = KafkaClientFactory.CreateAdmin(options.Client);
-            var group = (await GroupsCommand.CollectGroupsAsync(admin, [options.Job], withOffsets: true, cancellationToken))[0];
+            var group = (await GroupsCommand.WithLagTimestampsAsync(options.Client,
+                await GroupsCommand.CollectGroupsAsync(admin, [options.Job], withOffsets: true, cancellationToken), cancellationToken))[0];
             var offsets = group.State == ConsumerGroupInfo.Dead ? [] : GroupOffsetRows.Build(group);
             if (options.Output == OutputFormat.Json)
             {

@@ -39,11 +39,12 @@ public static class RunCommand
         var partitions = new Option<int>("--partitions") { Description = "Partitions of the input topics created when missing.", HelpName = "n", DefaultValueFactory = _ => 4 };
         var output = TopicsCommand.OutputOption("The live view: text (redrawn in place on a terminal, a line per second otherwise) or json (an object per second).");
         var logLevel = new Option<LogLevel>("--log-level") { Description = "The embedded broker's log verbosity on stderr.", HelpName = "level", DefaultValueFactory = _ => LogLevel.Warning };
+        var (metricsPort, metricsHost) = MetricsOptions();
 
         var command = new Command("run", "Run a stream job on a worker with a live view of records in/out per second, watermark, lag and commit latency; Ctrl-C stops it cleanly. Without --bootstrap an embedded broker starts and a generator feeds the sample job's input.")
         {
             job, list, plan, bootstrap, commandConfig, clientProperties, dataDir, port, assembly, project, workerId, stateDir, atLeastOnce, commitInterval, rate, noGenerator, duration,
-            partitions, output, logLevel,
+            partitions, output, logLevel, metricsPort, metricsHost,
         };
         command.SetAction((parseResult, ct) => RunAsync(
             new RunOptions
@@ -68,10 +69,19 @@ public static class RunCommand
                 Partitions = parseResult.GetValue(partitions),
                 Output = parseResult.GetValue(output),
                 LogLevel = parseResult.GetValue(logLevel),
+                MetricsPort = parseResult.GetValue(metricsPort),
+                MetricsHost = parseResult.GetValue(metricsHost)!,
             },
             console, environment, ct));
         return command;
     }
+
+    /// <summary>The worker's <c>--metrics-port</c> and <c>--metrics-host</c> (<c>eddy run</c>, <c>eddy sql -f</c>).</summary>
+    internal static (Option<int?> Port, Option<string> Host) MetricsOptions() =>
+    (
+        new Option<int?>("--metrics-port") { Description = "Serve the worker's metrics to Prometheus at http://HOST:n/metrics (0 picks a free one; the 'Worker metrics on ...' line says which). Default: no endpoint.", HelpName = "n" },
+        new Option<string>("--metrics-host") { Description = "The address the metrics endpoint listens on (0.0.0.0: every interface).", HelpName = "address", DefaultValueFactory = _ => "127.0.0.1" }
+    );
 
     /// <summary>The help epilogue of <c>eddy run --help</c>: examples, and how several workers share a job.</summary>
     public static string HelpEpilog() =>
@@ -167,6 +177,15 @@ public static class RunCommand
         if (string.IsNullOrWhiteSpace(options.WorkerId))
         {
             throw CliException.Usage("--worker-id must not be empty");
+        }
+        ValidateMetricsPort(options.MetricsPort);
+    }
+
+    internal static void ValidateMetricsPort(int? port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw CliException.Usage($"Invalid value {port} for --metrics-port: must be between 0 and 65535");
         }
     }
 

@@ -60,6 +60,12 @@ public sealed record RunOptions
 
     public OutputFormat Output { get; init; } = OutputFormat.Text;
 
+    /// <summary>--metrics-port: serve the worker's metrics to Prometheus on this port (0 picks a free one); null: no endpoint.</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>--metrics-host: the address the metrics endpoint listens on (loopback unless asked).</summary>
+    public string MetricsHost { get; init; } = "127.0.0.1";
+
     /// <summary>The embedded broker's log verbosity on stderr (warnings only by default, to keep the view readable).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 }

@@ -46,11 +46,20 @@ public sealed record ConsumerGroupInfo(
     public const string Stable = "Stable";
     public const string Empty = "Empty";
     public const string Dead = "Dead";
+
+    /// <summary>
+    /// The timestamp (Unix milliseconds) of the first record at or after the committed offset of each partition the
+    /// group lags on: the oldest record it has not consumed. Partitions whose record could not be read are missing.
+    /// </summary>
+    public IReadOnlyDictionary<GroupPartition, long> OldestUnconsumedTimestamps { get; init; } = new Dictionary<GroupPartition, long>();
+
+    /// <summary>When the offsets were read: the "now" of the lag in seconds.</summary>
+    public DateTimeOffset ObservedAt { get; init; } = DateTimeOffset.UtcNow;
 }
 
 /// <summary>
-/// One row of the offsets view (kafka-consumer-groups.sh --describe). Null values print as '-': no commit, no known
-/// log end, no lag (either missing), or no owner.
+/// One row of the offsets view (kafka-consumer-groups.sh --describe, with LAG-SECONDS after LAG). Null values print
+/// as '-': no commit, no known log end, no lag (either missing), no timestamp for the lag in seconds, or no owner.
 /// </summary>
 public sealed record GroupOffsetRow(
     string Group,
@@ -61,7 +70,8 @@ public sealed record GroupOffsetRow(
     long? Lag,
     string? ConsumerId,
     string? Host,
-    string? ClientId);
+    string? ClientId,
+    double? LagSeconds = null);
 
 /// <summary>One row of a reset-offsets plan: the offset the group will be (or was) moved to.</summary>
 public sealed record GroupOffsetReset(string Group, string Topic, int Partition, long NewOffset);

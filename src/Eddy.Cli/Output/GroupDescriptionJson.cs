@@ -7,7 +7,7 @@ namespace Eddy.Cli.Output;
 /// <c>eddy groups describe --output json</c>: one document, <c>{"groups":[...]}</c>, each group
 /// <c>{"group","state","coordinator":{"id","host","port"}|null,"assignmentStrategy","members":[{"consumerId",
 /// "groupInstanceId","host","clientId","assignment":[{"topic","partition"}]}],"offsets":[{"topic","partition",
-/// "currentOffset","logEndOffset","lag","consumerId","host","clientId"}]}</c>, with null for the values the text
+/// "currentOffset","logEndOffset","lag","lagSeconds","consumerId","host","clientId"}]}</c>, with null for the values the text
 /// view prints as '-'.
 /// </summary>
 public static class GroupDescriptionJson
@@ -81,6 +81,14 @@ public static class GroupDescriptionJson
             WriteNumber(writer, "currentOffset", row.CurrentOffset);
             WriteNumber(writer, "logEndOffset", row.LogEndOffset);
             WriteNumber(writer, "lag", row.Lag);
+            if (row.LagSeconds is { } seconds)
+            {
+                writer.WriteNumber("lagSeconds", Math.Round(seconds, 3));
+            }
+            else
+            {
+                writer.WriteNull("lagSeconds");
+            }
             WriteString(writer, "consumerId", row.ConsumerId);
             WriteString(writer, "host", row.Host);
             WriteString(writer, "clientId", row.ClientId);

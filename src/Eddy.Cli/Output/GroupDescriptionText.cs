@@ -57,7 +57,10 @@ public static class GroupDescriptionText
     /// <summary>Kafka's message for a group the coordinator does not know.</summary>
     public static string DoesNotExist(string group) => $"Consumer group '{group}' does not exist.";
 
-    /// <summary>The offsets view: one row per partition. Nothing is printed when there are no rows, as in Kafka.</summary>
+    /// <summary>
+    /// The offsets view: one row per partition, Kafka's columns with LAG-SECONDS (the age of the oldest unconsumed
+    /// record, in seconds to the millisecond) after LAG. Nothing is printed when there are no rows, as in Kafka.
+    /// </summary>
     public static void WriteOffsets(IReadOnlyList<GroupOffsetRow> rows, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -67,11 +70,11 @@ public static class GroupDescriptionText
             return;
         }
         output.Write(Table(
-            ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"],
-            [15, 15, 10, 15, 15, 15, 15, 15, 0],
+            ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "LAG-SECONDS", "CONSUMER-ID", "HOST", "CLIENT-ID"],
+            [15, 15, 10, 15, 15, 15, 15, 15, 15, 0],
             rows.Select(r => new[]
             {
-                r.Group, r.Topic, Number(r.Partition), Number(r.CurrentOffset), Number(r.LogEndOffset), Number(r.Lag),
+                r.Group, r.Topic, Number(r.Partition), Number(r.CurrentOffset), Number(r.LogEndOffset), Number(r.Lag), Seconds(r.LagSeconds),
                 r.ConsumerId ?? Missing, r.Host ?? Missing, r.ClientId ?? Missing,
             }),
             leadingBlankLine: true));
@@ -198,4 +201,7 @@ public static class GroupDescriptionText
     private static string Number(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : Missing;
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Seconds to the millisecond, without trailing zeros (<c>0</c>, <c>12.5</c>, <c>3600.017</c>).</summary>
+    internal static string Seconds(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : Missing;
 }

@@ -4,7 +4,8 @@ namespace Eddy.Cli.Output;
 /// Builds the offsets view's rows as kafka-consumer-groups.sh --describe does: first the partitions assigned to
 /// members (members with the most partitions first), then partitions with a committed offset that no member owns,
 /// whose CONSUMER-ID, HOST and CLIENT-ID are '-'. Lag is log-end offset minus committed offset, '-' when either is
-/// unknown.
+/// unknown; the lag in seconds is the age of the oldest unconsumed record (0 when there is none), as the broker's
+/// <c>eddy_group_lag_seconds</c> has it.
 /// </summary>
 public static class GroupOffsetRows
 {
@@ -33,10 +34,26 @@ public static class GroupOffsetRows
     public static long? Lag(long? committed, long? logEnd) =>
         committed is { } c && c >= 0 && logEnd is { } end ? end - c : null;
 
+    /// <summary>
+    /// The age in seconds of the oldest unconsumed record: 0 when the group is at the log end (nothing is left to
+    /// consume), now minus <paramref name="oldestTimestamp"/> (never negative, as a producer's clock may be ahead)
+    /// when it lags, null when the lag or the record's timestamp is unknown.
+    /// </summary>
+    public static double? LagSeconds(long? lag, long? oldestTimestamp, DateTimeOffset now) => lag switch
+    {
+        null => null,
+        <= 0 => 0,
+        _ when oldestTimestamp is { } ts && ts >= 0 => Math.Max(0, now.ToUnixTimeMilliseconds() - ts) / 1000.0,
+        _ => null,
+    };
+
     private static GroupOffsetRow Row(ConsumerGroupInfo group, GroupPartition partition, string? consumerId, string? host, string? clientId)
     {
         long? committed = group.CommittedOffsets.TryGetValue(partition, out var c) && c >= 0 ? c : null;
         long? logEnd = group.LogEndOffsets.TryGetValue(partition, out var e) ? e : null;
-        return new GroupOffsetRow(group.GroupId, partition.Topic, partition.Partition, committed, logEnd, Lag(committed, logEnd), consumerId, host, clientId);
+        var lag = Lag(committed, logEnd);
+        long? oldest = group.OldestUnconsumedTimestamps.TryGetValue(partition, out var t) ? t : null;
+        return new GroupOffsetRow(group.GroupId, partition.Topic, partition.Partition, committed, logEnd, lag, consumerId, host, clientId,
+            LagSeconds(lag, oldest, group.ObservedAt));
     }
 }

@@ -1,3 +1,4 @@
+using Eddy.Broker.Metrics;
 using Eddy.Cli.Commands;
 using Eddy.Cli.Kafka;
 using Eddy.Cli.Run.View;
@@ -48,6 +49,11 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
             // Listed by 'eddy jobs', and stopped by 'eddy jobs stop' as by Ctrl-C.
             Control = new JobControlOptions { Description = job.Job.Description },
         });
+        using var metrics = StartMetrics(worker);
+        if (metrics is not null)
+        {
+            await progress.WriteAsync($"Worker metrics on {metrics.Url}\n");
+        }
         var started = DateTimeOffset.UtcNow;
         var meter = new RateMeter(new RunFrame
         {
@@ -88,6 +94,23 @@ internal sealed class JobHost(HostedJob job, JobPlan plan, RunOptions options, s
             WorkerExit.Failed => throw new CliException($"worker {options.WorkerId} of {job.Name} failed: {worker.Error?.Message ?? "unknown error"}"),
             _ => ExitCodes.Success,
         };
+    }
+
+    /// <summary>The Prometheus endpoint over the worker's meter when --metrics-port asks for one (a port that cannot be served is an error).</summary>
+    private PrometheusEndpoint? StartMetrics(JobWorker worker)
+    {
+        if (options.MetricsPort is not { } port)
+        {
+            return null;
+        }
+        try
+        {
+            return PrometheusEndpoint.Start(options.MetricsHost, port, worker.Metrics.Meter);
+        }
+        catch (IOException e)
+        {
+            throw new CliException(e.Message);
+        }
     }
 
     private async Task ShowUntilStoppedAsync(JobWorker worker, IDataGenerator? generator, RateMeter meter, CancellationToken cancellationToken)

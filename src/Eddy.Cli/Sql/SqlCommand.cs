@@ -37,9 +37,11 @@ public static class SqlCommand
                 return null;
             },
         };
+        var (metricsPort, metricsHost) = RunCommand.MetricsOptions();
+        metricsPort.Description = "Serve the -f job's worker metrics to Prometheus at http://HOST:n/metrics (0 picks a free one). Default: no endpoint.";
         var command = new Command("sql", "Flink's SQL client: type statements (multi-line, ending with ';') and see SELECT results live, or run a script with -f. Ctrl-C cancels the running query, QUIT; or Ctrl-D leaves.")
         {
-            file, init, bootstrap, output, historyFile, workerId, duration,
+            file, init, bootstrap, output, historyFile, workerId, duration, metricsPort, metricsHost,
         };
         command.SetAction((parseResult, ct) => RunAsync(
             new SqlOptions
@@ -51,6 +53,8 @@ public static class SqlCommand
                 HistoryFile = parseResult.GetValue(historyFile),
                 WorkerId = parseResult.GetValue(workerId)!,
                 Duration = parseResult.GetValue(duration),
+                MetricsPort = parseResult.GetValue(metricsPort),
+                MetricsHost = parseResult.GetValue(metricsHost)!,
             },
             console, host, ct, environment));
         return command;
@@ -149,6 +153,11 @@ public static class SqlCommand
         {
             throw CliException.Usage("--history-file is for the interactive client; -f/--file reads no input lines");
         }
+        if (options.MetricsPort is not null && options.File is null)
+        {
+            throw CliException.Usage("--metrics-port serves the metrics of the -f/--file job's worker");
+        }
+        RunCommand.ValidateMetricsPort(options.MetricsPort);
     }
 
     private static async Task<string> ReadScriptAsync(string path, string option, CancellationToken cancellationToken)

@@ -23,4 +23,10 @@ public sealed record SqlOptions
 
     /// <summary>--duration: stop the -f job after this long; null runs until Ctrl-C/SIGTERM.</summary>
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>--metrics-port: serve the -f job's worker metrics to Prometheus on this port (0 picks a free one); null: none.</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>--metrics-host: the address the metrics endpoint listens on.</summary>
+    public string MetricsHost { get; init; } = "127.0.0.1";
 }

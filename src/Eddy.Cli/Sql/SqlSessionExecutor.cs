@@ -257,6 +257,8 @@ internal sealed class SqlSessionExecutor : ISqlStatementExecutor, IAsyncDisposab
             Duration = _context.Options.Duration,
             StateDir = null,
             NoGenerator = true,
+            MetricsPort = _context.Options.MetricsPort,
+            MetricsHost = _context.Options.MetricsHost,
         };
         await _context.Console.Out.WriteAsync($"[INFO] Submitting SQL update statement to the cluster...\n[INFO] Job: {job.Name} ({string.Join(", ", job.SinkTables)})\n");
         IRunView view = _context.Console.OutputIsTerminal ? new TerminalView(_context.Console.Out, static () => int.MaxValue) : new LineView(_context.Console.Out);

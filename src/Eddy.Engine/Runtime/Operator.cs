@@ -22,6 +22,15 @@ internal abstract class Operator
     /// <summary>The operator's name in the plan, for errors.</summary>
     internal string Name => Node.Name;
 
+    /// <summary>
+    /// Elements handed to the operator (by its parents in the chain; for a source, the records it read): plain fields,
+    /// written by the task's thread only, read by the runtime once per commit interval for the metrics.
+    /// </summary>
+    internal long RecordsIn;
+
+    /// <summary>Elements the operator passed to the next operators of its chain.</summary>
+    internal long RecordsOut;
+
     /// <param name="next">The operators fed by this one, each with the input (the position among its parents) it is fed on.</param>
     internal void Attach(TaskContext task, OperatorNode node, (Operator Operator, int Input)[] next)
     {
@@ -59,8 +68,10 @@ internal abstract class Operator
     /// </remarks>
     protected void Emit(in Element element)
     {
+        RecordsOut++;
         foreach (var (next, input) in _next)
         {
+            next.RecordsIn++;
             try
             {
                 next.Process(element, input);

@@ -93,6 +93,18 @@ public sealed class StageTask
 
     public long Watermark => _watermarks.Current;
 
+    /// <summary>The records each operator of the chain took in and passed on so far, in the chain's order (for metrics).</summary>
+    internal OperatorRecordCounts[] OperatorCounts()
+    {
+        var counts = new OperatorRecordCounts[_operators.Length];
+        for (var i = 0; i < _operators.Length; i++)
+        {
+            counts[i] = new OperatorRecordCounts(_operators[i].Name, _operators[i].RecordsIn, _operators[i].RecordsOut);
+        }
+
+        return counts;
+    }
+
     /// <summary>All inputs are idle: a downstream task leaves this one out of its minimum watermark.</summary>
     public bool IsIdle => _watermarks.IsIdle;
 
@@ -128,8 +140,11 @@ public sealed class StageTask
                 if (!ingested)
                 {
                     BadInput(topic, record, error!);
+                    continue;
                 }
-                else if (channel >= 0)
+
+                ((Operator)source).RecordsIn++;
+                if (channel >= 0)
                 {
                     _watermarks.OnRecord(channel, timestamp, now);
                 }

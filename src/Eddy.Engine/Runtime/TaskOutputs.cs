@@ -64,3 +64,6 @@ public sealed class TaskMetrics
     /// <summary>Input records on which a function threw (skipped or dead-lettered, or the one the task failed on).</summary>
     public long ProcessingErrors { get; internal set; }
 }
+
+/// <summary>One operator's record counts in one task: elements handed to it, and elements it passed on in its chain.</summary>
+internal readonly record struct OperatorRecordCounts(string Operator, long RecordsIn, long RecordsOut);

@@ -204,6 +204,73 @@ public sealed class BrokerMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_that_becomes_stable_records_its_rebalance_duration()
+    {
+        var topic = Unique("rebalance");
+        await CreateTopicAsync(topic);
+        await ProduceAsync(topic, [DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()]);
+        var before = await Scrape.FromAsync(_endpoint.Url);
+
+        var clock = Stopwatch.StartNew();
+        ConsumeAndCommit(Unique("rebalance"), topic, 1);
+        var joined = clock.Elapsed.TotalSeconds;
+
+        var after = await Scrape.FromAsync(_endpoint.Url);
+        Assert.Equal(1, after.Sum("eddy_broker_group_rebalance_duration_seconds_count") - before.Sum("eddy_broker_group_rebalance_duration_seconds_count"));
+        // The join phase waits out group.initial.rebalance.delay.ms (3 s by default), all of it inside the consumer's run.
+        var seconds = after.Sum("eddy_broker_group_rebalance_duration_seconds_sum") - before.Sum("eddy_broker_group_rebalance_duration_seconds_sum");
+        Assert.InRange(seconds, 2.9, joined);
+    }
+
+    [Fact]
+    public async Task Compaction_counts_the_logs_compacted_and_the_records_and_bytes_it_removed()
+    {
+        await using var broker = await BrokerFixture.StartAsync(new Dictionary<string, string> { ["log.cleaner.backoff.ms"] = "200" });
+        using var endpoint = PrometheusEndpoint.Start("127.0.0.1", 0, broker.Broker.Metrics.Meter);
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = "latest",
+                NumPartitions = 1,
+                ReplicationFactor = 1,
+                Configs = new() { ["cleanup.policy"] = "compact", ["segment.bytes"] = "8192" },
+            }]);
+        }
+        const int updates = 3000, keys = 30;
+        using (var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 0, BatchNumMessages = 10 }).Build())
+        {
+            for (var i = 0; i < updates; i++)
+            {
+                producer.Produce("latest", new Message<string, string> { Key = $"k{i % keys}", Value = $"v{i}" });
+            }
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        Scrape scrape;
+        var deadline = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(300);
+            scrape = await Scrape.FromAsync(endpoint.Url);
+        }
+        while (scrape.Sum("eddy_broker_compaction_records_removed_total") < updates / 2 && deadline.Elapsed < TimeSpan.FromSeconds(30));
+
+        // At most the active segment and one record per key of the rest stay.
+        Assert.InRange(scrape.Sum("eddy_broker_compaction_records_removed_total"), updates / 2, updates - keys);
+        Assert.True(scrape.Sum("eddy_broker_compactions_total") >= 1);
+        var read = scrape.Sum("eddy_broker_compaction_read_bytes_total");
+        var written = scrape.Sum("eddy_broker_compaction_written_bytes_total");
+        Assert.True(read > written && written > 0, $"read {read}, written {written}");
+        Assert.True(scrape.Sum("eddy_broker_compaction_time_seconds_total") > 0);
+        var ratio = scrape.Value("eddy_partition_cleanable_ratio", ("topic", "latest"), ("partition", "0"));
+        Assert.NotNull(ratio);
+        Assert.InRange(ratio.Value, 0, 1);
+        // Only compacted logs have a ratio: __consumer_offsets does, a delete-policy topic would not.
+        Assert.All(scrape.Samples.Where(s => s.Name == "eddy_partition_cleanable_ratio"), s => Assert.True(s.Labels["topic"] is "latest" or "__consumer_offsets" or "__transaction_state", s.Labels["topic"]));
+    }
+
+    [Fact]
     public async Task The_exposition_passes_promtool_check_metrics()
     {
         var topic = Unique("promtool");

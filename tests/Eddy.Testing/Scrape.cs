@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Eddy.Broker.Tests.Metrics;
+namespace Eddy.Testing;
 
 /// <summary>One scrape of a Prometheus endpoint, parsed: the families (by their TYPE lines) and every sample.</summary>
-internal sealed partial class Scrape
+public sealed partial class Scrape
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -38,11 +38,37 @@ internal sealed partial class Scrape
 
     public static async Task<Scrape> FromAsync(Uri url) => new(await Http.GetStringAsync(url));
 
+    /// <summary>Parses exposition text already read.</summary>
+    public static Scrape Parse(string text) => new(text);
+
+    /// <summary>
+    /// Runs <c>promtool check metrics</c> (Debian's prometheus package; .ci/run installs it) on the scrape; returns its
+    /// exit code and everything it printed (nothing when the exposition is clean).
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> PromtoolCheckAsync()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var promtool = System.Diagnostics.Process.Start(info)!;
+        await promtool.StandardInput.WriteAsync(Text);
+        promtool.StandardInput.Close();
+        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        return (promtool.ExitCode, output.Trim());
+    }
+
     /// <summary>The value of the one sample of <paramref name="name"/> whose labels include <paramref name="labels"/>, or null.</summary>
     public double? Value(string name, params (string Key, string Value)[] labels)
     {
         var matches = Samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).ToList();
-        Assert.True(matches.Count <= 1, $"{matches.Count} samples of {name} match");
+        if (matches.Count > 1)
+        {
+            throw new InvalidOperationException($"{matches.Count} samples of {name} match");
+        }
         return matches.Count == 1 ? matches[0].Value : null;
     }
 
