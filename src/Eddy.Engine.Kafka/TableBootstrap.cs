@@ -11,7 +11,7 @@ namespace Eddy.Engine.Kafka;
 /// has passed, the task's other input partitions are held: the first record read from one pauses it and is dropped
 /// with what follows, and the partition is sought back to that record when released. Nothing of a held partition is
 /// processed, so nothing of it is committed. Kafka Streams reaches the same end by processing a task's inputs in
-/// timestamp order (the table's older rows first); loading the table first does not depend on the timestamps.
+/// timestamp order (the table's older rows first, see <see cref="TimestampOrdering"/>); loading the table first does not depend on the timestamps.
 /// One per stream thread, called on that thread only.
 /// </summary>
 internal sealed class TableBootstrap
@@ -68,6 +68,9 @@ internal sealed class TableBootstrap
             }
         }
     }
+
+    /// <summary>Whether the partition is held (its records are not read yet).</summary>
+    public bool IsHeld(TopicPartition partition) => _held.ContainsKey(partition);
 
     /// <summary>
     /// Whether the record belongs to a held partition (then it is not to be processed): the first one pauses the
