@@ -68,7 +68,7 @@ internal sealed class StreamThread : IDisposable
         _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
         var restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
         _tasks = new TaskManager(topology, backend, restorer, options.CheckpointInterval);
-        _bootstrap = new TableBootstrap(_plan, options.TableBootstrapTimeout);
+        _bootstrap = new TableBootstrap(_plan, topology.PartitionsOf, options.TableBootstrapTimeout);
         _starts = new SourceStartPositions(topology);
         _ordering = new TimestampOrdering(topology, options.MaxTaskIdle);
         _isHeld = _bootstrap.IsHeld;
@@ -341,7 +341,7 @@ internal sealed class StreamThread : IDisposable
                     {
                         if (_bootstrap.Active)
                         {
-                            _bootstrap.OnEndOfPartition(_consumer, record.TopicPartition);
+                            _bootstrap.OnEndOfPartition(_consumer, record.TopicPartition, record.Offset.Value);
                         }
 
                         if (_ordering.Active)
