@@ -28,8 +28,13 @@ namespace Eddy.Engine.Kafka;
 /// </remarks>
 internal sealed class TimestampOrdering
 {
-    /// <summary>Buffered records of one partition above which it is paused (Kafka Streams' buffered.records.per.partition, larger for runs).</summary>
-    public const int Cap = 10_000;
+    /// <summary>
+    /// Buffered records of one partition above which it is paused (Kafka Streams' buffered.records.per.partition is
+    /// 1,000). Pausing makes librdkafka drop what it prefetched of the partition and fetch it again on resume, so a
+    /// small cap stalls a thread whose inputs arrive in large runs of one topic: an interval join of two source
+    /// topics ran 30 % slower with 10,000 than without ordering; with 100,000, within the noise.
+    /// </summary>
+    public const int Cap = 100_000;
 
     private readonly JobTopology _topology;
     private readonly long _maxIdleMs;
