@@ -58,6 +58,7 @@ internal sealed class StreamThread : IDisposable
     /// the next transaction before CommitTransaction returns, so meanwhile the tasks keep their outputs.
     /// </summary>
     private Task? _committing;
+    private CommitThread? _committer;
     private long _commitStarted;
 
     public StreamThread(JobTopology topology, JobWorkerOptions options, ICheckpointedStateBackend backend, int index)
@@ -153,12 +154,17 @@ internal sealed class StreamThread : IDisposable
         try
         {
             using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamProducer(_options, TransactionalId)).Build();
+            using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            using var committer = _committer = new CommitThread($"eddy-{TransactionalId}-commit");
             if (_eos)
             {
+                // librdkafka looks up the transaction coordinator as soon as InitTransactions is called and, when no
+                // connection to a broker is up yet (a new producer's is still being made), tries again only 500 ms
+                // later: half a second of every worker's start. A metadata request waits for the connection instead.
+                admin.GetMetadata(_plan.DeadLetterTopic, KafkaTimeout);
                 producer.InitTransactions(KafkaTimeout);
             }
 
-            using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
             _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf);
 
             using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamConsumer(_options, _plan.Name))
@@ -468,8 +474,7 @@ internal sealed class StreamThread : IDisposable
             if (overlap && !_tasks.CheckpointDue)
             {
                 _commitStarted = started;
-                _committing = Task.Factory.StartNew(() => CommitTransaction(offsets, group), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                _committing = _committer!.Start(() => CommitTransaction(offsets, group));
                 return;
             }
 
