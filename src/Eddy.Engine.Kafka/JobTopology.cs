@@ -20,6 +20,7 @@ internal sealed class JobTopology
     private readonly HashSet<string> _sourceTopics = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreDeclaration> _stores = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StartPosition> _starts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _orderGroups;
 
     public JobTopology(JobPlan plan, JobWorkerOptions options)
     {
@@ -52,7 +53,33 @@ internal sealed class JobTopology
         {
             _stores[store.Name] = store;
         }
+
+        // Topics read together by a stage with several inputs are read in timestamp order (TimestampOrdering); stages
+        // sharing a topic share its order, so their topics form one group.
+        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var topics in plan.Stages.Select(s => s.Inputs.Select(i => i.Topic).Distinct(StringComparer.Ordinal).ToList()).Where(t => t.Count > 1))
+        {
+            var merged = topics.Where(groupOf.ContainsKey).Select(t => groupOf[t]).Distinct().ToList();
+            var id = merged.Count > 0 ? merged.Min() : groupOf.Count == 0 ? 0 : groupOf.Values.Max() + 1;
+            foreach (var topic in groupOf.Where(g => merged.Contains(g.Value)).Select(g => g.Key).ToList())
+            {
+                groupOf[topic] = id;
+            }
+
+            foreach (var topic in topics)
+            {
+                groupOf[topic] = id;
+            }
+        }
+
+        _orderGroups = groupOf;
     }
+
+    /// <summary>
+    /// The group of topics <paramref name="topic"/> is read in timestamp order with (read by a stage with several
+    /// input topics, <see cref="TimestampOrdering"/>); -1 when it is read as it comes.
+    /// </summary>
+    public int OrderGroupOf(string topic) => _orderGroups.GetValueOrDefault(topic, -1);
 
     public JobPlan Plan { get; }
 

@@ -75,6 +75,16 @@ public sealed class JobWorkerOptions
     /// </summary>
     public TimeSpan TableBootstrapTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a task with several input topics (a join, a union) waits for an input that has nothing buffered and is
+    /// at its end, before it goes on without it, as Kafka Streams' <c>max.task.idle.ms</c>. Such a task processes its
+    /// inputs' records in timestamp order, the smallest buffered first; while an input has nothing buffered, the next
+    /// record cannot be known. An input whose records are on their way (not at its end) is always waited for; one at
+    /// its end is waited for this long (zero, the default: not at all), so that a record written to it meanwhile still
+    /// goes first; a negative value waits for no input at all (arrival order whenever an input runs dry).
+    /// </summary>
+    public TimeSpan MaxTaskIdle { get; init; } = TimeSpan.Zero;
+
     /// <summary>The consumer group session timeout: how soon a dead worker's partitions move.</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -35,6 +35,9 @@ internal sealed class StreamThread : IDisposable
     private readonly TableBootstrap _bootstrap;
     private readonly SourceStartPositions _starts;
     private readonly WorkerMetrics? _metrics;
+    private readonly TimestampOrdering _ordering;
+    private readonly Func<TopicPartition, bool> _isHeld;
+    private readonly Action<ConsumeResult<byte[]?, byte[]?>> _enqueue;
     private Thread? _thread;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _consumer;
@@ -57,6 +60,7 @@ internal sealed class StreamThread : IDisposable
     /// the next transaction before CommitTransaction returns, so meanwhile the tasks keep their outputs.
     /// </summary>
     private Task? _committing;
+    private CommitThread? _committer;
     private long _commitStarted;
 
     public StreamThread(JobTopology topology, JobWorkerOptions options, ICheckpointedStateBackend backend, int index, WorkerMetrics? metrics = null)
@@ -68,8 +72,11 @@ internal sealed class StreamThread : IDisposable
         _eos = options.Guarantee == ProcessingGuarantee.ExactlyOnce;
         var restorer = new ChangelogRestorer(backend, options.BootstrapServers, options.ClientConfig, _plan.Name, () => Progress("restoring state"), _stop.Token);
         _tasks = new TaskManager(topology, backend, restorer, options.CheckpointInterval);
-        _bootstrap = new TableBootstrap(_plan, options.TableBootstrapTimeout);
+        _bootstrap = new TableBootstrap(_plan, topology.PartitionsOf, options.TableBootstrapTimeout);
         _starts = new SourceStartPositions(topology);
+        _ordering = new TimestampOrdering(topology, options.MaxTaskIdle);
+        _isHeld = _bootstrap.IsHeld;
+        _enqueue = Enqueue;
         TransactionalId = $"{_plan.Name}-{options.WorkerId}-{index}";
     }
 
@@ -153,12 +160,17 @@ internal sealed class StreamThread : IDisposable
         try
         {
             using var producer = _producer = new ProducerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamProducer(_options, TransactionalId)).Build();
+            using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
+            using var committer = _committer = new CommitThread($"eddy-{TransactionalId}-commit");
             if (_eos)
             {
+                // librdkafka looks up the transaction coordinator as soon as InitTransactions is called and, when no
+                // connection to a broker is up yet (a new producer's is still being made), tries again only 500 ms
+                // later: half a second of every worker's start. A metadata request waits for the connection instead.
+                admin.GetMetadata(_plan.DeadLetterTopic, KafkaTimeout);
                 producer.InitTransactions(KafkaTimeout);
             }
 
-            using var admin = _admin = new DependentAdminClientBuilder(producer.Handle).Build();
             _writer = new OutputWriter(producer, _eos, _plan.DeadLetterTopic, _topology.PartitionsOf, _metrics);
 
             using var consumer = _consumer = new ConsumerBuilder<byte[]?, byte[]?>(WorkerClientConfig.StreamConsumer(_options, _plan.Name))
@@ -167,6 +179,7 @@ internal sealed class StreamThread : IDisposable
                     _metrics?.Rebalanced();
                     _tasks.OnAssigned(partitions);
                     _bootstrap.OnAssigned(partitions);
+                    _ordering.OnAssigned(partitions);
                     return _starts.OnAssigned(assigned, partitions);
                 })
                 .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition)))
@@ -297,6 +310,20 @@ internal sealed class StreamThread : IDisposable
                         _bootstrap.Tick(_consumer!);
                     }
 
+                    // A task waiting for an input at its end (MaxTaskIdle) goes on when the wait is over.
+                    if (_ordering.WakeAt is { } wake)
+                    {
+                        var now = Environment.TickCount64;
+                        if (now >= wake)
+                        {
+                            _ordering.DrainAll(_consumer!, _isHeld, _enqueue);
+                        }
+                        else
+                        {
+                            remaining = Math.Min(remaining, wake - now);
+                        }
+                    }
+
                     // While a commit is in flight, come back often to end it (and hand the tasks' outputs to the
                     // producer) soon after it ends, even when no record arrives.
                     var record = _consumer!.Consume(TimeSpan.FromMilliseconds(_committing is null ? remaining : Math.Min(remaining, 2)));
@@ -315,25 +342,35 @@ internal sealed class StreamThread : IDisposable
                         EndCommit();
                     }
 
-                    if (record is not null && record.IsPartitionEOF)
+                    if (record is null)
+                    {
+                        if (_ordering.Active)
+                        {
+                            // A bootstrap released its stream, or an idle wait ended: what may go now goes.
+                            _ordering.DrainAll(_consumer, _isHeld, _enqueue);
+                        }
+                    }
+                    else if (record.IsPartitionEOF)
                     {
                         if (_bootstrap.Active)
                         {
-                            _bootstrap.OnEndOfPartition(_consumer, record.TopicPartition);
-                        }
-                    }
-                    else if (record is not null && !(_bootstrap.Active && _bootstrap.Holds(_consumer, record)))
-                    {
-                        // Records are processed (and their outputs produced) as they arrive, a run of one partition at
-                        // a time, not held until the interval ends: they die young instead of surviving collections,
-                        // and the producer sends during the interval rather than all of it at commit.
-                        if (_pending.Count >= RunLength
-                            || (_pending.Count > 0 && (_pending[0].Partition.Value != record.Partition.Value || !string.Equals(_pending[0].Topic, record.Topic, StringComparison.Ordinal))))
-                        {
-                            ProcessPending();
+                            _bootstrap.OnEndOfPartition(_consumer, record.TopicPartition, record.Offset.Value);
                         }
 
-                        _pending.Add(record);
+                        if (_ordering.Active)
+                        {
+                            _ordering.OnEndOfPartition(_consumer, record.TopicPartition, _isHeld, _enqueue);
+                        }
+                    }
+                    else if (!(_bootstrap.Active && _bootstrap.Holds(_consumer, record)))
+                    {
+                        // A task with several input topics takes its records in timestamp order (buffered until the
+                        // order is known); the others as they come.
+                        if (!(_ordering.Active && _ordering.TryAdd(_consumer, record, _isHeld, _enqueue)))
+                        {
+                            Enqueue(record);
+                        }
+
                         read++;
                     }
                 }
@@ -374,6 +411,22 @@ internal sealed class StreamThread : IDisposable
         ProcessPending();
         _tasks.PrepareCommit(_writer!);
         Commit(overlap);
+    }
+
+    /// <summary>
+    /// Records are processed (and their outputs produced) as they arrive, a run of one partition at a time, not held
+    /// until the interval ends: they die young instead of surviving collections, and the producer sends during the
+    /// interval rather than all of it at commit.
+    /// </summary>
+    private void Enqueue(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        if (_pending.Count >= RunLength
+            || (_pending.Count > 0 && (_pending[0].Partition.Value != record.Partition.Value || !string.Equals(_pending[0].Topic, record.Topic, StringComparison.Ordinal))))
+        {
+            ProcessPending();
+        }
+
+        _pending.Add(record);
     }
 
     /// <summary>Records of one partition processed together: long enough to amortise the per-batch work, short enough to stay in gen0.</summary>
@@ -430,8 +483,7 @@ internal sealed class StreamThread : IDisposable
             if (overlap && !_tasks.CheckpointDue)
             {
                 _commitStarted = started;
-                _committing = Task.Factory.StartNew(() => CommitTransaction(offsets, group), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                _committing = _committer!.Start(() => CommitTransaction(offsets, group));
                 return;
             }
 
@@ -592,6 +644,7 @@ internal sealed class StreamThread : IDisposable
 
         _pending.Clear();
         _positions.Clear();
+        _ordering.Drop(_consumer!);
         _tasks.DropAll(recreate: true);
 
         var assignment = _consumer!.Assignment;
@@ -639,6 +692,7 @@ internal sealed class StreamThread : IDisposable
         _tasks.Checkpoint(_admin!);
         _tasks.Close(partitions);
         _bootstrap.Clear(_consumer!);
+        _ordering.Drop(_consumer!);
     }
 
     private void OnLost(IEnumerable<TopicPartition> partitions)
