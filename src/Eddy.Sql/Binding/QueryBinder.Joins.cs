@@ -16,6 +16,8 @@ internal sealed partial class QueryBinder
 {
     private BoundRelation BindJoin(JoinTable join)
     {
+        if (join.Right is TableFunctionTable function && ExpressionBinder.UserFunction(function.Call) is { } udf)
+            return BindCorrelate(join, function, udf.Name, udf.Function);
         if (join.Natural || join.Using.Count > 0)
             throw BindingErrors.NotSupported(join, join.Natural ? "NATURAL JOIN" : "JOIN ... USING");
         if (join.Kind is Syntax.JoinKind.Cross or Syntax.JoinKind.Comma || join.On is null)
@@ -78,6 +80,51 @@ internal sealed partial class QueryBinder
         var joined = BindingErrors.Positioned(join, () => new JoinNode(left.Node, right.Node, kind, leftKeys.ToImmutable(), rightKeys.ToImmutable(), Residual(rest)));
         // A regular join keeps rows without bound in time: its rowtimes are no longer time attributes.
         return new BoundRelation(joined, [.. both.Columns.Select(c => c with { Time = TimeAttribute.None })]);
+    }
+
+    /// <summary>
+    /// <c>t, LATERAL TABLE(f(args)) [AS T(c1, ...)]</c>, <c>t CROSS JOIN LATERAL TABLE(...)</c>, <c>t [LEFT] JOIN LATERAL
+    /// TABLE(...) ON TRUE</c>: a correlate of the left rows with the rows the table function collects for each.
+    /// </summary>
+    private BoundRelation BindCorrelate(JoinTable join, TableFunctionTable function, string name, Functions.UserDefinedFunction udf)
+    {
+        if (Functions.UserDefinedFunctions.TableBase(udf.GetType()) is null)
+            throw BindingErrors.At(function.Call, $"Function '{name}' is not a table function: only a table function can be called in LATERAL TABLE(...)");
+        if (join.Natural || join.Using.Count > 0 || join.Kind is Syntax.JoinKind.Right or Syntax.JoinKind.Full)
+            throw BindingErrors.At(join, "A table function can only be joined with CROSS JOIN, a comma, or [LEFT] JOIN ... ON TRUE");
+        if (join.On is not null && join.On is not BooleanLiteral { Value: true })
+            throw BindingErrors.NotSupported(join.On, "A LATERAL TABLE join condition other than ON TRUE");
+        var left = BindFrom(join.Left);
+        var binder = new ExpressionBinder(left, "LATERAL TABLE");
+        var arguments = function.Call.Arguments.Select(binder.Bind).ToList();
+        Functions.UserDefinedTableCall call;
+        try
+        {
+            call = Functions.UserDefinedTableCall.Resolve(name, udf, [.. arguments.Select(a => a.Type)]);
+        }
+        catch (Functions.SqlFunctionException e)
+        {
+            throw BindingErrors.At(function.Call, e.Message, e);
+        }
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var target = call.ParameterTypes[i];
+            if (arguments[i].Type.Kind == Types.SqlTypeKind.Null)
+                arguments[i] = Rex.Null(target);
+            else if (arguments[i].Type != target)
+                arguments[i] = new RexCast(arguments[i], target);
+        }
+        var names = call.Fields.Select(f => f.Name).ToImmutableArray();
+        if (function.Alias is { Columns.Count: > 0 } alias)
+        {
+            if (alias.Columns.Count != names.Length)
+                throw BindingErrors.At(function, $"List of column aliases must have same degree as table; table has {names.Length} columns ({string.Join(", ", names.Select(n => "'" + n + "'"))}), whereas alias list has {alias.Columns.Count} columns");
+            names = [.. alias.Columns];
+        }
+        var node = new CorrelateNode(left.Node, call, [.. arguments], join.Kind == Syntax.JoinKind.Left, names);
+        var qualifier = function.Alias?.Name;
+        var columns = left.Columns.AddRange(names.Select(n => new BoundColumn(qualifier, n)));
+        return new BoundRelation(node, columns);
     }
 
     private static void Conjuncts(RexNode node, List<RexNode> conjuncts)

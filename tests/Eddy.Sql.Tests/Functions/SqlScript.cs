@@ -30,6 +30,9 @@ internal sealed class SqlScript
     /// <summary>The plan of an INSERT.</summary>
     public SinkNode Insert(string insert) => new SqlBinder(Catalog).BindInsert((InsertStatement)SqlParser.ParseStatement(insert));
 
+    /// <summary>The plan of a query.</summary>
+    public PlanNode Plan(string query) => new SqlBinder(Catalog).BindQuery(SqlParser.ParseQuery(query));
+
     /// <summary>The validation error an INSERT or query raises.</summary>
     public SqlValidationException Error(string sql) => Assert.Throws<SqlValidationException>(() =>
     {

@@ -268,4 +268,54 @@ public class UserDefinedFunctionTests
         var mismatch = script.Error("SELECT LongestString(amount) FROM orders");
         Assert.StartsWith("Invalid function call:\nLongestString(INT)", mismatch.Detail, StringComparison.Ordinal);
     }
+
+    // ---- table functions
+
+    /// <summary>Customers holding comma-separated words, some empty or NULL, with DuckDB's unnest(string_split(...)) as the oracle.</summary>
+    private static readonly Gen<object?[][]> WordRows =
+        Gen.Select(Gen.String[Gen.Char["ab,"], 0, 8], Gen.Int[0, 9]).Select((text, nulls) => new object?[] { 0L, nulls == 0 ? null : text, 1, 1 }).Array[1, 30];
+
+    [Theory]
+    [InlineData("FROM orders, LATERAL TABLE(SplitWords(customer))", false)]
+    [InlineData("FROM orders CROSS JOIN LATERAL TABLE(SplitWords(customer))", false)]
+    [InlineData("FROM orders JOIN LATERAL TABLE(SplitWords(customer)) ON TRUE", false)]
+    [InlineData("FROM orders LEFT JOIN LATERAL TABLE(SplitWords(customer)) ON TRUE", true)]
+    public async Task A_table_function_joins_each_row_with_the_rows_it_collects_as_duckdbs_unnest(string from, bool left)
+    {
+        var script = await SqlScript.Of(Orders, Fn(nameof(SplitWords)),
+            "CREATE TABLE out (id BIGINT, customer STRING, word STRING, len INT) WITH ('connector' = 'kafka', 'topic' = 'out', 'format' = 'json')");
+        var sink = script.Insert($"INSERT INTO out SELECT id, customer, Text, Length {from}");
+        WordRows.Sample(rows =>
+        {
+            for (var i = 0; i < rows.Length; i++)
+                rows[i][0] = (long)i;
+            var words = "(SELECT id, customer, unnest(list_filter(string_split(customer, ','), w -> w <> '')) AS w FROM orders)";
+            var duck = left
+                ? $"SELECT o.id, o.customer, w.w, length(w.w) FROM orders o LEFT JOIN (SELECT id, w FROM {words}) w ON o.id = w.id"
+                : $"SELECT id, customer, w, length(w) FROM {words}";
+            var expected = Oracle.Query("orders", [("id", "BIGINT"), ("customer", "VARCHAR"), ("amount", "INTEGER"), ("weight", "INTEGER")], rows, duck);
+            Assert.Equal(expected, SqlScript.Run(sink, rows.Select((r, i) => ("orders", (IReadOnlyList<SqlType>)OrderTypes, r, i % 3))));
+        }, iter: 20, threads: 1);
+    }
+
+    [Fact]
+    public async Task A_table_functions_columns_take_the_aliases_written_after_it()
+    {
+        var script = await SqlScript.Of(Orders, Fn(nameof(SplitWords)));
+        var plan = script.Plan("SELECT T.w, T.n * 2 AS twice FROM orders, LATERAL TABLE(SplitWords(customer)) AS T(w, n)");
+        Assert.Equal(["w", "twice"], plan.Fields.Select(f => f.Name));
+        Assert.Equal([SqlType.String, SqlType.Int], plan.FieldTypes);
+        var error = script.Error("SELECT * FROM orders, LATERAL TABLE(SplitWords(customer)) AS T(w)");
+        Assert.StartsWith("List of column aliases must have same degree as table; table has 2 columns ('Text', 'Length')", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scalar_function_in_lateral_table_and_a_condition_other_than_true_are_refused()
+    {
+        var script = await SqlScript.Of(Orders, Fn(nameof(SplitWords)), Fn(nameof(PlusOne)));
+        Assert.StartsWith("Function 'PlusOne' is not a table function", script.Error("SELECT * FROM orders, LATERAL TABLE(PlusOne(id))").Detail, StringComparison.Ordinal);
+        Assert.Equal("A LATERAL TABLE join condition other than ON TRUE is not supported yet.",
+            script.Error("SELECT * FROM orders LEFT JOIN LATERAL TABLE(SplitWords(customer)) ON Length > 1").Detail);
+        Assert.StartsWith("Invalid function call:\nSplitWords(BIGINT)", script.Error("SELECT * FROM orders, LATERAL TABLE(SplitWords(id))").Detail, StringComparison.Ordinal);
+    }
 }

@@ -82,6 +82,7 @@ internal sealed partial class JobTranslator
             OverAggregateNode over => OverAggregate(over),
             UnionNode union => Union(union),
             ValuesNode values => Values(values),
+            CorrelateNode correlate => Correlate(correlate),
             _ => throw new PlanningException($"{node.LogicalName} is not translated to the engine yet: {node.PhysicalDescription}"),
         };
         _translated[node] = result;
