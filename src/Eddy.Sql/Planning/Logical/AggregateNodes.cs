@@ -120,7 +120,7 @@ internal sealed record AggregateCall(AggregateKind Kind, int Argument, bool Dist
     private string Print(Func<int, string> column, bool logical)
     {
         var function = FunctionName();
-        var columns = UserFunction is { } user ? string.Join(", ", user.Arguments.Select(column)) : column(Argument);
+        var columns = UserFunction is { } user ? string.Join(", ", user.Arguments.Select(column)) : Argument < 0 ? "" : column(Argument);
         if (Kind == AggregateKind.ListAgg && Separator != ",")
             columns += ", '" + Separator + "'";
         var argument = Kind == AggregateKind.CountStar ? (logical ? "" : "*") : (Distinct ? "DISTINCT " : "") + columns;
