@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Eddy.Sql.Functions;
 using Eddy.Sql.Planning.Expressions;
 using Eddy.Sql.Planning.Logical;
 using Eddy.Sql.Syntax;
@@ -43,13 +44,26 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
         for (var i = 0; i < _keys.Count; i++)
             belowNames.Add(_keys[i] is RexInputRef r ? _base.Node.Fields[r.Index].Name : "$f" + i.ToString(CultureInfo.InvariantCulture));
         var argumentIndex = new List<(int Argument, int? Filter)>();
+        var userCalls = new List<(UserDefinedAggregateCall Function, List<int> Arguments)?>();
+        var separators = new List<string>();
         var baseBinder = new ExpressionBinder(_base, "aggregate", NoNestedAggregates);
         foreach (var call in _calls)
         {
             var argument = -1;
-            if (!IsCountStar(call))
+            var separator = ",";
+            (UserDefinedAggregateCall, List<int>)? user = null;
+            if (ExpressionBinder.UserFunction(call) is { } udf)
             {
-                if (call.Arguments.Count != 1)
+                var (function, arguments) = BindUserArguments(call, udf.Name, udf.Function, baseBinder);
+                var indices = arguments.Select(a => IndexOf(below, belowNames, a)).ToList();
+                user = (function, indices);
+                argument = indices.Count > 0 ? indices[0] : -1;
+            }
+            else if (!IsCountStar(call))
+            {
+                if (call.UpperName == "LISTAGG" && call.Arguments.Count == 2)
+                    separator = Separator(call, baseBinder.Bind(call.Arguments[1]));
+                else if (call.Arguments.Count != 1)
                     throw BindingErrors.NotSupported(call, $"{call.UpperName} with {call.Arguments.Count} arguments");
                 argument = IndexOf(below, belowNames, baseBinder.Bind(call.Arguments[0]));
             }
@@ -62,6 +76,8 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
                 filter = IndexOf(below, belowNames, bound);
             }
             argumentIndex.Add((argument, filter));
+            userCalls.Add(user);
+            separators.Add(separator);
         }
         var timeColumn = -1;
         if (_window is { } window)
@@ -82,6 +98,8 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
             {
                 var (a, f) = argumentIndex[i];
                 argumentIndex[i] = (a < 0 ? -1 : ((RexInputRef)below[a]).Index, f is { } fi ? ((RexInputRef)below[fi]).Index : null);
+                if (userCalls[i] is { } user)
+                    userCalls[i] = (user.Function, user.Arguments.Select(u => ((RexInputRef)below[u]).Index).ToList());
             }
             if (timeColumn >= 0)
                 timeColumn = ((RexInputRef)below[timeColumn]).Index;
@@ -97,10 +115,17 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
         for (var i = 0; i < _calls.Count; i++)
         {
             var call = _calls[i];
-            var kind = Kind(call);
             var (argument, filter) = argumentIndex[i];
             var name = CallName(call, _keys.Count + i, names);
-            calls.Add(BindingErrors.Positioned(call, () => AggregateCall.Create(kind, input, argument, name, call.Distinct, filter)));
+            if (userCalls[i] is { } user)
+            {
+                var function = user.Function.WithArguments([.. user.Arguments]);
+                calls.Add(BindingErrors.Positioned(call, () => AggregateCall.CreateUserDefined(function, input, name, call.Distinct, filter)));
+                continue;
+            }
+            var kind = Kind(call);
+            var separator = separators[i];
+            calls.Add(BindingErrors.Positioned(call, () => AggregateCall.Create(kind, input, argument, name, call.Distinct, filter) with { Separator = separator }));
         }
 
         PlanNode aggregate;
@@ -148,8 +173,50 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
         "MIN" => AggregateKind.Min,
         "MAX" => AggregateKind.Max,
         "AVG" => AggregateKind.Avg,
+        "VAR_POP" => AggregateKind.VarPop,
+        "VAR_SAMP" or "VARIANCE" => AggregateKind.VarSamp,
+        "STDDEV_POP" => AggregateKind.StddevPop,
+        "STDDEV_SAMP" or "STDDEV" => AggregateKind.StddevSamp,
+        "FIRST_VALUE" => AggregateKind.FirstValue,
+        "LAST_VALUE" => AggregateKind.LastValue,
+        "LISTAGG" => AggregateKind.ListAgg,
         _ => throw BindingErrors.NotSupported(call, $"Aggregate function {call.UpperName}"),
     };
+
+    /// <summary>LISTAGG's separator: a character string literal, as Calcite requires.</summary>
+    internal static string Separator(FunctionCall call, RexNode separator) => separator is RexLiteral { Value: string text }
+        ? text
+        : throw BindingErrors.At(call.Arguments[1], "Cannot apply 'LISTAGG' to arguments: the separator must be a character string literal. Supported form(s): 'LISTAGG(<CHARACTER>)', 'LISTAGG(<CHARACTER>, <CHARACTER>)'");
+
+    /// <summary>
+    /// A user-defined aggregate's call: its <c>Accumulate</c> overload for the arguments' types, and the arguments
+    /// bound and cast to the overload's parameter types (so the runtime reads them without converting).
+    /// </summary>
+    internal static (UserDefinedAggregateCall Function, List<RexNode> Arguments) BindUserArguments(
+        FunctionCall call, string name, UserDefinedFunction function, ExpressionBinder binder)
+    {
+        if (UserDefinedFunctions.AggregateBase(function.GetType()) is null)
+            throw BindingErrors.At(call, $"Function '{name}' is not an aggregate function");
+        var arguments = call.Arguments.Select(binder.Bind).ToList();
+        UserDefinedAggregateCall resolved;
+        try
+        {
+            resolved = UserDefinedAggregateCall.Resolve(name, function, [.. arguments.Select(a => a.Type)]);
+        }
+        catch (SqlFunctionException e)
+        {
+            throw BindingErrors.At(call, e.Message, e);
+        }
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var target = resolved.ParameterTypes[i];
+            if (arguments[i].Type.Kind == SqlTypeKind.Null)
+                arguments[i] = Rex.Null(target);
+            else if (arguments[i].Type != target)
+                arguments[i] = new RexCast(arguments[i], target);
+        }
+        return (resolved, arguments);
+    }
 
     /// <summary>An aggregate's output name: its alias when it is a whole select item, else Calcite's <c>EXPR$i</c> or <c>$fi</c>.</summary>
     private string CallName(FunctionCall call, int field, HashSet<string> used)

@@ -30,8 +30,39 @@ internal sealed class ExpressionBinder(BoundRelation scope, string clause, Func<
     internal static readonly ImmutableHashSet<string> RankingNames = ImmutableHashSet.Create(StringComparer.Ordinal,
         "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD", "LAG");
 
-    /// <summary>Whether the call is an aggregate (not an OVER aggregate).</summary>
-    internal static bool IsAggregate(FunctionCall call) => call.Over is null && call.Name.Count == 1 && AggregateNames.Contains(call.UpperName);
+    /// <summary>Whether the call is an aggregate (not an OVER aggregate): a built-in one or a user-defined aggregate function.</summary>
+    internal static bool IsAggregate(FunctionCall call) => call.Over is null && IsAggregateFunction(call);
+
+    /// <summary>Whether the function called is an aggregate function, built-in or user-defined (with or without OVER).</summary>
+    internal static bool IsAggregateFunction(FunctionCall call) =>
+        (call.Name.Count == 1 && AggregateNames.Contains(call.UpperName))
+        || UserFunction(call) is { Function: var function } && UserDefinedFunctions.AggregateBase(function.GetType()) is not null;
+
+    /// <summary>
+    /// The user-defined function a call names in the statement's catalog (Flink's resolution order: temporary system
+    /// functions, then built-in functions, then catalog functions), or null; a function that fails to load is an error
+    /// at the call.
+    /// </summary>
+    internal static (string Name, UserDefinedFunction Function)? UserFunction(FunctionCall call)
+    {
+        if (UserDefinedFunctionScope.Current is not { } scope)
+            return null;
+        try
+        {
+            return scope.Find(call.Name, IsBuiltInName);
+        }
+        catch (SqlFunctionException e)
+        {
+            throw BindingErrors.At(call, e.Message, e);
+        }
+    }
+
+    /// <summary>The names the planner binds itself or through <see cref="BuiltInFunctions"/> (upper case).</summary>
+    private static bool IsBuiltInName(string name) =>
+        BuiltInFunctions.Contains(name) || AggregateNames.Contains(name) || RankingNames.Contains(name)
+        || name is "COALESCE" or "PROCTIME" or "TUMBLE" or "HOP" or "SESSION" or "CUMULATE"
+        || name.StartsWith("TUMBLE_", StringComparison.Ordinal) || name.StartsWith("HOP_", StringComparison.Ordinal)
+        || name.StartsWith("SESSION_", StringComparison.Ordinal);
 
     public BoundRelation Scope { get; } = scope;
 
@@ -264,6 +295,7 @@ internal sealed class ExpressionBinder(BoundRelation scope, string clause, Func<
         var name = call.UpperName;
         if (call.Over is not null)
             throw BindingErrors.NotSupported(call, $"OVER window '{call.ToSql()}' in {clause}");
+        var user = UserFunction(call);
         if (IsAggregate(call))
             throw BindingErrors.At(call, $"Aggregate expression is illegal in {clause} clause");
         if (RankingNames.Contains(name))
@@ -289,9 +321,33 @@ internal sealed class ExpressionBinder(BoundRelation scope, string clause, Func<
             // Processing time is the wall clock when the row is processed: CURRENT_TIMESTAMP per row, TIMESTAMP_LTZ(3).
             return Function(call, "CURRENT_TIMESTAMP", []);
         }
+        if (user is { } udf)
+            return UserDefined(call, udf.Name, udf.Function, arguments);
         if (call.Name.Count > 1)
-            throw BindingErrors.NotSupported(call, $"User-defined function '{string.Join('.', call.Name)}'");
+            throw BindingErrors.AtName(call.Position, string.Join('.', call.Name), $"No match found for function signature {string.Join('.', call.Name)}({string.Join(", ", arguments.Select(a => "<" + a.Type.ToNullableString() + ">"))})");
         return Function(call, name, arguments, literals);
+    }
+
+    /// <summary>A user-defined scalar function's call, its <c>Eval</c> overload bound once to the instance.</summary>
+    private static RexNode UserDefined(FunctionCall call, string name, UserDefinedFunction function, RexNode[] arguments)
+    {
+        if (function is not ScalarFunction scalar)
+        {
+            throw BindingErrors.At(call, UserDefinedFunctions.TableBase(function.GetType()) is not null
+                ? $"Table function '{name}' can only be called in FROM, as LATERAL TABLE({name}(...))"
+                : $"Function '{name}' is not a scalar function");
+        }
+        var types = new SqlType[arguments.Length];
+        for (var i = 0; i < arguments.Length; i++)
+            types[i] = arguments[i].Type;
+        try
+        {
+            return Rex.Call(UserDefinedFunctionScope.ResolveScalar(name, scalar, types), arguments);
+        }
+        catch (SqlFunctionException e)
+        {
+            throw BindingErrors.At(call, e.Message, e);
+        }
     }
 
     /// <summary>A built-in function or operator resolved for the arguments' types; unknown names suggest the closest one.</summary>

@@ -16,10 +16,14 @@ internal sealed partial class QueryBinder
 {
     private BoundRelation BindJoin(JoinTable join)
     {
+        if (join.Right is TableFunctionTable function && ExpressionBinder.UserFunction(function.Call) is { } udf)
+            return BindCorrelate(join, function, udf.Name, udf.Function);
         if (join.Natural || join.Using.Count > 0)
-            throw BindingErrors.NotSupported(join, join.Natural ? "NATURAL JOIN" : "JOIN ... USING");
-        if (join.Kind is Syntax.JoinKind.Cross or Syntax.JoinKind.Comma || join.On is null)
-            throw BindingErrors.NotSupported(join, "A join without an ON condition (CROSS JOIN, a comma in FROM)");
+            return BindUsing(join);
+        if (join.Kind is Syntax.JoinKind.Cross or Syntax.JoinKind.Comma && join.On is null)
+            return BindCross(join);
+        if (join.On is null)
+            throw BindingErrors.At(join, "INNER, LEFT, RIGHT or FULL join requires a condition (NATURAL keyword or ON or USING clause)");
         var kind = join.Kind switch
         {
             Syntax.JoinKind.Inner => JoinKind.Inner,
@@ -78,6 +82,182 @@ internal sealed partial class QueryBinder
         var joined = BindingErrors.Positioned(join, () => new JoinNode(left.Node, right.Node, kind, leftKeys.ToImmutable(), rightKeys.ToImmutable(), Residual(rest)));
         // A regular join keeps rows without bound in time: its rowtimes are no longer time attributes.
         return new BoundRelation(joined, [.. both.Columns.Select(c => c with { Time = TimeAttribute.None })]);
+    }
+
+    /// <summary>
+    /// <c>a CROSS JOIN b</c> and <c>a, b</c>: every pair, an inner join on no key (Flink runs it on one task). A WHERE
+    /// over it gives its equalities between the sides to the join as keys (<see cref="FilterIntoCrossJoin"/>), as
+    /// Calcite's join condition push-down does.
+    /// </summary>
+    private BoundRelation BindCross(JoinTable join)
+    {
+        var left = BindFrom(join.Left);
+        var right = BindFrom(join.Right);
+        var node = new JoinNode(left.Node, right.Node, JoinKind.Inner, [], []);
+        return new BoundRelation(node, [.. left.Columns.AddRange(right.Columns).Select(c => c with { Time = TimeAttribute.None })]);
+    }
+
+    /// <summary>
+    /// A WHERE condition over a cross join (an inner join without keys or condition): its conjuncts equating a left
+    /// column with a right one become the join's keys, the rest its residual condition; over anything else, a filter.
+    /// </summary>
+    internal static PlanNode FilterIntoCrossJoin(PlanNode input, RexNode condition)
+    {
+        if (input is not JoinNode { Kind: JoinKind.Inner, LeftKeys.IsEmpty: true, Residual: null } cross)
+            return new FilterNode(input, condition);
+        var conjuncts = new List<RexNode>();
+        Conjuncts(condition, conjuncts);
+        var width = cross.Left.Fields.Length;
+        var leftKeys = ImmutableArray.CreateBuilder<int>();
+        var rightKeys = ImmutableArray.CreateBuilder<int>();
+        var rest = new List<RexNode>();
+        foreach (var conjunct in conjuncts)
+        {
+            if (conjunct is RexCall { Operator: SqlOperator.Equals } equals
+                && equals.Operands[0] is RexInputRef a && equals.Operands[1] is RexInputRef b
+                && (a.Index < width) != (b.Index < width))
+            {
+                var (l, r) = a.Index < width ? (a.Index, b.Index) : (b.Index, a.Index);
+                leftKeys.Add(l);
+                rightKeys.Add(r - width);
+            }
+            else
+            {
+                rest.Add(conjunct);
+            }
+        }
+        return new JoinNode(cross.Left, cross.Right, JoinKind.Inner, leftKeys.ToImmutable(), rightKeys.ToImmutable(), Residual(rest));
+    }
+
+    /// <summary>
+    /// <c>JOIN ... USING (c, ...)</c> and <c>NATURAL JOIN</c> (USING the columns both sides name): an equi-join on those
+    /// columns whose output has each of them once, first, then the left's other columns, then the right's, as Calcite
+    /// expands <c>*</c>; a FULL join's shared column is the COALESCE of both sides.
+    /// </summary>
+    private BoundRelation BindUsing(JoinTable join)
+    {
+        if (join.On is not null)
+            throw BindingErrors.At(join.On, "A NATURAL join or a USING clause cannot have an ON condition");
+        var left = BindFrom(join.Left);
+        var right = BindFrom(join.Right);
+        var names = join.Natural
+            ? [.. left.Columns.Where(c => !c.Hidden).Select(c => c.Name).Distinct().Where(n => right.Columns.Any(c => !c.Hidden && c.Name == n))]
+            : join.Using.ToList();
+        var leftKeys = ImmutableArray.CreateBuilder<int>(names.Count);
+        var rightKeys = ImmutableArray.CreateBuilder<int>(names.Count);
+        foreach (var name in names)
+        {
+            leftKeys.Add(UsingColumn(join, left, name, "left"));
+            rightKeys.Add(UsingColumn(join, right, name, "right"));
+        }
+        var kind = join.Kind switch
+        {
+            Syntax.JoinKind.Left => JoinKind.Left,
+            Syntax.JoinKind.Right => JoinKind.Right,
+            Syntax.JoinKind.Full => JoinKind.Full,
+            _ => JoinKind.Inner,
+        };
+        var width = left.Columns.Length;
+        for (var i = 0; i < names.Count; i++)
+        {
+            var (l, r) = (left.Node.FieldTypes[leftKeys[i]], right.Node.FieldTypes[rightKeys[i]]);
+            if (Functions.SqlTypeRules.ComparisonType(l, r) is null)
+                throw BindingErrors.At(join, $"Cannot apply '=' to arguments of type '<{l}> = <{r}>' (column '{names[i]}' of the USING clause)");
+        }
+        var joined = BindingErrors.Positioned(join, () => new JoinNode(left.Node, right.Node, kind, leftKeys.ToImmutable(), rightKeys.ToImmutable()));
+        var projections = new List<RexNode>();
+        var columns = new List<BoundColumn>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            RexNode l = Rex.Input(leftKeys[i], joined.FieldTypes[leftKeys[i]]);
+            RexNode r = Rex.Input(width + rightKeys[i], joined.FieldTypes[width + rightKeys[i]]);
+            var (value, table) = kind switch
+            {
+                JoinKind.Right => (r, right.Columns[rightKeys[i]].Table),
+                JoinKind.Full => (BindingErrors.Positioned(join, () => Rex.Coalesce(l, r)), null),
+                _ => (l, left.Columns[leftKeys[i]].Table),
+            };
+            projections.Add(value);
+            columns.Add(new BoundColumn(table, names[i]));
+        }
+        for (var c = 0; c < width; c++)
+        {
+            if (!leftKeys.Contains(c))
+            {
+                projections.Add(Rex.Input(c, joined.FieldTypes[c]));
+                columns.Add(left.Columns[c] with { Time = TimeAttribute.None });
+            }
+        }
+        for (var c = 0; c < right.Columns.Length; c++)
+        {
+            if (!rightKeys.Contains(c))
+            {
+                projections.Add(Rex.Input(width + c, joined.FieldTypes[width + c]));
+                columns.Add(right.Columns[c] with { Time = TimeAttribute.None });
+            }
+        }
+        var project = new ProjectNode(joined, [.. projections], [.. Uniquify(columns.Select(c => c.Name).ToList())]);
+        return new BoundRelation(project, [.. columns]);
+    }
+
+    /// <summary>The one visible column of a side named <paramref name="name"/>, with Calcite's errors.</summary>
+    private static int UsingColumn(JoinTable join, BoundRelation side, string name, string which)
+    {
+        var found = -1;
+        for (var i = 0; i < side.Columns.Length; i++)
+        {
+            if (side.Columns[i].Hidden || side.Columns[i].Name != name)
+                continue;
+            if (found >= 0)
+                throw BindingErrors.At(join, $"Column name '{name}' in NATURAL join or USING clause is not unique on one side of join");
+            found = i;
+        }
+        return found >= 0 ? found : throw BindingErrors.At(join, $"Column '{name}' not found in {which} table");
+    }
+
+    /// <summary>
+    /// <c>t, LATERAL TABLE(f(args)) [AS T(c1, ...)]</c>, <c>t CROSS JOIN LATERAL TABLE(...)</c>, <c>t [LEFT] JOIN LATERAL
+    /// TABLE(...) ON TRUE</c>: a correlate of the left rows with the rows the table function collects for each.
+    /// </summary>
+    private BoundRelation BindCorrelate(JoinTable join, TableFunctionTable function, string name, Functions.UserDefinedFunction udf)
+    {
+        if (Functions.UserDefinedFunctions.TableBase(udf.GetType()) is null)
+            throw BindingErrors.At(function.Call, $"Function '{name}' is not a table function: only a table function can be called in LATERAL TABLE(...)");
+        if (join.Natural || join.Using.Count > 0 || join.Kind is Syntax.JoinKind.Right or Syntax.JoinKind.Full)
+            throw BindingErrors.At(join, "A table function can only be joined with CROSS JOIN, a comma, or [LEFT] JOIN ... ON TRUE");
+        if (join.On is not null && join.On is not BooleanLiteral { Value: true })
+            throw BindingErrors.NotSupported(join.On, "A LATERAL TABLE join condition other than ON TRUE");
+        var left = BindFrom(join.Left);
+        var binder = new ExpressionBinder(left, "LATERAL TABLE");
+        var arguments = function.Call.Arguments.Select(binder.Bind).ToList();
+        Functions.UserDefinedTableCall call;
+        try
+        {
+            call = Functions.UserDefinedTableCall.Resolve(name, udf, [.. arguments.Select(a => a.Type)]);
+        }
+        catch (Functions.SqlFunctionException e)
+        {
+            throw BindingErrors.At(function.Call, e.Message, e);
+        }
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var target = call.ParameterTypes[i];
+            if (arguments[i].Type.Kind == Types.SqlTypeKind.Null)
+                arguments[i] = Rex.Null(target);
+            else if (arguments[i].Type != target)
+                arguments[i] = new RexCast(arguments[i], target);
+        }
+        var names = call.Fields.Select(f => f.Name).ToImmutableArray();
+        if (function.Alias is { Columns.Count: > 0 } alias)
+        {
+            if (alias.Columns.Count != names.Length)
+                throw BindingErrors.At(function, $"List of column aliases must have same degree as table; table has {names.Length} columns ({string.Join(", ", names.Select(n => "'" + n + "'"))}), whereas alias list has {alias.Columns.Count} columns");
+            names = [.. alias.Columns];
+        }
+        var node = new CorrelateNode(left.Node, call, [.. arguments], join.Kind == Syntax.JoinKind.Left, names);
+        var qualifier = function.Alias?.Name;
+        var columns = left.Columns.AddRange(names.Select(n => new BoundColumn(qualifier, n)));
+        return new BoundRelation(node, columns);
     }
 
     private static void Conjuncts(RexNode node, List<RexNode> conjuncts)

@@ -34,7 +34,7 @@ internal sealed partial class QueryBinder
                 throw BindingErrors.NotSupported(call,
                     $"{call.UpperName}() without a filter on its result (a Top-N: SELECT * FROM (SELECT ..., {call.UpperName}() OVER (...) AS rn FROM t) WHERE rn <= N)");
             }
-            if (!ExpressionBinder.AggregateNames.Contains(call.UpperName) || call.Name.Count > 1)
+            if (!ExpressionBinder.IsAggregateFunction(call))
                 throw BindingErrors.At(call, $"OVER is not allowed with the non-aggregate function {call.UpperName}");
             if (call.Filter is not null)
                 throw BindingErrors.NotSupported(call.Filter, "FILTER in an OVER aggregate");
@@ -60,27 +60,38 @@ internal sealed partial class QueryBinder
         var width = from.Columns.Length;
         var extras = new List<RexNode>();
         var arguments = new int[calls.Count];
+        var separators = new string[calls.Count];
+        var userCalls = new Functions.UserDefinedAggregateCall?[calls.Count];
         var binder = new ExpressionBinder(from, "OVER");
+        int Column(RexNode argument)
+        {
+            if (argument is RexInputRef column)
+                return column.Index;
+            extras.Add(argument);
+            return width + extras.Count - 1;
+        }
         for (var i = 0; i < calls.Count; i++)
         {
             var call = calls[i];
+            separators[i] = ",";
+            if (ExpressionBinder.UserFunction(call) is { } udf)
+            {
+                var (function, bound) = AggregateBinder.BindUserArguments(call, udf.Name, udf.Function, binder);
+                var userColumns = bound.Select(Column).ToImmutableArray();
+                userCalls[i] = function.WithArguments(userColumns);
+                arguments[i] = userColumns.IsEmpty ? -1 : userColumns[0];
+                continue;
+            }
             if (AggregateBinder.IsCountStar(call))
             {
                 arguments[i] = -1;
                 continue;
             }
-            if (call.Arguments.Count != 1)
+            if (call.UpperName == "LISTAGG" && call.Arguments.Count == 2)
+                separators[i] = AggregateBinder.Separator(call, binder.Bind(call.Arguments[1]));
+            else if (call.Arguments.Count != 1)
                 throw BindingErrors.NotSupported(call, $"{call.UpperName} with {call.Arguments.Count} arguments");
-            var argument = binder.Bind(call.Arguments[0]);
-            if (argument is RexInputRef column)
-            {
-                arguments[i] = column.Index;
-            }
-            else
-            {
-                arguments[i] = width + extras.Count;
-                extras.Add(argument);
-            }
+            arguments[i] = Column(binder.Bind(call.Arguments[0]));
         }
         var input = from.Node;
         if (extras.Count > 0)
@@ -106,7 +117,10 @@ internal sealed partial class QueryBinder
             var call = calls[i];
             var name = "w0$o" + i.ToString(CultureInfo.InvariantCulture);
             var argument = arguments[i];
-            aggregates.Add(BindingErrors.Positioned(call, () => AggregateCall.Create(AggregateBinder.Kind(call), input, argument, name, call.Distinct)));
+            var separator = separators[i];
+            aggregates.Add(userCalls[i] is { } user
+                ? BindingErrors.Positioned(call, () => AggregateCall.CreateUserDefined(user, input, name, call.Distinct, null))
+                : BindingErrors.Positioned(call, () => AggregateCall.Create(AggregateBinder.Kind(call), input, argument, name, call.Distinct) with { Separator = separator }));
         }
         var node = BindingErrors.Positioned(calls[0], () => new OverAggregateNode(input, partition, orderColumn, aggregates.MoveToImmutable(), rows, range));
 

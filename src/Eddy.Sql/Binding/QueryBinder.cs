@@ -225,7 +225,7 @@ internal sealed partial class QueryBinder(ICatalogReader catalog)
             var filtered = window.Input with { Node = new FilterNode(window.Input.Node, condition), Window = null };
             return WindowRelation(filtered, window.Spec);
         }
-        return input with { Node = new FilterNode(input.Node, condition), Window = null };
+        return input with { Node = FilterIntoCrossJoin(input.Node, condition), Window = null };
     }
 
     internal static void RequireBoolean(Expression node, RexNode condition, string clause)

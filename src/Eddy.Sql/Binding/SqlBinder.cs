@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Eddy.Sql.Catalog;
+using Eddy.Sql.Functions;
 using Eddy.Sql.Planning.Logical;
 using Eddy.Sql.Syntax;
 
@@ -17,11 +18,19 @@ internal sealed class SqlBinder(ICatalogReader catalog)
 
     /// <summary>A query's logical plan (its output fields are the query's columns).</summary>
     /// <exception cref="SqlValidationException">The query does not validate.</exception>
-    public PlanNode BindQuery(Query query) => new QueryBinder(_catalog).Bind(query).Node;
+    public PlanNode BindQuery(Query query)
+    {
+        using var functions = UserDefinedFunctionScope.Enter(_catalog);
+        return new QueryBinder(_catalog).Bind(query).Node;
+    }
 
     /// <summary>An INSERT's plan: the sink node over the query.</summary>
     /// <exception cref="SqlValidationException">The statement does not validate.</exception>
-    public SinkNode BindInsert(InsertStatement insert) => new SinkBinder(new QueryBinder(_catalog)).Bind(insert);
+    public SinkNode BindInsert(InsertStatement insert)
+    {
+        using var functions = UserDefinedFunctionScope.Enter(_catalog);
+        return new SinkBinder(new QueryBinder(_catalog)).Bind(insert);
+    }
 
     /// <summary>A statement set's sinks, one per INSERT, run as one job.</summary>
     /// <exception cref="SqlValidationException">A statement does not validate.</exception>

@@ -63,6 +63,9 @@ internal interface ICatalogReader
     /// <summary>The user-defined function of that name (CREATE FUNCTION), or null.</summary>
     CatalogEntry? FindFunction(ObjectIdentifier name);
 
+    /// <summary>The temporary system function of that name (<c>CREATE TEMPORARY SYSTEM FUNCTION</c>), or null.</summary>
+    CatalogEntry? FindSystemFunction(string name) => null;
+
     /// <summary>Every table and view name of a database, to suggest the closest name for a misspelt one.</summary>
     IEnumerable<ObjectIdentifier> TableAndViewNames(string catalog, string database);
 }

@@ -91,6 +91,8 @@ public sealed partial class SqlCatalog
         return StatementResult.Ok;
     }
 
+    CatalogEntry? ICatalogReader.FindSystemFunction(string name) => FindTemporarySystemFunction(name);
+
     // A temporary system function has no catalog or database (it lives beside the built-in functions).
     private static string SystemFunctionName(SyntaxList<string> parts) => parts.Count == 1
         ? parts[0]

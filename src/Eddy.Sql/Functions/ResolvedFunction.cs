@@ -67,6 +67,12 @@ public sealed class ResolvedFunction
     public IReadOnlyList<object?> Constants { get; }
 
     /// <summary>
+    /// The instance <see cref="Method"/> is called on when it is an instance method (a user-defined function's
+    /// <c>Eval</c>); null for the built-in functions' static methods.
+    /// </summary>
+    internal object? Target { get; init; }
+
+    /// <summary>
     /// The call expression for <paramref name="arguments"/> (one per SQL argument, of the CLR type of
     /// <paramref name="argumentTypes"/>[i]; NULL-free for a strict function, whose caller checks NULL first, and of the
     /// nullable CLR type otherwise): each argument cast to its parameter type, converted to the method's parameter,
@@ -104,7 +110,7 @@ public sealed class ResolvedFunction
         }
         foreach (var constant in Constants)
             call.Add(ConvertTo(Expression.Constant(constant, constant?.GetType() ?? typeof(object)), parameters[p++].ParameterType));
-        return Expression.Call(Method, call);
+        return Method.IsStatic ? Expression.Call(Method, call) : Expression.Call(Expression.Constant(Target, Method.DeclaringType!), Method, call);
     }
 
     private static Expression CastArgument(Expression argument, SqlType from, SqlType to, Expression context)

@@ -213,7 +213,7 @@ public class QueryBinderTests
     [InlineData("SELECT SUM(customer) FROM orders", "From line 1, column 8 to line 1, column 20: Cannot apply 'SUM' to arguments of type 'SUM(<STRING>)'. Supported form(s): 'SUM(<NUMERIC>)'")]
     [InlineData("SELECT * FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(id), INTERVAL '1' MINUTE))", "From line 1, column 42 to line 1, column 55: The window function requires the timecol is a time attribute type, but is BIGINT.")]
     [InlineData("SELECT id FROM orders UNION ALL SELECT id, amount FROM orders", "From line 1, column 1 to line 1, column 61: Column count mismatch in UNION ALL")]
-    [InlineData("SELECT * FROM orders, customers", "From line 1, column 15 to line 1, column 31: A join without an ON condition (CROSS JOIN, a comma in FROM) is not supported yet.")]
+    [InlineData("SELECT * FROM orders JOIN customers USING (nope)", "From line 1, column 15 to line 1, column 48: Column 'nope' not found in left table")]
     [InlineData("SELECT * FROM orders ORDER BY ts", "From line 1, column 1 to line 1, column 32: ORDER BY a time attribute without LIMIT (a temporal sort) is not supported yet.")]
     public void Query_errors_are_flinks_with_their_position(string query, string message)
     {

@@ -70,6 +70,7 @@ internal sealed class ChangelogInference
             WindowTableFunctionNode window => RequireInsertOnly(window, "StreamPhysicalWindowTableFunction", window.Input),
             WindowAggregateNode window => RequireInsertOnly(window, "StreamPhysicalWindowAggregate", window.Input),
             OverAggregateNode over => RequireInsertOnly(over, "StreamPhysicalOverAggregate", over.Input),
+            CorrelateNode correlate => RequireInsertOnly(correlate, "StreamPhysicalCorrelate", correlate.Input),
             IntervalJoinNode join => RequireInsertOnly(join, "StreamPhysicalIntervalJoin", join.Left, join.Right),
             TemporalJoinNode join => RequireInsertOnly(join, "StreamPhysicalTemporalJoin", join.Left),
             JoinNode join => new NodeChangelog(

@@ -20,6 +20,22 @@ internal enum AggregateKind
     Max,
     /// <summary>AVG(x).</summary>
     Avg,
+    /// <summary>VAR_POP(x): the population variance.</summary>
+    VarPop,
+    /// <summary>VAR_SAMP(x) / VARIANCE(x): the sample variance.</summary>
+    VarSamp,
+    /// <summary>STDDEV_POP(x): the population standard deviation.</summary>
+    StddevPop,
+    /// <summary>STDDEV_SAMP(x) / STDDEV(x): the sample standard deviation.</summary>
+    StddevSamp,
+    /// <summary>FIRST_VALUE(x): the first non-NULL value added (and not retracted).</summary>
+    FirstValue,
+    /// <summary>LAST_VALUE(x): the last non-NULL value added (and not retracted).</summary>
+    LastValue,
+    /// <summary>LISTAGG(x [, separator]): the non-NULL values joined, in arrival order.</summary>
+    ListAgg,
+    /// <summary>A user-defined aggregate function (<see cref="AggregateCall.UserFunction"/>).</summary>
+    UserDefined,
 }
 
 /// <summary>
@@ -39,22 +55,61 @@ internal sealed record AggregateCall(AggregateKind Kind, int Argument, bool Dist
             throw new PlanningException($"FILTER expression is not of type boolean: {input.FieldTypes[filter]}");
         if (kind == AggregateKind.CountStar)
             return new AggregateCall(kind, -1, distinct, filterArgument, name, SqlType.BigInt.NotNull());
+        if (kind == AggregateKind.UserDefined)
+            throw new PlanningException("A user-defined aggregate call is created with CreateUserDefined.");
         var type = input.FieldTypes[argument];
+        var upper = FunctionName(kind);
         var result = kind switch
         {
             AggregateKind.Count => SqlType.BigInt.NotNull(),
-            AggregateKind.Min or AggregateKind.Max => type.WithNullability(true),
+            AggregateKind.Min or AggregateKind.Max or AggregateKind.FirstValue or AggregateKind.LastValue => type.WithNullability(true),
             AggregateKind.Sum when type.IsNumeric => type.Kind == SqlTypeKind.Decimal ? SqlType.Decimal(38, type.Scale) : type.WithNullability(true),
             AggregateKind.Avg when type.IsNumeric => type.Kind == SqlTypeKind.Decimal
                 ? SqlType.Decimal(38, Math.Max(6, type.Scale))
                 : type.WithNullability(true),
+            AggregateKind.VarPop or AggregateKind.VarSamp or AggregateKind.StddevPop or AggregateKind.StddevSamp when type.IsNumeric =>
+                Functions.SqlAggregates.ResultType(upper, type)!,
+            AggregateKind.ListAgg when type.IsCharacterString => SqlType.String,
+            AggregateKind.ListAgg => throw new PlanningException(
+                $"Cannot apply 'LISTAGG' to arguments of type 'LISTAGG(<{type}>)'. Supported form(s): 'LISTAGG(<CHARACTER>)', 'LISTAGG(<CHARACTER>, <CHARACTER>)'"),
             _ => throw new PlanningException(
-                $"Cannot apply '{kind.ToString().ToUpperInvariant()}' to arguments of type '{kind.ToString().ToUpperInvariant()}(<{type}>)'. Supported form(s): '{kind.ToString().ToUpperInvariant()}(<NUMERIC>)'"),
+                $"Cannot apply '{upper}' to arguments of type '{upper}(<{type}>)'. Supported form(s): '{upper}(<NUMERIC>)'"),
         };
         if (kind is AggregateKind.Min or AggregateKind.Max && !TypeRules.IsOrderable(type))
-            throw new PlanningException($"Cannot apply '{kind.ToString().ToUpperInvariant()}' to arguments of type '{kind.ToString().ToUpperInvariant()}(<{type}>)'. Supported form(s): '{kind.ToString().ToUpperInvariant()}(<COMPARABLE_TYPE>)'");
+            throw new PlanningException($"Cannot apply '{upper}' to arguments of type '{upper}(<{type}>)'. Supported form(s): '{upper}(<COMPARABLE_TYPE>)'");
         return new AggregateCall(kind, argument, distinct, filterArgument, name, result);
     }
+
+    /// <summary>A user-defined aggregate's call: its result type is the function's, its arguments the function's columns.</summary>
+    public static AggregateCall CreateUserDefined(Functions.UserDefinedAggregateCall function, PlanNode input, string name, bool distinct, int? filterArgument)
+    {
+        if (filterArgument is { } filter && input.FieldTypes[filter].Kind != SqlTypeKind.Boolean)
+            throw new PlanningException($"FILTER expression is not of type boolean: {input.FieldTypes[filter]}");
+        var first = function.Arguments.IsEmpty ? -1 : function.Arguments[0];
+        return new AggregateCall(AggregateKind.UserDefined, first, distinct, filterArgument, name, function.ResultType) { UserFunction = function };
+    }
+
+    /// <summary>LISTAGG's separator (',' when not given).</summary>
+    public string Separator { get; init; } = ",";
+
+    /// <summary>The user-defined aggregate of an <see cref="AggregateKind.UserDefined"/> call; null otherwise.</summary>
+    public Functions.UserDefinedAggregateCall? UserFunction { get; init; }
+
+    /// <summary>The function's SQL name (<c>COUNT</c>, <c>STDDEV_POP</c>, a user-defined function's name).</summary>
+    public string FunctionName() => Kind == AggregateKind.UserDefined ? UserFunction!.Name : FunctionName(Kind);
+
+    /// <summary>The SQL name of a built-in aggregate kind.</summary>
+    public static string FunctionName(AggregateKind kind) => kind switch
+    {
+        AggregateKind.CountStar or AggregateKind.Count => "COUNT",
+        AggregateKind.VarPop => "VAR_POP",
+        AggregateKind.VarSamp => "VAR_SAMP",
+        AggregateKind.StddevPop => "STDDEV_POP",
+        AggregateKind.StddevSamp => "STDDEV_SAMP",
+        AggregateKind.FirstValue => "FIRST_VALUE",
+        AggregateKind.LastValue => "LAST_VALUE",
+        _ => kind.ToString().ToUpperInvariant(),
+    };
 
     /// <summary>As Calcite prints it: <c>COUNT()</c>, <c>SUM($1)</c>, <c>COUNT(DISTINCT $1) FILTER $2</c>.</summary>
     public override string ToString() => Print(i => "$" + i.ToString(CultureInfo.InvariantCulture), logical: true);
@@ -64,8 +119,11 @@ internal sealed record AggregateCall(AggregateKind Kind, int Argument, bool Dist
 
     private string Print(Func<int, string> column, bool logical)
     {
-        var function = Kind == AggregateKind.CountStar ? "COUNT" : Kind.ToString().ToUpperInvariant();
-        var argument = Kind == AggregateKind.CountStar ? (logical ? "" : "*") : (Distinct ? "DISTINCT " : "") + column(Argument);
+        var function = FunctionName();
+        var columns = UserFunction is { } user ? string.Join(", ", user.Arguments.Select(column)) : Argument < 0 ? "" : column(Argument);
+        if (Kind == AggregateKind.ListAgg && Separator != ",")
+            columns += ", '" + Separator + "'";
+        var argument = Kind == AggregateKind.CountStar ? (logical ? "" : "*") : (Distinct ? "DISTINCT " : "") + columns;
         var text = $"{function}({argument})";
         return FilterArgument is { } filter ? $"{text} FILTER {column(filter)}" : text;
     }

@@ -28,8 +28,18 @@ internal abstract class AggregateState
     public static Func<AggregateState> Factory(AggregateCall call, IReadOnlyList<SqlType> inputTypes)
     {
         if (call.Distinct)
-            throw new PlanningException($"{call}: DISTINCT aggregates are not translated to the engine yet.");
+        {
+            // agg(DISTINCT x) is agg(x) fed each distinct value once (COUNT(DISTINCT x) counts the distinct values).
+            if (call.Argument < 0 || call.UserFunction is { Arguments.Length: > 1 })
+                throw new PlanningException($"{call}: DISTINCT takes one argument here.");
+            var inner = Factory(call with { Distinct = false }, inputTypes);
+            var column = call.Argument;
+            var columnType = inputTypes[column];
+            return () => new DistinctAggregateState(column, columnType, inner());
+        }
         var argument = call.Argument;
+        if (call.UserFunction is { } user)
+            return () => new UserDefinedAggregateState(user);
         if (call.Kind == AggregateKind.CountStar)
             return () => new CountState(-1);
         if (call.Kind == AggregateKind.Count)
@@ -40,6 +50,10 @@ internal abstract class AggregateState
         return call.Kind switch
         {
             AggregateKind.Min or AggregateKind.Max => () => new MinMaxState(argument, type, call.Kind == AggregateKind.Max),
+            AggregateKind.VarPop or AggregateKind.VarSamp or AggregateKind.StddevPop or AggregateKind.StddevSamp => () => new MomentsAggregateState(
+                argument, type, result, sample: call.Kind is AggregateKind.VarSamp or AggregateKind.StddevSamp,
+                root: call.Kind is AggregateKind.StddevPop or AggregateKind.StddevSamp),
+            AggregateKind.FirstValue or AggregateKind.LastValue or AggregateKind.ListAgg => () => new OrderedValuesAggregateState(argument, type, call.Kind, call.Separator),
             _ when type.IsInteger => () => new LongSumState(argument, result.Kind, average),
             _ when type.Kind is SqlTypeKind.Float or SqlTypeKind.Double => () => new DoubleSumState(argument, result.Kind, average),
             _ => () => new DecimalSumState(argument, result, average),

@@ -24,6 +24,8 @@ internal sealed partial class JobTranslator
         var window = over.RowsPreceding is { } rows
             ? OverWindow.Rows(rows <= int.MaxValue ? (int)rows : throw new PlanningException($"{over.PhysicalDescription}: too many preceding rows."))
             : over.RangePreceding is { } range ? OverWindow.Range(range) : OverWindow.UnboundedRange();
+        if (over.RowsPreceding is not null || over.RangePreceding is not null)
+            RequireRetract(over.Calls);
         var name = Name("over-aggregate");
         var keyTypes = over.PartitionKeys.Select(k => over.Input.FieldTypes[k]).ToImmutableArray();
         var keyOf = ExpressionCompiler.CompileProjection([.. over.PartitionKeys.Select(k => (RexNode)Rex.Input(k, over.Input.FieldTypes[k]))]);

@@ -86,6 +86,7 @@ internal sealed partial class JobTranslator
             OverAggregateNode over => OverAggregate(over),
             UnionNode union => Union(union),
             ValuesNode values => Values(values),
+            CorrelateNode correlate => Correlate(correlate),
             _ => throw new PlanningException($"{node.LogicalName} is not translated to the engine yet: {node.PhysicalDescription}"),
         };
         _translated[node] = result;
@@ -203,7 +204,10 @@ internal sealed partial class JobTranslator
         var keySerde = new BinaryRowSerde(keyTypes);
         var inputSerde = new BinaryRowSerde(aggregate.Input.FieldTypes);
         var name = Name("group-aggregate");
-        var keyed = Translate(aggregate.Input) switch
+        var translatedInput = Translate(aggregate.Input);
+        if (translatedInput is UpdatingRows)
+            RequireRetract(aggregate.Calls);
+        var keyed = translatedInput switch
         {
             AppendRows append => append.Stream.KeyBy((_, row) => keyOf(row), keySerde, inputSerde, name: name + "-by"),
             UpdatingRows updating => updating.Table.ToStream().KeyBy((_, row) => keyOf(row), keySerde, inputSerde, name: name + "-by"),
@@ -211,6 +215,16 @@ internal sealed partial class JobTranslator
         };
         var table = keyed.Aggregate(function, new BinaryRowSerde(aggregate.FieldTypes), name: name);
         return new UpdatingRows(table, keyTypes, [.. Enumerable.Range(0, keyTypes.Length)]);
+    }
+
+    /// <summary>An aggregate over changes must take rows back: a user-defined one without <c>Retract</c> is refused, as Flink's code generation refuses it.</summary>
+    private static void RequireRetract(IEnumerable<AggregateCall> calls)
+    {
+        foreach (var call in calls)
+        {
+            if (call.UserFunction is { CanRetract: false } user)
+                throw new PlanningException($"Could not find an implementation method 'Retract' in class '{user.Function.GetType().FullName}' for function '{user.Name}' of kind AGGREGATE.");
+        }
     }
 
     private AppendRows WindowAggregate(WindowAggregateNode window)
