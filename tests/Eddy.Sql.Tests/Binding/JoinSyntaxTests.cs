@@ -10,6 +10,7 @@ namespace Eddy.Sql.Tests.Binding;
 /// CROSS JOIN and comma joins (a WHERE equality becoming the join key, as Calcite pushes it down), JOIN ... USING and
 /// NATURAL JOIN, bound from SQL text, run, and compared with DuckDB running the same SQL over the same rows.
 /// </summary>
+[Trait("Category", "Unit")]
 public class JoinSyntaxTests
 {
     private static readonly TestTable Left = new(

@@ -12,6 +12,7 @@ namespace Eddy.Sql.Tests.Functions;
 /// DISTINCT aggregates with FILTER, as SQL text bound, translated and run, against DuckDB's answer over the same rows;
 /// over updating inputs, the retractions are checked by materializing the result against DuckDB over the final rows.
 /// </summary>
+[Trait("Category", "Unit")]
 public class PlannedAggregateTests
 {
     private const string Bid =

@@ -14,6 +14,7 @@ namespace Eddy.Sql.Tests.Functions;
 /// calls resolve the Eval/Accumulate overload for the argument types, run compiled into the job, and every way a
 /// registration can be wrong is Flink's error at the call's line and column.
 /// </summary>
+[Trait("Category", "Unit")]
 public class UserDefinedFunctionTests
 {
     private const string Bid =
