@@ -71,6 +71,8 @@ internal sealed class ChangelogInference
             WindowAggregateNode window => RequireInsertOnly(window, "StreamPhysicalWindowAggregate", window.Input),
             OverAggregateNode over => RequireInsertOnly(over, "StreamPhysicalOverAggregate", over.Input),
             IntervalJoinNode join => RequireInsertOnly(join, "StreamPhysicalIntervalJoin", join.Left, join.Right),
+            WindowRankNode rank => RequireInsertOnly(rank, rank.IsDeduplication ? "StreamPhysicalWindowDeduplicate" : "StreamPhysicalWindowRank", rank.Input),
+            WindowJoinNode join => RequireInsertOnly(join, "StreamPhysicalWindowJoin", join.Left, join.Right),
             TemporalJoinNode join => RequireInsertOnly(join, "StreamPhysicalTemporalJoin", join.Left),
             JoinNode join => new NodeChangelog(
                 join.Kind is JoinKind.Inner or JoinKind.Semi && _produced[join.Left].Mode.IsInsertOnly && _produced[join.Right].Mode.IsInsertOnly

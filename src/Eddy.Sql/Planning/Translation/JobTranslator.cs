@@ -75,6 +75,9 @@ internal sealed partial class JobTranslator
             ProjectNode or FilterNode => Calc(CalcProgram.Of(node)),
             AggregateNode aggregate => Aggregate(aggregate),
             WindowAggregateNode window => WindowAggregate(window),
+            WindowTableFunctionNode window => WindowTableFunction(window),
+            WindowRankNode rank => WindowRank(rank),
+            WindowJoinNode join => WindowJoin(join),
             JoinNode join => Join(join),
             RankNode rank => Rank(rank),
             IntervalJoinNode join => IntervalJoin(join),
@@ -203,7 +206,7 @@ internal sealed partial class JobTranslator
             WindowKind.Tumble => Windows.Tumbling(spec.Size),
             WindowKind.Hop => Windows.Hopping(spec.Size, spec.Slide),
             WindowKind.Cumulate => Windows.Cumulating(spec.Slide, spec.Size),
-            _ => throw new PlanningException($"{spec.Display(window.Input)}: session windows are not translated to the engine yet."),
+            _ => Windows.Session(spec.Size),
         };
         var (keyOf, keyTypes, function) = Grouping(window.Input, window.GroupKeys, window.Calls);
         var keySerde = new BinaryRowSerde(keyTypes);
@@ -214,7 +217,8 @@ internal sealed partial class JobTranslator
         var results = append.Stream
             .KeyBy((_, row) => keyOf(row), keySerde, new BinaryRowSerde(window.Input.FieldTypes), name: name + "-by")
             .Window(windows, name)
-            .Aggregate(function.CreateAccumulator, (_, row, accumulator) => function.Add(accumulator, row), function.AccumulatorSerde)
+            .Aggregate(function.CreateAccumulator, (_, row, accumulator) => function.Add(accumulator, row), function.AccumulatorSerde,
+                spec.Kind == WindowKind.Session ? SessionMerger(window) : null)
             .Map((windowed, accumulator) =>
             {
                 var row = new Row(arity);
