@@ -137,9 +137,12 @@ internal sealed partial class QueryBinder
         var expected = call.UpperName == "HOP" ? 3 : 2;
         if (call.Arguments.Count != expected)
             throw BindingErrors.At(call, $"Invalid number of arguments to function '{call.UpperName}'. Was expecting {expected} arguments");
-        if (call.Arguments[0] is not ColumnReference { Names.Count: 1 } time)
+        if (call.Arguments[0] is not ColumnReference time)
             throw BindingErrors.At(call.Arguments[0], $"The first argument of {call.UpperName} must be a time attribute column");
-        var column = TimeAttributeColumn(input, time, time.Names[0]);
+        // A qualified column (B.dateTime, as Nexmark q11 writes it) resolves as any column reference.
+        var column = time.Names.Count == 1
+            ? TimeAttributeColumn(input, time, time.Names[0])
+            : TimeAttributeColumn(input, time, input.Columns[ColumnResolver.Resolve(input, time).Index].Name);
         return call.UpperName switch
         {
             "TUMBLE" => WindowSpec.Tumble(column, Duration(call.Arguments[1])),
@@ -181,4 +184,14 @@ internal sealed partial class QueryBinder
         // Rows leave at their window's end, later than their own rowtimes: those are no longer time attributes.
         return new BoundRelation(node, [.. both.Columns.Select(c => c with { Time = TimeAttribute.None })]);
     }
+
+    /// <summary>
+    /// GROUP BY over rows that carry their window, grouped by both window_start and window_end (a window aggregation's
+    /// result grouped again per window, as Nexmark q5): a window aggregation on the attached window, emitted once per
+    /// window, as Flink plans it; any other GROUP BY a regular, updating aggregation.
+    /// </summary>
+    internal static PlanNode GroupAggregate(PlanNode input, ImmutableArray<int> groupKeys, ImmutableArray<AggregateCall> calls) =>
+        WindowColumns.Of(input) is { } window && groupKeys.Contains(window.Start) && groupKeys.Contains(window.End)
+            ? new WindowAttachedAggregateNode(input, window, groupKeys, calls)
+            : new AggregateNode(input, groupKeys, calls);
 }

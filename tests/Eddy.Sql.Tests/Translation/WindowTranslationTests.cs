@@ -225,6 +225,32 @@ public class WindowTranslationTests
             both: true, iterations: 20);
     }
 
+    [Fact]
+    public void Nexmark_q5s_shape_a_window_join_of_hopping_counts_with_their_maximum_per_window_matches_duckdb()
+    {
+        // The hot items: the counts per window that reach the window's maximum (a window aggregation of a window
+        // aggregation's result, joined back on the window bounds).
+        MatchesDuckDb(
+            """
+            SELECT A.customer, A.num, A.starttime FROM (
+              SELECT customer, COUNT(*) AS num, window_start AS starttime, window_end AS endtime
+              FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND))
+              GROUP BY customer, window_start, window_end) AS A
+            JOIN (
+              SELECT MAX(C.num) AS maxn, C.starttime, C.endtime FROM (
+                SELECT COUNT(*) AS num, window_start AS starttime, window_end AS endtime
+                FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND))
+                GROUP BY customer, window_start, window_end) AS C
+              GROUP BY C.starttime, C.endtime) AS M
+            ON A.starttime = M.starttime AND A.endtime = M.endtime AND A.num >= M.maxn
+            """,
+            $"""
+            WITH a AS (SELECT customer, COUNT(*) AS num, ws, we FROM {Hopping("orders", "ts", 2, 6)} GROUP BY customer, ws, we),
+                 m AS (SELECT MAX(num) AS maxn, ws, we FROM a GROUP BY ws, we)
+            SELECT a.customer, a.num, a.ws FROM a JOIN m ON a.ws = m.ws AND a.we = m.we AND a.num >= m.maxn
+            """);
+    }
+
     /// <summary>
     /// Flink's session windows replayed by brute force: per key, rows on time (their own window [t, t + gap) not past
     /// the watermark) join the sessions they touch; a session fires, and is gone, once the watermark reaches its last

@@ -60,6 +60,8 @@ internal sealed record WindowColumns(int Start, int End, WindowSpec Spec)
                 return Of(filter.Input);
             case WindowRankNode rank:
                 return rank.Window;
+            case WindowAttachedAggregateNode aggregate:
+                return aggregate.OutputWindow;
             case WindowJoinNode join when join.Kind is not (JoinKind.Right or JoinKind.Full):
                 // A window join's rows carry the left side's window (the right's equals it); an outer join's padded
                 // left side would not.
@@ -205,4 +207,55 @@ internal sealed class WindowJoinNode(PlanNode left, PlanNode right, JoinKind kin
 
     public override string PhysicalDescription =>
         $"WindowJoin(leftWindow=[{LeftWindow.Display(Left)}], rightWindow=[{RightWindow.Display(Right)}], joinType=[{JoinTypeName}], where=[{Where}], select=[{FieldNames()}])";
+}
+
+/// <summary>
+/// GROUP BY window_start, window_end (and other keys) over rows that carry their window (a window aggregation's result,
+/// as Nexmark q5's maximum per window): Flink's WindowAggregate on the attached window. The output is a GROUP BY's (the
+/// group keys, window bounds among them, then the aggregates), but each window's groups are emitted once, when the
+/// watermark passes the window's end: an insert-only result.
+/// </summary>
+internal sealed class WindowAttachedAggregateNode : PlanNode
+{
+    public WindowAttachedAggregateNode(PlanNode input, WindowColumns window, ImmutableArray<int> groupKeys, ImmutableArray<AggregateCall> calls)
+        : base(AggregateNode.OutputFields(input, groupKeys, calls), [input])
+    {
+        Window = window;
+        GroupKeys = groupKeys;
+        Calls = calls;
+        OutputWindow = window with { Start = groupKeys.IndexOf(window.Start), End = groupKeys.IndexOf(window.End) };
+    }
+
+    public PlanNode Input => Inputs[0];
+
+    /// <summary>Where the input's rows carry their window.</summary>
+    public WindowColumns Window { get; }
+
+    /// <summary>Where the output's rows carry it (the window bounds are group keys).</summary>
+    public WindowColumns OutputWindow { get; }
+
+    public ImmutableArray<int> GroupKeys { get; }
+
+    public ImmutableArray<AggregateCall> Calls { get; }
+
+    public override string LogicalName => "LogicalWindowAggregate";
+
+    protected override IEnumerable<string> Attributes()
+    {
+        yield return "group=[{" + string.Join(", ", GroupKeys) + "}]";
+        foreach (var call in Calls)
+            yield return call.Name + "=[" + call + "]";
+        yield return "window=[" + Window.Display(Input) + "]";
+    }
+
+    public override string PhysicalDescription
+    {
+        get
+        {
+            var keys = GroupKeys.Where(k => k != Window.Start && k != Window.End).ToArray();
+            var select = GroupKeys.Select(k => Input.Fields[k].Name).Concat(Calls.Select(c => c.Display(Input) + " AS " + c.Name));
+            var groupBy = keys.Length == 0 ? "" : $"groupBy=[{Input.FieldNames(keys)}], ";
+            return $"WindowAggregate({groupBy}window=[{Window.Display(Input)}], select=[{string.Join(", ", select)}])";
+        }
+    }
 }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Eddy.Engine;
 using Eddy.Sql.Formats.Binary;
 using Eddy.Sql.Planning.Logical;
+using Eddy.Sql.Planning.Runtime;
 using Eddy.Sql.Types;
 
 namespace Eddy.Sql.Planning.Translation;
@@ -259,5 +260,37 @@ internal sealed class WindowJoinFunction(TaggedSides sides, JoinKind kind, int l
         _left.Clear();
         _right.Clear();
         _sequence.Clear();
+    }
+}
+
+/// <summary>
+/// A window aggregation per group (the window bounds among its keys) on rows that carry their window, as Flink's
+/// WindowAggregate on an attached window: the <c>accumulator</c> state folds the group's rows until the watermark passes
+/// the window's end, then its result is emitted once and the state cleared. A row whose window has fired is late and dropped.
+/// </summary>
+internal sealed class WindowAttachedAggregateFunction(int endColumn, RowAggregateFunction function) : KeyedProcessFunction<Row, Row, Row>
+{
+    private IValueState<AggregateAccumulator> _accumulator = null!;
+
+    public override void Open(IKeyedStateStore state) => _accumulator = state.Value("accumulator", function.AccumulatorSerde);
+
+    public override void ProcessElement(Row key, Row value, IKeyedContext<Row, Row> context)
+    {
+        var end = EventTime.Of(value, endColumn);
+        if (end - 1 <= context.CurrentWatermark)
+            return;
+        if (!_accumulator.TryGet(out var accumulator))
+        {
+            accumulator = function.CreateAccumulator();
+            context.RegisterEventTimeTimer(end - 1);
+        }
+        _accumulator.Update(function.Add(accumulator, value));
+    }
+
+    public override void OnTimer(long timestamp, TimeDomain domain, Row key, IKeyedContext<Row, Row> context)
+    {
+        if (_accumulator.TryGet(out var accumulator))
+            context.Emit(function.GetResult(accumulator));
+        _accumulator.Clear();
     }
 }

@@ -153,4 +153,18 @@ internal sealed partial class JobTranslator
             .Process(() => new WindowJoinFunction(sides, kind, leftEnd, rightEnd, residual, tagged), output, name: name);
         return new AppendRows(joined.AsStream());
     }
+
+    /// <summary>A window aggregation on rows that carry their window: keyed by the group keys (the window bounds among them).</summary>
+    private AppendRows WindowAttachedAggregate(WindowAttachedAggregateNode window)
+    {
+        if (Translate(window.Input) is not AppendRows append)
+            throw new PlanningException($"StreamPhysicalWindowAggregate doesn't support consuming update and delete changes: {window.PhysicalDescription}");
+        var (keyOf, keyTypes, function) = Grouping(window.Input, window.GroupKeys, window.Calls);
+        var name = Name("window-aggregate");
+        var end = window.Window.End;
+        var result = append.Stream
+            .KeyBy((_, row) => keyOf(row), new BinaryRowSerde(keyTypes), new BinaryRowSerde(window.Input.FieldTypes), name: name + "-by")
+            .Process(() => new WindowAttachedAggregateFunction(end, function), new BinaryRowSerde(window.FieldTypes), name: name);
+        return new AppendRows(result.AsStream());
+    }
 }

@@ -78,6 +78,7 @@ internal sealed partial class JobTranslator
             WindowTableFunctionNode window => WindowTableFunction(window),
             WindowRankNode rank => WindowRank(rank),
             WindowJoinNode join => WindowJoin(join),
+            WindowAttachedAggregateNode window => WindowAttachedAggregate(window),
             JoinNode join => Join(join),
             RankNode rank => Rank(rank),
             IntervalJoinNode join => IntervalJoin(join),
