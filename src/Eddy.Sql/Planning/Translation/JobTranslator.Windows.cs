@@ -18,6 +18,9 @@ namespace Eddy.Sql.Planning.Translation;
 /// </summary>
 internal sealed partial class JobTranslator
 {
+    [ThreadStatic]
+    private static List<TimeWindow>? t_assigned;
+
     /// <summary>The window TVF alone: each row once per window it falls in, with window_start, window_end and window_time.</summary>
     private AppendRows WindowTableFunction(WindowTableFunctionNode node)
     {
@@ -35,7 +38,9 @@ internal sealed partial class JobTranslator
         var ltz = node.FieldTypes[width + 2].Kind == SqlTypeKind.TimestampLtz;
         var stream = append.Stream.FlatMap((key, row) =>
         {
-            var assigned = new List<TimeWindow>(1);
+            // The assigner's list is reused per thread (tasks share the closure); the result array is the FlatMap's.
+            var assigned = t_assigned ??= new List<TimeWindow>(4);
+            assigned.Clear();
             windows.Assign(EventTime.Of(row, time), assigned);
             var rows = new (Row, Row)[assigned.Count];
             for (var i = 0; i < rows.Length; i++)

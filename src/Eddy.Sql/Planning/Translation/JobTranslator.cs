@@ -17,7 +17,7 @@ namespace Eddy.Sql.Planning.Translation;
 /// aggregation a KeyBy and a window, and a sink a topic written as inserts, upserts or changelog rows as the sink's
 /// connector and format take them. Each statement's changelog modes are checked first.
 /// </summary>
-/// <remarks>The first slice: joins, Top-N, OVER, UNION, VALUES and session windows are refused by name for now.</remarks>
+/// <remarks>Window operations (window TVF, session windows, window Top-N, deduplication and joins) are in <c>JobTranslator.Windows.cs</c>.</remarks>
 internal sealed partial class JobTranslator
 {
     private readonly JobBuilder _job;
