@@ -14,6 +14,7 @@ namespace Eddy.Sql.Tests.Translation;
 /// insert-only), the shapes Flink refuses are refused in its words, and Nexmark's window queries (q5, q7, q8, q11, as
 /// the Nexmark benchmark writes them for Flink) bind and translate.
 /// </summary>
+[Trait("Category", "Unit")]
 public class WindowPlanTests
 {
     private const string Bid =

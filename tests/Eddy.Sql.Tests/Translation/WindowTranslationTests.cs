@@ -18,6 +18,7 @@ namespace Eddy.Sql.Tests.Translation;
 /// past it. DuckDB then answers the batch equivalent over the rows on time for their windows (windows assigned by floor
 /// arithmetic in SQL); sessions, which DuckDB cannot express, are replayed by brute force here.
 /// </summary>
+[Trait("Category", "Unit")]
 public class WindowTranslationTests
 {
     private const string Shipments =
