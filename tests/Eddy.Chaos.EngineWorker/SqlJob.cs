@@ -17,8 +17,9 @@ namespace Eddy.Chaos.EngineWorker;
 /// by region with <c>COUNT(*)</c> and <c>SUM(amount)</c> and written to <c>sql-region-stats</c>, an upsert-kafka table
 /// keyed by region.</item>
 /// <item>The same orders are counted and summed per customer in ten-second tumbling windows and written to
-/// <c>sql-customer-windows</c>, a plain JSON topic (insert-only). This stands in for a window Top-N
-/// (<c>ROW_NUMBER() OVER ...</c>), which the binder does not bind yet.</item>
+/// <c>sql-customer-windows</c>, a plain JSON topic (insert-only).</item>
+/// <item>A window Top-N over those windows: the three customers with the largest totals of each window (ties by
+/// customer), with their rank, written to <c>sql-window-top</c> (insert-only, emitted once per window).</item>
 /// </list>
 /// </summary>
 public static class SqlJob
@@ -29,6 +30,7 @@ public static class SqlJob
     public const string Customers = "sql-customers";
     public const string RegionStats = "sql-region-stats";
     public const string CustomerWindows = "sql-customer-windows";
+    public const string WindowTop = "sql-window-top";
 
     /// <summary>The tumbling window's size.</summary>
     public static TimeSpan WindowSize { get; } = TimeSpan.FromSeconds(10);
@@ -67,6 +69,14 @@ public static class SqlJob
           total INT
         ) WITH ('connector' = 'kafka', 'topic' = '{CustomerWindows}', 'format' = 'json');
 
+        CREATE TABLE window_top (
+          window_start TIMESTAMP(3),
+          window_end TIMESTAMP(3),
+          customer STRING,
+          total INT,
+          rn BIGINT
+        ) WITH ('connector' = 'kafka', 'topic' = '{WindowTop}', 'format' = 'json');
+
         EXECUTE STATEMENT SET BEGIN
           INSERT INTO region_stats
             SELECT c.region, COUNT(*), SUM(o.amount)
@@ -76,6 +86,14 @@ public static class SqlJob
             SELECT customer, window_start, window_end, COUNT(*), SUM(amount)
             FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND))
             GROUP BY customer, window_start, window_end;
+          INSERT INTO window_top
+            SELECT window_start, window_end, customer, total, rn FROM (
+              SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY total DESC, customer) AS rn
+              FROM (
+                SELECT window_start, window_end, customer, SUM(amount) AS total
+                FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+                GROUP BY window_start, window_end, customer))
+            WHERE rn <= 3;
         END;
         """;
 
@@ -90,6 +108,12 @@ public static class SqlJob
     public const string CustomerWindowsQuery =
         "SELECT customer, time_bucket(INTERVAL '10 seconds', ts) AS window_start, time_bucket(INTERVAL '10 seconds', ts) + INTERVAL '10 seconds' AS window_end, "
         + "COUNT(*), SUM(amount) FROM orders GROUP BY customer, window_start, window_end";
+
+    /// <inheritdoc cref="RegionStatsQuery"/>
+    public const string WindowTopQuery =
+        "SELECT window_start, window_end, customer, total, rn FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY total DESC, customer) AS rn "
+        + "FROM (SELECT time_bucket(INTERVAL '10 seconds', ts) AS window_start, time_bucket(INTERVAL '10 seconds', ts) + INTERVAL '10 seconds' AS window_end, "
+        + "customer, SUM(amount) AS total FROM orders GROUP BY customer, window_start, window_end)) WHERE rn <= 3";
 
     /// <summary>Parses, catalogs, binds and translates <see cref="Text"/>.</summary>
     public static async Task<JobPlan> BuildAsync()

@@ -15,10 +15,11 @@ namespace Eddy.Chaos.Tests;
 /// <summary>
 /// Exactly-once of a job written in SQL under faults (issue 14): two worker processes run <see cref="SqlJob"/> (orders
 /// joined with an upsert-kafka customers table by a regular join and grouped by region into an upsert-kafka table;
-/// the orders counted per customer in tumbling windows into a plain JSON topic) while the orders and the customer
+/// the orders counted per customer in tumbling windows into a plain JSON topic; a window Top-N of the customers' totals
+/// per window into another) while the orders and the customer
 /// updates are produced; one worker is killed with SIGKILL twice, once with its state directory deleted, the other
 /// once, and the broker once. Afterwards both outputs, read as read_committed, are materialized (the upsert table by
-/// key, its tombstones deleting; the window rows as a multiset) and compared row for row with DuckDB's answer to the
+/// key, its tombstones deleting; the window and Top-N rows as multisets) and compared row for row with DuckDB's answer to the
 /// same queries, run as batch SQL over the same orders and the final customer rows. A state update or output lost or
 /// applied twice leaves a region's count or sum off, or a window row missing or doubled.
 /// </summary>
@@ -56,8 +57,9 @@ public class SqlEosKillTests(ITestOutputHelper output)
         var input = Generate(seed);
         var expectedStats = RegionStatsOracle(input);
         var expectedWindows = WindowsOracle(input);
+        var expectedTop = Multiset(DuckDb(input, SqlJob.WindowTopQuery));
         Log($"seed {seed}: {input.Count} records ({input.Count(r => r.Topic == SqlJob.Orders)} orders, {input.Count(r => r.Topic == SqlJob.Customers)} customer rows);"
-            + $" DuckDB expects {expectedStats.Count} region rows, {expectedWindows.Values.Sum()} window rows");
+            + $" DuckDB expects {expectedStats.Count} region rows, {expectedWindows.Values.Sum()} window rows, {expectedTop.Values.Sum()} Top-N rows");
 
         using var data = new TempDirectory("eddy-chaos-sql");
         using var state = new TempDirectory("eddy-chaos-sql-state");
@@ -157,7 +159,7 @@ public class SqlEosKillTests(ITestOutputHelper output)
                 {
                     lastCheck = _clock.Elapsed;
                     var problems = new List<string>();
-                    Compare(broker.BootstrapServers, expectedStats, expectedWindows, problems, log: false);
+                    Compare(broker.BootstrapServers, expectedStats, expectedWindows, expectedTop, problems, log: false);
                     complete = problems.Count == 0;
                 }
             }
@@ -187,11 +189,11 @@ public class SqlEosKillTests(ITestOutputHelper output)
                 failures.Add($"the producer had {acknowledged} of {input.Count} records acknowledged");
             }
 
-            var written = new[] { SqlJob.RegionStats, SqlJob.CustomerWindows }.Concat(plan.Stages.SelectMany(s => s.RepartitionTopics))
+            var written = new[] { SqlJob.RegionStats, SqlJob.CustomerWindows, SqlJob.WindowTop }.Concat(plan.Stages.SelectMany(s => s.RepartitionTopics))
                 .Concat(plan.Stores.Select(s => s.ChangelogTopic)).ToList();
             failures.AddRange(CommittedLog.OpenTransactions(broker.BootstrapServers, written, SqlJob.Partitions));
             Log($"checked LSO == HW on {written.Count} topics");
-            Compare(broker.BootstrapServers, expectedStats, expectedWindows, failures, log: true);
+            Compare(broker.BootstrapServers, expectedStats, expectedWindows, expectedTop, failures, log: true);
             Log($"{unexpectedExits} unexpected worker exits; {failures.Count} problems");
             Assert.True(failures.Count == 0, $"seed {seed}\n{string.Join("\n", failures)}\n\nlog:\n{_log}\n"
                 + string.Join("\n", workers.Select((w, i) => $"--- w{i} (last instance) output:\n{w?.Tail()}")));
@@ -289,15 +291,18 @@ public class SqlEosKillTests(ITestOutputHelper output)
         DuckDb(input, SqlJob.RegionStatsQuery).ToDictionary(r => r.Split('|')[0], r => r, StringComparer.Ordinal);
 
     /// <summary>DuckDB's answer for <c>sql-customer-windows</c>: "customer|start|end|count|sum" → how many times.</summary>
-    private static Dictionary<string, int> WindowsOracle(List<InputRecord> input)
+    private static Dictionary<string, int> WindowsOracle(List<InputRecord> input) => Multiset(DuckDb(input, SqlJob.CustomerWindowsQuery));
+
+    /// <summary>Rows → how many times each occurs.</summary>
+    private static Dictionary<string, int> Multiset(IEnumerable<string> rows)
     {
-        var rows = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var row in DuckDb(input, SqlJob.CustomerWindowsQuery))
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
         {
-            rows[row] = rows.GetValueOrDefault(row) + 1;
+            counts[row] = counts.GetValueOrDefault(row) + 1;
         }
 
-        return rows;
+        return counts;
     }
 
     /// <summary>Runs <paramref name="query"/> on DuckDB over tables <c>orders</c> and <c>customers</c> (final rows); rows rendered "a|b|...".</summary>
@@ -346,7 +351,8 @@ public class SqlEosKillTests(ITestOutputHelper output)
     }
 
     /// <summary>Reads both outputs in full (read_committed), materializes them and adds every difference from DuckDB's answer.</summary>
-    private void Compare(string bootstrap, Dictionary<string, string> expectedStats, Dictionary<string, int> expectedWindows, List<string> problems, bool log)
+    private void Compare(string bootstrap, Dictionary<string, string> expectedStats, Dictionary<string, int> expectedWindows, Dictionary<string, int> expectedTop,
+        List<string> problems, bool log)
     {
         // The upsert table: per partition in offset order, the last value of a key wins and a tombstone deletes it.
         var stats = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -408,9 +414,37 @@ public class SqlEosKillTests(ITestOutputHelper output)
                 + $" {missing.Count} missing (e.g. {string.Join(", ", missing.Take(5))}), {extra.Count} extra (e.g. {string.Join(", ", extra.Take(5))})");
         }
 
+        // The window Top-N rows: inserts only, each window's three best customers exactly once, with their ranks.
+        var top = new List<string>();
+        foreach (var partition in CommittedLog.ReadAll(bootstrap, SqlJob.WindowTop, SqlJob.Partitions))
+        {
+            foreach (var record in partition)
+            {
+                if (record.Value is null)
+                {
+                    problems.Add($"{SqlJob.WindowTop}: a tombstone in an insert-only output");
+                    continue;
+                }
+
+                var value = JsonDocument.Parse(record.Value).RootElement;
+                top.Add(string.Join('|', Timestamp(value.GetProperty("window_start")), Timestamp(value.GetProperty("window_end")), value.GetProperty("customer").GetString(),
+                    value.GetProperty("total").GetInt32().ToString(CultureInfo.InvariantCulture), value.GetProperty("rn").GetInt64().ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        var topRows = Multiset(top);
+        var topMissing = Difference(expectedTop, topRows);
+        var topExtra = Difference(topRows, expectedTop);
+        if (topMissing.Count + topExtra.Count > 0)
+        {
+            problems.Add($"{SqlJob.WindowTop}: {top.Count} rows, DuckDB says {expectedTop.Values.Sum()};"
+                + $" {topMissing.Count} missing (e.g. {string.Join(", ", topMissing.Take(5))}), {topExtra.Count} extra (e.g. {string.Join(", ", topExtra.Take(5))})");
+        }
+
         if (log)
         {
-            Log($"{SqlJob.RegionStats}: {statsRecords} records, {stats.Count} regions; {SqlJob.CustomerWindows}: {windowRecords} records, {missing.Count} missing, {extra.Count} extra");
+            Log($"{SqlJob.RegionStats}: {statsRecords} records, {stats.Count} regions; {SqlJob.CustomerWindows}: {windowRecords} records, {missing.Count} missing, {extra.Count} extra;"
+                + $" {SqlJob.WindowTop}: {top.Count} records, {topMissing.Count} missing, {topExtra.Count} extra");
         }
     }
 

@@ -140,7 +140,7 @@ internal sealed class AggregateBinder(SelectQuery select, BoundRelation from)
         }
         else
         {
-            aggregate = new AggregateNode(input, keyIndices, calls.ToImmutable());
+            aggregate = QueryBinder.GroupAggregate(input, keyIndices, calls.ToImmutable());
             for (var i = 0; i < aggregate.Fields.Length; i++)
                 times.Add(TimeAttribute.None);
         }

@@ -79,6 +79,8 @@ internal sealed partial class QueryBinder
             // Both rowtimes stay time attributes after an interval join.
             return new BoundRelation(node, both.Columns);
         }
+        if (WindowJoin(join, left, right, kind, leftKeys.ToImmutable(), rightKeys.ToImmutable(), rest, both) is { } windowJoin)
+            return windowJoin;
         var joined = BindingErrors.Positioned(join, () => new JoinNode(left.Node, right.Node, kind, leftKeys.ToImmutable(), rightKeys.ToImmutable(), Residual(rest)));
         // A regular join keeps rows without bound in time: its rowtimes are no longer time attributes.
         return new BoundRelation(joined, [.. both.Columns.Select(c => c with { Time = TimeAttribute.None })]);

@@ -77,20 +77,31 @@ internal sealed partial class QueryBinder
         var from = inner.From is null ? SingleRow() : BindFrom(inner.From);
         if (inner.Where is { } where)
             from = BindWhere(from, where);
-        var window = ResolveWindow(inner.Windows, call.Over!);
-        if (window.Frame is not null)
-            throw BindingErrors.At(window.Frame, "ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions");
-        if (window.OrderBy.Count == 0)
+        var over = ResolveWindow(inner.Windows, call.Over!);
+        if (over.Frame is not null)
+            throw BindingErrors.At(over.Frame, "ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions");
+        if (over.OrderBy.Count == 0)
             throw BindingErrors.At(call, "Over Agg: The window rank function without order by. please re-check the over window statement.");
-        var partition = PartitionKeys(from, window);
-        var order = SortKeys(from, window.OrderBy, ordinals: false);
+        var partition = PartitionKeys(from, over);
+        var order = SortKeys(from, over.OrderBy, ordinals: false);
         var timeOrdered = order.Length == 1 && from.Columns[order[0].Column].Time != TimeAttribute.None;
-        var rank = BindingErrors.Positioned(select.Where, () => new RankNode(from.Node, partition, order, start, end, outputRank, rankName, timeOrdered));
-
-        // Insert-only results keep their time attributes: deduplication keeping the first row, and a Top-N per window
-        // (partitioned by a window TVF's window_start and window_end), which emits each window's rows once.
-        var windowed = from.Window is not null && partition.Contains(from.Columns.Length - 3) && partition.Contains(from.Columns.Length - 2);
-        var keepsTime = rank.KeepsFirstRow || windowed;
+        // Partitioned by the window bounds of rows that carry them (a window TVF, a window aggregation): a window Top-N
+        // or window deduplication, emitted once per window, as Flink's WindowRank and WindowDeduplicate.
+        PlanNode rank;
+        bool keepsTime;
+        if (WindowColumns.Of(from.Node) is { } window && partition.Contains(window.Start) && partition.Contains(window.End))
+        {
+            var others = partition.Where(k => k != window.Start && k != window.End).ToImmutableArray();
+            rank = BindingErrors.Positioned(select.Where, () => new WindowRankNode(from.Node, window, others, order, start, end, outputRank, rankName, timeOrdered));
+            keepsTime = true;
+        }
+        else
+        {
+            var plain = BindingErrors.Positioned(select.Where, () => new RankNode(from.Node, partition, order, start, end, outputRank, rankName, timeOrdered));
+            // Deduplication keeping the first row is insert-only: it keeps its time attributes.
+            rank = plain;
+            keepsTime = plain.KeepsFirstRow;
+        }
         var columns = from.Columns.Select(c => keepsTime ? c : c with { Time = TimeAttribute.None }).ToImmutableArray();
         if (outputRank)
             columns = columns.Add(new BoundColumn(null, rankName, Hidden: true)); // the inner SELECT * does not repeat it

@@ -117,10 +117,10 @@ public class RankBinderTests
     }
 
     [Fact]
-    public void A_row_number_over_a_window_tvf_partitioned_by_the_window_is_a_rank_over_the_window_tvf()
+    public void A_row_number_over_a_window_tvf_partitioned_by_the_window_is_a_window_rank_over_the_window_tvf()
     {
         Assert.Equal(Lines($$"""
-            LogicalRank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[$4, $5], orderBy=[$2 DESC], select=[id, customer, amount, ts, window_start, window_end, window_time, rn])
+            LogicalWindowRank(window=[TUMBLE(win_start=[window_start], win_end=[window_end], size=[1 min])], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=3], partitionBy=[$4, $5], orderBy=[$2 DESC], select=[id, customer, amount, ts, window_start, window_end, window_time, rn])
             +- LogicalWindowTableFunction(window=[TUMBLE(time_col=[ts], size=[1 min])])
                +- {{Orders}}
 

@@ -72,6 +72,9 @@ internal sealed class ChangelogInference
             OverAggregateNode over => RequireInsertOnly(over, "StreamPhysicalOverAggregate", over.Input),
             CorrelateNode correlate => RequireInsertOnly(correlate, "StreamPhysicalCorrelate", correlate.Input),
             IntervalJoinNode join => RequireInsertOnly(join, "StreamPhysicalIntervalJoin", join.Left, join.Right),
+            WindowRankNode rank => RequireInsertOnly(rank, rank.IsDeduplication ? "StreamPhysicalWindowDeduplicate" : "StreamPhysicalWindowRank", rank.Input),
+            WindowJoinNode join => RequireInsertOnly(join, "StreamPhysicalWindowJoin", join.Left, join.Right),
+            WindowAttachedAggregateNode window => RequireInsertOnly(window, "StreamPhysicalWindowAggregate", window.Input),
             TemporalJoinNode join => RequireInsertOnly(join, "StreamPhysicalTemporalJoin", join.Left),
             JoinNode join => new NodeChangelog(
                 join.Kind is JoinKind.Inner or JoinKind.Semi && _produced[join.Left].Mode.IsInsertOnly && _produced[join.Right].Mode.IsInsertOnly

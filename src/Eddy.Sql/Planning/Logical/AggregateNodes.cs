@@ -202,6 +202,9 @@ internal sealed record WindowSpec(WindowKind Kind, int TimeColumn, TimeSpan Size
 
     public static WindowSpec Session(int timeColumn, TimeSpan gap) => new(WindowKind.Session, timeColumn, gap);
 
+    /// <summary>A SESSION's <c>PARTITION BY</c> columns, by name (sessions are per partition); null when none.</summary>
+    public string? PartitionBy { get; init; }
+
     /// <summary>As Flink prints it: <c>TUMBLE(time_col=[ts], size=[10 s])</c>.</summary>
     public string Display(PlanNode input)
     {
@@ -211,7 +214,9 @@ internal sealed record WindowSpec(WindowKind Kind, int TimeColumn, TimeSpan Size
             WindowKind.Tumble => $"TUMBLE(time_col=[{time}], size=[{Duration(Size)}])",
             WindowKind.Hop => $"HOP(time_col=[{time}], size=[{Duration(Size)}], slide=[{Duration(Slide)}])",
             WindowKind.Cumulate => $"CUMULATE(time_col=[{time}], max_size=[{Duration(Size)}], step=[{Duration(Slide)}])",
-            _ => $"SESSION(time_col=[{time}], gap=[{Duration(Size)}])",
+            _ => PartitionBy is null
+                ? $"SESSION(time_col=[{time}], gap=[{Duration(Size)}])"
+                : $"SESSION(time_col=[{time}], gap=[{Duration(Size)}], partition keys=[{PartitionBy}])",
         };
     }
 

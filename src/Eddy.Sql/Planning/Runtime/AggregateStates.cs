@@ -24,6 +24,12 @@ internal abstract class AggregateState
 
     public abstract void Read(ReadOnlySpan<byte> data, ref int offset);
 
+    /// <summary>Whether <see cref="Merge"/> combines two states of this call (session windows merge their sessions' states).</summary>
+    public virtual bool CanMerge => false;
+
+    /// <summary>Adds <paramref name="other"/>'s rows (a state of the same call) into this state.</summary>
+    public virtual void Merge(AggregateState other) => throw new NotSupportedException($"{GetType().Name} cannot merge states.");
+
     /// <summary>A factory of empty states for <paramref name="call"/> over rows of <paramref name="inputTypes"/>.</summary>
     public static Func<AggregateState> Factory(AggregateCall call, IReadOnlyList<SqlType> inputTypes)
     {
@@ -95,6 +101,10 @@ internal abstract class AggregateState
         public override void Write(IBufferWriter<byte> into) => WriteLong(into, _count);
 
         public override void Read(ReadOnlySpan<byte> data, ref int offset) => _count = ReadLong(data, ref offset);
+
+        public override bool CanMerge => true;
+
+        public override void Merge(AggregateState other) => _count += ((CountState)other)._count;
     }
 
     /// <summary>SUM or AVG of integers: a 64-bit sum wrapping as Java's, narrowed to the result type; AVG truncates.</summary>
@@ -148,6 +158,15 @@ internal abstract class AggregateState
             _sum = ReadLong(data, ref offset);
             _count = ReadLong(data, ref offset);
         }
+
+        public override bool CanMerge => true;
+
+        public override void Merge(AggregateState other)
+        {
+            var o = (LongSumState)other;
+            _sum = unchecked(_sum + o._sum);
+            _count += o._count;
+        }
     }
 
     /// <summary>SUM or AVG of FLOAT/DOUBLE (a retraction subtracts, so rounding may remain, as in Flink).</summary>
@@ -199,6 +218,15 @@ internal abstract class AggregateState
         {
             _sum = BitConverter.Int64BitsToDouble(ReadLong(data, ref offset));
             _count = ReadLong(data, ref offset);
+        }
+
+        public override bool CanMerge => true;
+
+        public override void Merge(AggregateState other)
+        {
+            var o = (DoubleSumState)other;
+            _sum += o._sum;
+            _count += o._count;
         }
     }
 
@@ -260,6 +288,23 @@ internal abstract class AggregateState
             _overflowed = count < 0;
             _count = _overflowed ? -count - 1 : count;
         }
+
+        public override bool CanMerge => true;
+
+        public override void Merge(AggregateState other)
+        {
+            var o = (DecimalSumState)other;
+            try
+            {
+                _sum += o._sum;
+            }
+            catch (OverflowException)
+            {
+                _overflowed = true;
+            }
+            _overflowed |= o._overflowed;
+            _count += o._count;
+        }
     }
 
     /// <summary>
@@ -318,6 +363,14 @@ internal abstract class AggregateState
                 var value = _values.ReadAt(data, ref offset).GetValue(0, type)!;
                 _counts[value] = ReadLong(data, ref offset);
             }
+        }
+
+        public override bool CanMerge => true;
+
+        public override void Merge(AggregateState other)
+        {
+            foreach (var (value, count) in ((MinMaxState)other)._counts)
+                _counts[value] = _counts.GetValueOrDefault(value) + count;
         }
     }
 }

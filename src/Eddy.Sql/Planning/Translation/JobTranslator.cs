@@ -17,7 +17,7 @@ namespace Eddy.Sql.Planning.Translation;
 /// aggregation a KeyBy and a window, and a sink a topic written as inserts, upserts or changelog rows as the sink's
 /// connector and format take them. Each statement's changelog modes are checked first.
 /// </summary>
-/// <remarks>The first slice: joins, Top-N, OVER, UNION, VALUES and session windows are refused by name for now.</remarks>
+/// <remarks>Window operations (window TVF, session windows, window Top-N, deduplication and joins) are in <c>JobTranslator.Windows.cs</c>.</remarks>
 internal sealed partial class JobTranslator
 {
     private readonly JobBuilder _job;
@@ -79,6 +79,10 @@ internal sealed partial class JobTranslator
             ProjectNode or FilterNode => Calc(CalcProgram.Of(node), node),
             AggregateNode aggregate => Aggregate(aggregate),
             WindowAggregateNode window => WindowAggregate(window),
+            WindowTableFunctionNode window => WindowTableFunction(window),
+            WindowRankNode rank => WindowRank(rank),
+            WindowJoinNode join => WindowJoin(join),
+            WindowAttachedAggregateNode window => WindowAttachedAggregate(window),
             JoinNode join => Join(join),
             RankNode rank => Rank(rank),
             IntervalJoinNode join => IntervalJoin(join),
@@ -237,7 +241,7 @@ internal sealed partial class JobTranslator
             WindowKind.Tumble => Windows.Tumbling(spec.Size),
             WindowKind.Hop => Windows.Hopping(spec.Size, spec.Slide),
             WindowKind.Cumulate => Windows.Cumulating(spec.Slide, spec.Size),
-            _ => throw new PlanningException($"{spec.Display(window.Input)}: session windows are not translated to the engine yet."),
+            _ => Windows.Session(spec.Size),
         };
         var (keyOf, keyTypes, function) = Grouping(window.Input, window.GroupKeys, window.Calls);
         var keySerde = new BinaryRowSerde(keyTypes);
@@ -248,7 +252,8 @@ internal sealed partial class JobTranslator
         var results = append.Stream
             .KeyBy((_, row) => keyOf(row), keySerde, new BinaryRowSerde(window.Input.FieldTypes), name: name + "-by")
             .Window(windows, name)
-            .Aggregate(function.CreateAccumulator, (_, row, accumulator) => function.Add(accumulator, row), function.AccumulatorSerde)
+            .Aggregate(function.CreateAccumulator, (_, row, accumulator) => function.Add(accumulator, row), function.AccumulatorSerde,
+                spec.Kind == WindowKind.Session ? SessionMerger(window) : null)
             .Map((windowed, accumulator) =>
             {
                 var row = new Row(arity);
