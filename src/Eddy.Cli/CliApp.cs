@@ -55,6 +55,7 @@ public static class CliApp
         var run = RunCommand.Create(console, environment);
         root.Add(run);
         root.Add(BenchCommand.Create(console));
+        root.Add(Nexmark.NexmarkCommand.Create(console, environment));
         var sql = Sql.SqlCommand.Create(console, environment);
         root.Add(sql);
         EpilogHelpAction.Install(root, new Dictionary<Command, Func<string>> { [up] = UpCommand.HelpEpilog, [run] = RunCommand.HelpEpilog, [sql] = Sql.SqlCommand.HelpEpilog });

@@ -56,7 +56,7 @@ internal abstract class ConnectorFactory
     }
 }
 
-/// <summary>The connectors by identifier: kafka, upsert-kafka, datagen, print, blackhole.</summary>
+/// <summary>The connectors by identifier: kafka, upsert-kafka, datagen, print, blackhole, nexmark.</summary>
 internal sealed class ConnectorRegistry
 {
     private readonly Dictionary<string, ConnectorFactory> _factories = new(StringComparer.Ordinal);
@@ -73,7 +73,7 @@ internal sealed class ConnectorRegistry
     public static ConnectorRegistry Default { get; } = new(
     [
         new KafkaConnectorFactory(), new UpsertKafkaConnectorFactory(), new DataGenConnectorFactory(), new PrintConnectorFactory(),
-        new BlackHoleConnectorFactory(),
+        new BlackHoleConnectorFactory(), new NexmarkConnectorFactory(),
     ]);
 
     /// <summary>The identifiers, sorted.</summary>

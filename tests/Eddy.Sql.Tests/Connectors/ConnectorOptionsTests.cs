@@ -170,7 +170,7 @@ public class ConnectorOptionsTests
     [Fact]
     public void An_unknown_connector_lists_the_available_ones() =>
         Assert.Equal(SourcePrefix
-            + "Could not find any factory for identifier 'kafak' that implements 'DynamicTableFactory'.\n\nAvailable factory identifiers are:\n\nblackhole\ndatagen\nkafka\nprint\nupsert-kafka",
+            + "Could not find any factory for identifier 'kafak' that implements 'DynamicTableFactory'.\n\nAvailable factory identifiers are:\n\nblackhole\ndatagen\nkafka\nnexmark\nprint\nupsert-kafka",
             ScanError(Table(("connector", "kafak"), ("topic", "t"))));
 
     [Fact]

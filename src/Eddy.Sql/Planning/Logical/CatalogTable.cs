@@ -85,7 +85,7 @@ internal sealed record CatalogTable(
     /// <summary>
     /// The changes the table's format and connector carry when read, and accept when written: upsert-kafka is a
     /// keyed upsert stream, a changelog format (debezium-json, canal-json, maxwell-json, ogg-json) carries every
-    /// kind of change, anything else is append-only.
+    /// kind of change, blackhole accepts every kind, anything else is append-only.
     /// </summary>
     public TableChangelog Changelog
     {
@@ -93,6 +93,9 @@ internal sealed record CatalogTable(
         {
             if (Connector == "upsert-kafka")
                 return TableChangelog.Upsert;
+            // Flink's blackhole sink takes whatever changes it is given (its changelog mode is the requested one).
+            if (Connector == "blackhole")
+                return TableChangelog.All;
             var format = Options.TryGetValue("format", out var f) ? f : Options.GetValueOrDefault("value.format", "");
             return format is "debezium-json" or "canal-json" or "maxwell-json" or "ogg-json" ? TableChangelog.All : TableChangelog.InsertOnly;
         }

@@ -30,6 +30,7 @@ internal sealed partial class JobTranslator
         {
             "kafka" or "upsert-kafka" => ScanKafka(table, ConnectorRegistry.Creating(table, forSource: true, () => KafkaTable.Of(table, options))),
             "datagen" => ScanDataGen(table, options),
+            "nexmark" => ScanNexmark(table, options),
             _ => throw new PlanningException($"Table '{table.Name}': connector '{factory.Identifier}' is not translated to the engine yet."),
         };
     }
