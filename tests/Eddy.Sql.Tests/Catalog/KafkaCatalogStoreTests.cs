@@ -199,6 +199,35 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
         Assert.Contains(logger.Warnings, w => w.Contains("its DDL does not parse", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_catalog_opened_on_first_use_reaches_Kafka_only_when_a_statement_needs_its_definitions_and_retries_a_failed_opening()
+    {
+        var topic = NewTopic();
+        var stored = await Open(topic);
+        await using (stored.Catalog)
+            await stored.Run(Orders);
+
+        var asked = 0;
+        var session = new CatalogSession(SqlCatalog.OpenOnFirstUse(_ =>
+        {
+            // The first opening fails as an unreachable cluster would; the next statement opens it again.
+            return ++asked == 1
+                ? Task.FromException<KafkaCatalogStoreOptions>(new CatalogException("cluster not started"))
+                : Task.FromResult(broker.Options(topic));
+        }));
+        await using var catalog = session.Catalog;
+
+        await session.Run("SET 'pipeline.name' = 'p'");
+        await session.Run("CREATE TEMPORARY TABLE scratch (a INT) WITH ('connector' = 'datagen')");
+        Assert.Equal(0, asked);
+
+        Assert.Equal("cluster not started", await session.Fails("SHOW TABLES"));
+        Assert.Equal(["orders", "scratch"], await session.Show("SHOW TABLES"));
+        await session.Run("CREATE TABLE more (a INT) WITH ('connector' = 'datagen')");
+        Assert.Equal(2, asked);
+        Assert.NotNull(session.Table("orders"));
+    }
+
     private List<(byte[] Key, byte[]? Value)> ReadAll(string topic)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]?>(new ConsumerConfig
