@@ -213,7 +213,7 @@ public class CompactedTopicLogTests(LogBrokerFixture broker) : IClassFixture<Log
                 $"Skipped the record at offset 1 of the test topic {topic}: key bad-1 is not one of ours",
                 $"Skipped the record at offset 2 of the test topic {topic}: cannot parse throw-1",
             ],
-            logger.Warnings);
+            logger.Warnings.Where(w => w.StartsWith("Skipped", StringComparison.Ordinal)));
 
         // The reader is still alive: a write after the bad records is read back.
         await log.AppendAsync(Bytes("c"), Bytes("3"), CancellationToken.None);
@@ -297,33 +297,5 @@ public class CompactedTopicLogTests(LogBrokerFixture broker) : IClassFixture<Log
         Assert.Equal(CompactedTopicLogFailure.Closed, append.Failure);
         var catchUp = await Assert.ThrowsAsync<CompactedTopicLogException>(() => log.CatchUpAsync(CancellationToken.None));
         Assert.Equal(CompactedTopicLogFailure.Closed, catchUp.Failure);
-    }
-
-    private sealed class CollectingLogger : ILogger
-    {
-        private readonly List<string> _warnings = [];
-
-        public IReadOnlyList<string> Warnings
-        {
-            get
-            {
-                lock (_warnings)
-                    return [.. _warnings];
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning && formatter(state, exception).StartsWith("Skipped", StringComparison.Ordinal))
-            {
-                lock (_warnings)
-                    _warnings.Add(formatter(state, exception));
-            }
-        }
     }
 }

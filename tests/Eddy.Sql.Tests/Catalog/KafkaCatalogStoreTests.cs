@@ -247,32 +247,4 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
             records.Add((result.Message.Key, result.Message.Value));
         }
     }
-
-    private sealed class CollectingLogger : ILogger
-    {
-        private readonly List<string> _warnings = [];
-
-        public IReadOnlyList<string> Warnings
-        {
-            get
-            {
-                lock (_warnings)
-                    return [.. _warnings];
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning)
-            {
-                lock (_warnings)
-                    _warnings.Add(formatter(state, exception));
-            }
-        }
-    }
 }
