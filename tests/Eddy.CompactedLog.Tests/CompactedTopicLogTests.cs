@@ -6,38 +6,22 @@ using Microsoft.Extensions.Logging;
 
 namespace Eddy.CompactedLog.Tests;
 
-/// <summary>An in-process Eddy broker shared by the log's tests (each test has a topic of its own).</summary>
-public sealed class LogBrokerFixture : IAsyncLifetime
+/// <summary>
+/// The compacted single-partition log the registry, the SQL catalog and the job control topic share: it creates its
+/// topic, reads it to the end before opening returns, follows what other instances write, reads its own writes back,
+/// and hands a bad record to its owner without stopping.
+/// </summary>
+public class CompactedTopicLogTests(SharedBroker broker) : IClassFixture<SharedBroker>
 {
-    private BrokerFixture? _broker;
-
-    public string BootstrapServers => (_broker ?? throw new InvalidOperationException("not started")).BootstrapServers;
-
-    public CompactedTopicLogOptions Options(string topic) => new()
+    private CompactedTopicLogOptions Options(string topic) => new()
     {
-        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = BootstrapServers },
+        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers },
         Topic = topic,
         Role = "test topic",
         InitTimeout = TimeSpan.FromSeconds(30),
         StoreTimeout = TimeSpan.FromSeconds(15),
     };
 
-    async Task IAsyncLifetime.InitializeAsync() => _broker = await BrokerFixture.StartAsync();
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        if (_broker is not null)
-            await _broker.DisposeAsync();
-    }
-}
-
-/// <summary>
-/// The compacted single-partition log the registry, the SQL catalog and the job control topic share: it creates its
-/// topic, reads it to the end before opening returns, follows what other instances write, reads its own writes back,
-/// and hands a bad record to its owner without stopping.
-/// </summary>
-public class CompactedTopicLogTests(LogBrokerFixture broker) : IClassFixture<LogBrokerFixture>
-{
     private static string NewTopic() => $"log-{Guid.NewGuid():N}";
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
@@ -83,7 +67,7 @@ public class CompactedTopicLogTests(LogBrokerFixture broker) : IClassFixture<Log
     private async Task<(CompactedTopicLog Log, KeyValueState State)> OpenAsync(string topic, ILogger? logger = null, CompactedTopicLogOptions? options = null)
     {
         var state = new KeyValueState();
-        var log = await CompactedTopicLog.OpenAsync(options ?? broker.Options(topic), state.Apply, logger);
+        var log = await CompactedTopicLog.OpenAsync(options ?? Options(topic), state.Apply, logger);
         return (log, state);
     }
 
@@ -246,7 +230,7 @@ public class CompactedTopicLogTests(LogBrokerFixture broker) : IClassFixture<Log
         await ProduceAsync(wide, ("k", "v"));
         var (lenient, state) = await OpenAsync(wide, options: new CompactedTopicLogOptions
         {
-            KafkaConfig = broker.Options(wide).KafkaConfig,
+            KafkaConfig = Options(wide).KafkaConfig,
             Topic = wide,
             VerifyTopic = false,
         });
@@ -260,7 +244,7 @@ public class CompactedTopicLogTests(LogBrokerFixture broker) : IClassFixture<Log
         var topic = NewTopic();
         var error = await Assert.ThrowsAsync<CompactedTopicLogException>(() => OpenAsync(topic, options: new CompactedTopicLogOptions
         {
-            KafkaConfig = broker.Options(topic).KafkaConfig,
+            KafkaConfig = Options(topic).KafkaConfig,
             Topic = topic,
             CreateIfMissing = false,
         }));

@@ -8,43 +8,27 @@ using Microsoft.Extensions.Logging;
 
 namespace Eddy.Sql.Tests.Catalog;
 
-/// <summary>An in-process Eddy broker for the catalog's Kafka tests.</summary>
-public sealed class CatalogBrokerFixture : IAsyncLifetime
-{
-    private BrokerFixture? _broker;
-
-    public string BootstrapServers => (_broker ?? throw new InvalidOperationException("not started")).BootstrapServers;
-
-    public KafkaCatalogStoreOptions Options(string topic) => new()
-    {
-        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = BootstrapServers },
-        Topic = topic,
-        InitTimeout = TimeSpan.FromSeconds(30),
-        StoreTimeout = TimeSpan.FromSeconds(15),
-    };
-
-    async Task IAsyncLifetime.InitializeAsync() => _broker = await BrokerFixture.StartAsync();
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        if (_broker is not null)
-            await _broker.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// The catalog on a compacted topic of a real (in-process) broker, through Confluent.Kafka: sessions share definitions,
 /// a restart reads them back, a DROP is a tombstone, and unreadable records are skipped.
 /// </summary>
 [Trait("Category", "Compat")]
-public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture<CatalogBrokerFixture>
+public class KafkaCatalogStoreTests(SharedBroker broker) : IClassFixture<SharedBroker>
 {
     private const string Orders = "CREATE TABLE orders (id BIGINT, amount DECIMAL(10, 2)) WITH ('connector' = 'kafka', 'topic' = 'orders')";
+
+    private KafkaCatalogStoreOptions Options(string topic) => new()
+    {
+        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers },
+        Topic = topic,
+        InitTimeout = TimeSpan.FromSeconds(30),
+        StoreTimeout = TimeSpan.FromSeconds(15),
+    };
 
     private static string NewTopic() => $"_eddy_sql_catalog-{Guid.NewGuid():N}"[..36];
 
     private async Task<CatalogSession> Open(string topic, ILogger? logger = null) =>
-        new(await SqlCatalog.OpenAsync(broker.Options(topic), logger));
+        new(await SqlCatalog.OpenAsync(Options(topic), logger));
 
     // Another session's write reaches this one through the reader thread that follows the topic, without any call.
     private static async Task Eventually(Func<bool> condition)
@@ -138,7 +122,7 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
     public async Task The_topic_is_created_compacted_with_one_partition()
     {
         var topic = NewTopic();
-        await using (await SqlCatalog.OpenAsync(broker.Options(topic)))
+        await using (await SqlCatalog.OpenAsync(Options(topic)))
         {
         }
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
@@ -161,7 +145,7 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
                 Configs = new Dictionary<string, string> { ["cleanup.policy"] = "delete" },
             }]);
         }
-        var error = await Assert.ThrowsAsync<CatalogException>(() => SqlCatalog.OpenAsync(broker.Options(topic)));
+        var error = await Assert.ThrowsAsync<CatalogException>(() => SqlCatalog.OpenAsync(Options(topic)));
         Assert.Equal($"The retention policy of the catalog topic {topic} is incorrect. Expected cleanup.policy to be 'compact' but it is delete.", error.Message);
     }
 
@@ -213,7 +197,7 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
             // The first opening fails as an unreachable cluster would; the next statement opens it again.
             return ++asked == 1
                 ? Task.FromException<KafkaCatalogStoreOptions>(new CatalogException("cluster not started"))
-                : Task.FromResult(broker.Options(topic));
+                : Task.FromResult(Options(topic));
         }));
         await using var catalog = session.Catalog;
 
