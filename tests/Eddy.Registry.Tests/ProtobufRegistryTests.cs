@@ -10,9 +10,7 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     private const string PersonSpaced = "// a person\nsyntax = \"proto3\";\n\npackage acme;\nmessage Person { string name = 1;   int32 age = 2; }\n";
 
     private readonly RegistryHost _r = registry.Host;
-
-    private Task<HttpResult> Register(string subject, string schema, string query = "") =>
-        _r.PostAsync($"/subjects/{subject}/versions{query}", RegistryHost.SchemaBody(schema, "PROTOBUF"));
+    private readonly TypedRegistry _protobuf = new(registry.Host, "PROTOBUF");
 
     [Fact]
     public async Task The_registry_lists_protobuf_among_its_schema_types()
@@ -24,7 +22,7 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     public async Task A_protobuf_schema_registers_in_printed_form_and_reads_back_with_its_type_everywhere()
     {
         var subject = Subject("proto");
-        var registered = await Register(subject, PersonSpaced);
+        var registered = await _protobuf.RegisterAsync(subject, PersonSpaced);
         Assert.Equal(200, registered.Status);
         Assert.Equal(Person, registered.Json.GetProperty("schema").GetString());
 
@@ -34,9 +32,9 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
         Assert.Equal(Person, (await _r.GetAsync($"/schemas/ids/{registered.Id}/schema")).Body);
         Assert.Equal("[1]", (await _r.GetAsync($"/subjects/{subject}/versions")).Body);
 
-        var looked = await _r.PostAsync($"/subjects/{subject}", RegistryHost.SchemaBody(PersonSpaced, "PROTOBUF"));
+        var looked = await _protobuf.LookUpAsync(subject, PersonSpaced);
         Assert.Equal((200, registered.Id, "PROTOBUF"), (looked.Status, looked.Id, looked.Json.GetProperty("schemaType").GetString()));
-        Assert.Equal(registered.Id, (await Register(subject, Person)).Id);
+        Assert.Equal(registered.Id, (await _protobuf.RegisterAsync(subject, Person)).Id);
         // The same text as Avro is no schema at all.
         Assert.Equal(42201, (await _r.PostAsync($"/subjects/{subject}", RegistryHost.SchemaBody(Person))).ErrorCode);
     }
@@ -45,7 +43,7 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     public async Task The_record_in_schemas_carries_the_protobuf_type_and_text()
     {
         var subject = Subject("stored");
-        var registered = await Register(subject, Person);
+        var registered = await _protobuf.RegisterAsync(subject, Person);
         var records = await StoreTests.ReadTopicAsync(_r.Broker, _r.Topic);
         var value = records.Last(r => r.Key.Contains($"\"subject\":\"{subject}\"", StringComparison.Ordinal)).Value!;
         Assert.Equal($"{{\"subject\":\"{subject}\",\"version\":1,\"id\":{registered.Id},\"schemaType\":\"PROTOBUF\",\"schema\":{JsonString(Person)},\"deleted\":false}}", value);
@@ -55,7 +53,7 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     public async Task Well_known_imports_resolve_without_references()
     {
         var schema = "syntax = \"proto3\";\n\nimport \"google/protobuf/timestamp.proto\";\nimport \"google/protobuf/wrappers.proto\";\n\nmessage Event {\n  google.protobuf.Timestamp at = 1;\n  google.protobuf.StringValue note = 2;\n}\n";
-        var registered = await Register(Subject("wkt"), schema);
+        var registered = await _protobuf.RegisterAsync(Subject("wkt"), schema);
         Assert.True(registered.Status == 200, registered.ToString());
         Assert.Equal(schema, registered.Json.GetProperty("schema").GetString());
     }
@@ -67,34 +65,17 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     public async Task An_invalid_protobuf_schema_is_42201_saying_what_is_wrong_and_where(string schema, string where)
     {
         var subject = Subject("bad");
-        var result = await Register(subject, schema);
-        Assert.Equal((422, 42201), (result.Status, result.ErrorCode));
-        Assert.StartsWith($"Invalid schema {{subject={subject}, version=0, id=-1, schemaType=PROTOBUF, references=[], schema={schema}}} with refs [] of type PROTOBUF, details: line ", result.Message, StringComparison.Ordinal);
-        Assert.Contains(where, result.Message, StringComparison.Ordinal);
-        var check = await _r.PostAsync($"/compatibility/subjects/{subject}/versions/latest", RegistryHost.SchemaBody(schema, "PROTOBUF"));
-        Assert.Equal(42201, check.ErrorCode);
+        await _protobuf.AssertInvalidAsync(subject, schema,
+            $"Invalid schema {{subject={subject}, version=0, id=-1, schemaType=PROTOBUF, references=[], schema={schema}}} with refs [] of type PROTOBUF, details: line ", where);
     }
 
     [Fact]
     public async Task Compatibility_is_checked_with_confluents_protobuf_rules_and_refusals_are_409()
     {
-        var subject = Subject("evolve");
-        Assert.Equal(200, (await Register(subject, Person)).Status);
         var widened = Person.Replace("int32 age", "int64 age", StringComparison.Ordinal);
         var changed = Person.Replace("int32 age", "double age", StringComparison.Ordinal);
-
-        var ok = await _r.PostAsync($"/compatibility/subjects/{subject}/versions/latest?verbose=true", RegistryHost.SchemaBody(widened, "PROTOBUF"));
-        Assert.Equal("{\"is_compatible\":true,\"messages\":[]}", ok.Body);
-        var refused = await _r.PostAsync($"/compatibility/subjects/{subject}/versions/latest?verbose=true", RegistryHost.SchemaBody(changed, "PROTOBUF"));
-        Assert.Equal(
-            "{\"is_compatible\":false,\"messages\":[\"{errorType:\\\"FIELD_SCALAR_KIND_CHANGED\\\", description:\\\"The kind of a SCALAR field at path '#/Person/2' in the new schema does not match its kind in the old schema\\\"}\",\"{oldSchemaVersion: 1}\","
-            + $"{JsonString("{oldSchema: '" + Person + "'}")},\"{{validateFields: 'false', compatibility: 'BACKWARD'}}\"]}}",
-            refused.Body);
-
-        var conflict = await Register(subject, changed);
-        Assert.Equal((409, 409), (conflict.Status, conflict.ErrorCode));
-        Assert.StartsWith($"Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{{errorType:\"FIELD_SCALAR_KIND_CHANGED\"", conflict.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await Register(subject, widened)).Version);
+        await _protobuf.AssertEvolutionAsync(Subject("evolve"), Person, widened, changed, "FIELD_SCALAR_KIND_CHANGED",
+            "{errorType:\"FIELD_SCALAR_KIND_CHANGED\", description:\"The kind of a SCALAR field at path '#/Person/2' in the new schema does not match its kind in the old schema\"}");
     }
 
     [Fact]
@@ -102,7 +83,7 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     {
         var subject = Subject("switch");
         Assert.Equal(200, (await _r.PostAsync($"/subjects/{subject}/versions", RegistryHost.SchemaBody("{\"type\":\"string\"}", "JSON"))).Status);
-        var result = await Register(subject, Person);
+        var result = await _protobuf.RegisterAsync(subject, Person);
         Assert.Equal(409, result.Status);
         Assert.Contains("Incompatible because of different schema type", result.Message, StringComparison.Ordinal);
     }
@@ -110,7 +91,7 @@ public class ProtobufRegistryTests(SharedRegistry registry) : IClassFixture<Shar
     [Fact]
     public async Task A_registered_schema_names_its_messages_for_the_wire_format()
     {
-        var registered = await Register(Subject("indexes"), "syntax = \"proto3\";\nmessage A {\n  int32 x = 1;\n}\nmessage B {\n  message C {\n    int32 y = 1;\n  }\n}\n");
+        var registered = await _protobuf.RegisterAsync(Subject("indexes"), "syntax = \"proto3\";\nmessage A {\n  int32 x = 1;\n}\nmessage B {\n  message C {\n    int32 y = 1;\n  }\n}\n");
         var stored = ProtobufSchemaDocument.Parse((await _r.GetAsync($"/schemas/ids/{registered.Id}/schema")).Body);
         Assert.Equal([1, 0], stored.MessageIndexes("B.C"));
         var (id, indexes, _) = ProtobufWireFormat.Read(ProtobufWireFormat.Frame(registered.Id, stored.MessageIndexes("B.C"), []));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Eddy.Cli.Commands;
 using Eddy.Cli.Run;
+using Eddy.Sql.Catalog;
 
 namespace Eddy.Cli.Sql;
 
@@ -39,9 +40,17 @@ public static class SqlCommand
         };
         var (metricsPort, metricsHost) = RunCommand.MetricsOptions();
         metricsPort.Description = "Serve the -f job's worker metrics to Prometheus at http://HOST:n/metrics (0 picks a free one). Default: no endpoint.";
+        var catalog = new Option<string>("--catalog")
+        {
+            Description = "Where permanent tables, views and functions live: kafka (the compacted topic --catalog-topic on the cluster, shared by every session and worker on it, kept across runs; default) or memory (this client's memory, gone when it exits, as Flink's default catalog). TEMPORARY objects always stay in the session.",
+            HelpName = "kafka|memory",
+            DefaultValueFactory = _ => SqlCatalogKinds.Kafka,
+        };
+        catalog.AcceptOnlyFromAmong([.. SqlCatalogKinds.Names]);
+        var catalogTopic = new Option<string>("--catalog-topic") { Description = $"The Kafka catalog's compacted topic (one partition), created when missing. Default: {KafkaCatalogStoreOptions.DefaultTopic}.", HelpName = "topic" };
         var command = new Command("sql", "Flink's SQL client: type statements (multi-line, ending with ';') and see SELECT results live, or run a script with -f. Ctrl-C cancels the running query, QUIT; or Ctrl-D leaves.")
         {
-            file, init, bootstrap, output, historyFile, workerId, duration, metricsPort, metricsHost,
+            file, init, bootstrap, output, historyFile, workerId, duration, catalog, catalogTopic, metricsPort, metricsHost,
         };
         command.SetAction((parseResult, ct) => RunAsync(
             new SqlOptions
@@ -55,6 +64,8 @@ public static class SqlCommand
                 Duration = parseResult.GetValue(duration),
                 MetricsPort = parseResult.GetValue(metricsPort),
                 MetricsHost = parseResult.GetValue(metricsHost)!,
+                Catalog = parseResult.GetValue(catalog)!,
+                CatalogTopic = parseResult.GetValue(catalogTopic),
             },
             console, host, ct, environment));
         return command;
@@ -67,6 +78,8 @@ public static class SqlCommand
           eddy sql                                   the interactive client on the embedded broker
           eddy sql -b kafka:9092 --output changelog  against a cluster, every change of a query as a line
           eddy sql -i tables.sql -f job.sql          create the tables, then run the job's INSERT statements
+          eddy sql -b kafka:9092 -f job.sql          a job on the tables other sessions created (catalog topic _eddy_sql_catalog)
+          eddy sql --catalog memory                  tables that live only until the client exits
           echo "SHOW TABLES;" | eddy sql -i tables.sql
 
         In the client:
@@ -148,6 +161,14 @@ public static class SqlCommand
         if (options.Duration is not null && options.File is null)
         {
             throw CliException.Usage("--duration limits the job of -f/--file; the interactive client runs until QUIT");
+        }
+        if (options.CatalogTopic is not null && options.Catalog == SqlCatalogKinds.Memory)
+        {
+            throw CliException.Usage("--catalog-topic names the Kafka catalog's topic; --catalog memory keeps no topic");
+        }
+        if (options.CatalogTopic is not null && string.IsNullOrWhiteSpace(options.CatalogTopic))
+        {
+            throw CliException.Usage("--catalog-topic must not be empty");
         }
         if (options.File is not null && options.HistoryFile is not null)
         {

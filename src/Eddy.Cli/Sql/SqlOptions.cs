@@ -29,4 +29,22 @@ public sealed record SqlOptions
 
     /// <summary>--metrics-host: the address the metrics endpoint listens on.</summary>
     public string MetricsHost { get; init; } = "127.0.0.1";
+    /// <summary>--catalog: where permanent tables, views and functions live (<see cref="SqlCatalogKinds"/>); default the Kafka topic.</summary>
+    public string Catalog { get; init; } = SqlCatalogKinds.Kafka;
+
+    /// <summary>--catalog-topic: the Kafka catalog's compacted topic; null: <c>_eddy_sql_catalog</c>.</summary>
+    public string? CatalogTopic { get; init; }
+}
+
+/// <summary>The values of <c>--catalog</c>.</summary>
+public static class SqlCatalogKinds
+{
+    /// <summary>Definitions in a compacted topic of the cluster, shared by every session and worker on it (the default).</summary>
+    public const string Kafka = "kafka";
+
+    /// <summary>Definitions in the client's memory, gone when it exits (Flink's default <c>GenericInMemoryCatalog</c>).</summary>
+    public const string Memory = "memory";
+
+    /// <summary>Both, for the option's completions and checks.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Kafka, Memory];
 }

@@ -15,12 +15,17 @@ using Eddy.Sql.Syntax;
 namespace Eddy.Cli.Sql;
 
 /// <summary>
-/// The SQL client's executor on Eddy's SQL layer: one <see cref="SqlSession"/> (Flink's default in-memory catalog:
-/// the session's tables live until the client exits). DDL, SHOW, DESCRIBE and EXPLAIN answer at once; a SELECT runs
+/// The SQL client's executor on Eddy's SQL layer: one <see cref="SqlSession"/> whose permanent tables, views and
+/// functions live in the catalog topic of the cluster (<c>--catalog kafka</c>, the default: shared by every session and
+/// worker on it, opened when the first statement needs it) or in this client's memory until it exits
+/// (<c>--catalog memory</c>, Flink's default in-memory catalog); TEMPORARY objects stay in the session. Before a
+/// statement that reads tables the session catches up with the catalog topic, so it sees what other sessions created
+/// a moment ago. DDL, SHOW, DESCRIBE and EXPLAIN answer at once; a SELECT runs
 /// its job on an in-process worker and streams its result topic until Ctrl-C, which stops the worker and deletes the
 /// topic; an INSERT runs its job in the background until the client exits; under <c>-f</c> the script's INSERTs are
 /// collected into one job that <see cref="RunScriptJobAsync"/> hosts as <c>eddy run</c> hosts a C# job. The cluster
-/// (the embedded broker unless <c>--bootstrap</c>/<c>EDDY_BOOTSTRAP</c>) starts when the first job needs it.
+/// (the embedded broker unless <c>--bootstrap</c>/<c>EDDY_BOOTSTRAP</c>) starts when the first statement needs the
+/// Kafka catalog or a job.
 /// </summary>
 internal sealed class SqlSessionExecutor : ISqlStatementExecutor, IAsyncDisposable
 {
@@ -39,9 +44,18 @@ internal sealed class SqlSessionExecutor : ISqlStatementExecutor, IAsyncDisposab
     public SqlSessionExecutor(SqlExecutorContext context)
     {
         _context = context;
-        _session = new SqlSession(SqlCatalog.CreateInMemory());
+        _session = new SqlSession(OpenCatalog());
         _stateRoot = Path.Combine(Path.GetTempPath(), "eddy-sql", _session.Id);
     }
+
+    /// <summary>The session's catalog: the Kafka topic's on the client's cluster (started then), or memory.</summary>
+    private SqlCatalog OpenCatalog() => _context.Options.Catalog == SqlCatalogKinds.Memory
+        ? SqlCatalog.CreateInMemory()
+        : SqlCatalog.OpenOnFirstUse(async cancellationToken => new KafkaCatalogStoreOptions
+        {
+            KafkaConfig = ClientConfig(await ClusterAsync(cancellationToken)),
+            Topic = _context.Options.CatalogTopic ?? KafkaCatalogStoreOptions.DefaultTopic,
+        });
 
     /// <summary>The session (tests read its id to find its result topics).</summary>
     public SqlSession Session => _session;
@@ -66,6 +80,11 @@ internal sealed class SqlSessionExecutor : ISqlStatementExecutor, IAsyncDisposab
                         _context.Session.Reset(reset.Key);
                     return new SqlMessageResult(UnavailableSqlExecutor.Succeeded);
             }
+            // Every statement but SET, RESET and USE starts from the catalog topic's end (opening it on the first), so
+            // it finds a table another session created a moment ago: the binder's lookups and a LIKE's source do not
+            // wait for the store themselves.
+            if (parsed is not UseStatement)
+                await _session.Catalog.SyncAsync(cancellationToken);
             var result = await _session.ExecuteAsync(parsed, statement.Text, cancellationToken);
             return result switch
             {

@@ -1,15 +1,18 @@
+using System.Collections.Concurrent;
 using System.Reflection;
+using System.Text;
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 using Eddy.Engine.Plan;
+using Eddy.CompactedLog;
 
 namespace Eddy.Engine.Kafka.Control;
 
 /// <summary>
-/// A worker's side of the control topic, on a thread of its own: creates the topic when missing, publishes the
-/// worker's record (at start, then every heartbeat with its live status), reads the stop requests written after its
-/// record and asks the worker to stop on the first that applies, and at the end deletes the record (clean stop),
-/// leaves a final one (failed) or writes nothing (crash, fenced: the successor with the same id owns the key).
+/// A worker's side of the control topic, on a thread of its own: opens the topic as a <see cref="CompactedTopicLog"/>
+/// (created when missing), publishes the worker's record (at start, then every heartbeat with its live status), takes
+/// the stop requests the log's reader delivers after its record and asks the worker to stop on the first that
+/// applies, and at the end deletes the record (clean stop), leaves a final one (failed) or writes nothing (crash,
+/// fenced: the successor with the same id owns the key).
 /// </summary>
 /// <remarks>
 /// The control topic is a view for operators, not part of the job's data path: when it cannot be written the worker
@@ -30,8 +33,11 @@ internal sealed class JobControlAgent : IDisposable
     private readonly string _key;
     private readonly CancellationTokenSource _end = new();
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _gate = new();
-    private IProducer<string, byte[]?>? _producer;
+
+    // Stop requests as the log's reader delivers them (its thread), taken by the agent's thread once the worker's
+    // record has an offset: only a request written after the record applies.
+    private readonly ConcurrentQueue<(long Offset, byte[] Value)> _stopRequests = new();
+    private CompactedTopicLog? _log;
     private long? _registeredOffset;
     private volatile bool _stopping;
     private volatile bool _publishNow;
@@ -79,8 +85,8 @@ internal sealed class JobControlAgent : IDisposable
     {
         await _end.CancelAsync().ConfigureAwait(false);
         await _ended.Task.ConfigureAwait(false);
-        var producer = _producer;
-        if (producer is null)
+        var log = _log;
+        if (log is null)
         {
             Dispose();
             return;
@@ -90,15 +96,15 @@ internal sealed class JobControlAgent : IDisposable
         {
             if (exit == WorkerExit.Stopped && _registeredOffset is not null)
             {
-                await producer.ProduceAsync(new TopicPartition(_control.Topic, 0), new Message<string, byte[]?> { Key = _key, Value = null }).ConfigureAwait(false);
+                await log.ProduceAsync(Encoding.UTF8.GetBytes(_key), null, CancellationToken.None).ConfigureAwait(false);
             }
             else if (exit == WorkerExit.Failed)
             {
                 var record = Snapshot(JobWorkerStates.Failed) with { Error = error };
-                await producer.ProduceAsync(new TopicPartition(_control.Topic, 0), new Message<string, byte[]?> { Key = _key, Value = record.ToJson() }).ConfigureAwait(false);
+                await log.ProduceAsync(Encoding.UTF8.GetBytes(_key), record.ToJson(), CancellationToken.None).ConfigureAwait(false);
             }
         }
-        catch (KafkaException e)
+        catch (CompactedTopicLogException e)
         {
             LastError = e.Message;
         }
@@ -119,17 +125,15 @@ internal sealed class JobControlAgent : IDisposable
     /// <summary>After the agent's thread has ended (<see cref="CompleteAsync"/>, <see cref="Abandon"/> call it).</summary>
     public void Dispose()
     {
-        _producer?.Dispose();
+        _log?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _end.Dispose();
     }
 
     private void Run()
     {
-        IConsumer<string, byte[]?>? consumer = null;
         try
         {
             var nextHeartbeat = DateTime.UtcNow;
-            var topicReady = false;
             while (!_end.IsCancellationRequested)
             {
                 if (DateTime.UtcNow >= nextHeartbeat || _publishNow)
@@ -138,132 +142,102 @@ internal sealed class JobControlAgent : IDisposable
                     nextHeartbeat = DateTime.UtcNow + _control.HeartbeatInterval;
                     try
                     {
-                        topicReady = topicReady || EnsureTopic();
-                        var offset = Publish();
-                        if (_registeredOffset is null)
-                        {
-                            _registeredOffset = offset;
-                            consumer = StopRequestReader(offset + 1);
-                        }
-
+                        _log ??= OpenLog();
+                        var offset = Publish(_log);
+                        _registeredOffset ??= offset;
                         LastError = null;
                     }
-                    catch (KafkaException e)
+                    catch (CompactedTopicLogException e)
                     {
                         LastError = e.Message;
                     }
+                    catch (OperationCanceledException) when (_end.IsCancellationRequested)
+                    {
+                        // The worker ended while the topic was being opened.
+                        break;
+                    }
                 }
 
-                if (consumer is null)
+                if (_registeredOffset is { } registered)
                 {
-                    _end.Token.WaitHandle.WaitOne(PollInterval);
-                    continue;
+                    TakeStopRequests(registered);
                 }
 
-                ReadStopRequests(consumer);
+                _end.Token.WaitHandle.WaitOne(PollInterval);
             }
         }
         finally
         {
-            consumer?.Close();
-            consumer?.Dispose();
             _ended.TrySetResult();
         }
     }
 
-    private bool EnsureTopic()
+    /// <summary>
+    /// The control topic as a log: created when missing (with the worker's replication factor), used as it is when it
+    /// exists (a topic created elsewhere is not refused: the control topic is a view, not the job's data path).
+    /// </summary>
+    private CompactedTopicLog OpenLog()
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.BootstrapServers }.Overlay(_options.ClientConfig)).Build();
-        try
+        var config = new ClientConfig { BootstrapServers = _options.BootstrapServers }.Overlay(_options.ClientConfig);
+        var options = new CompactedTopicLogOptions
         {
-            admin.CreateTopicsAsync(
-                [new TopicSpecification
-                {
-                    Name = _control.Topic,
-                    NumPartitions = 1,
-                    ReplicationFactor = _options.ReplicationFactor,
-                    Configs = new Dictionary<string, string>(JobControlTopic.Configs),
-                }],
-                new CreateTopicsOptions { RequestTimeout = AdminTimeout }).GetAwaiter().GetResult();
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            // Another worker created it first.
-        }
-
-        return true;
-    }
-
-    /// <summary>Writes the worker's record with its live status; returns its offset.</summary>
-    private long Publish()
-    {
-        lock (_gate)
-        {
-            _producer ??= new ProducerBuilder<string, byte[]?>(new ProducerConfig
-            {
-                BootstrapServers = _options.BootstrapServers,
-                EnableIdempotence = true,
-                LingerMs = 0,
-                // A heartbeat that cannot be delivered is replaced by the next one: do not let it wait longer.
-                MessageTimeoutMs = (int)Math.Clamp(_control.HeartbeatInterval.TotalMilliseconds * 2, 5_000, 60_000),
-            }.Overlay(_options.ClientConfig)).Build();
-        }
-
-        var record = Snapshot(null);
-        var result = _producer.ProduceAsync(new TopicPartition(_control.Topic, 0), new Message<string, byte[]?> { Key = _key, Value = record.ToJson() })
-            .GetAwaiter().GetResult();
-        return result.Offset.Value;
-    }
-
-    /// <summary>A consumer of the control topic from <paramref name="offset"/>: the requests written after the worker's record.</summary>
-    private IConsumer<string, byte[]?> StopRequestReader(long offset)
-    {
-        var consumer = new ConsumerBuilder<string, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = _options.BootstrapServers,
+            KafkaConfig = config.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+            Topic = _control.Topic,
+            Role = "control topic",
+            ClientId = $"eddy-{_plan.Name}-{_options.WorkerId}-control",
             // Assigned, never subscribed, never committed: the group id is only required by the client.
-            GroupId = $"{_control.Topic}-{_plan.Name}-{_options.WorkerId}",
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-        }.Overlay(_options.ClientConfig)).Build();
-        consumer.Assign(new TopicPartitionOffset(_control.Topic, 0, offset));
-        return consumer;
+            ReaderGroupId = $"{_control.Topic}-{_plan.Name}-{_options.WorkerId}",
+            InitTimeout = AdminTimeout,
+            // A heartbeat that cannot be delivered is replaced by the next one: do not let it wait longer.
+            StoreTimeout = TimeSpan.FromMilliseconds(Math.Clamp(_control.HeartbeatInterval.TotalMilliseconds * 2, 5_000, 60_000)),
+            ReplicationFactor = _options.ReplicationFactor,
+            VerifyTopic = false,
+        };
+        return CompactedTopicLog.OpenAsync(options, OnRecord, logger: null, _end.Token).GetAwaiter().GetResult();
     }
 
-    private void ReadStopRequests(IConsumer<string, byte[]?> consumer)
+    /// <summary>On the log's reader thread: keeps the stop requests (with a value) for the agent's thread.</summary>
+    private string? OnRecord(CompactedTopicRecord record)
     {
-        ConsumeResult<string, byte[]?>? result;
-        try
+        if (record is { Key: { } key, Value: { } value } && JobControlTopic.IsStopKey(Encoding.UTF8.GetString(key)))
         {
-            result = consumer.Consume(PollInterval);
-        }
-        catch (ConsumeException e)
-        {
-            LastError = e.Error.Reason;
-            return;
+            _stopRequests.Enqueue((record.Offset, value));
         }
 
-        if (result?.Message is not { Value: { } value } message || message.Key is null || !JobControlTopic.IsStopKey(message.Key) || StopRequested)
-        {
-            return;
-        }
+        return null;
+    }
 
-        JobStopRequest request;
-        try
-        {
-            request = JobStopRequest.FromJson(value);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return;
-        }
+    /// <summary>Writes the worker's record with its live status; returns its offset (acknowledged, not read back: nobody here reads it).</summary>
+    private long Publish(CompactedTopicLog log) =>
+        log.ProduceAsync(Encoding.UTF8.GetBytes(_key), Snapshot(null).ToJson(), CancellationToken.None).GetAwaiter().GetResult();
 
-        if (request.Applies(_plan.Name, _options.WorkerId))
+    /// <summary>Obeys the first stop request written after the worker's record that applies to it.</summary>
+    private void TakeStopRequests(long registered)
+    {
+        while (_stopRequests.TryDequeue(out var entry))
         {
-            StopRequested = true;
-            Stopping();
-            // The worker's stop waits for this agent to end: it must not run on the agent's thread.
-            _ = Task.Run(_onStopRequest);
+            if (entry.Offset <= registered || StopRequested)
+            {
+                continue;
+            }
+
+            JobStopRequest request;
+            try
+            {
+                request = JobStopRequest.FromJson(entry.Value);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                continue;
+            }
+
+            if (request.Applies(_plan.Name, _options.WorkerId))
+            {
+                StopRequested = true;
+                Stopping();
+                // The worker's stop waits for this agent to end: it must not run on the agent's thread.
+                _ = Task.Run(_onStopRequest);
+            }
         }
     }
 

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Eddy.CompactedLog;
 
 namespace Eddy.Engine.Kafka.Control;
 
@@ -34,8 +36,7 @@ public sealed class JobRegistry
     /// without the deleted ones (tombstones) and without values that are not readable JSON. No topic: an empty snapshot.
     /// </summary>
     /// <exception cref="KafkaException">The cluster could not be asked, or the topic not read to its end in time.</exception>
-    public Task<JobRegistrySnapshot> ReadAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(() => Read(cancellationToken), cancellationToken);
+    public Task<JobRegistrySnapshot> ReadAsync(CancellationToken cancellationToken = default) => ReadCoreAsync(cancellationToken);
 
     /// <summary>
     /// Asks the workers of <paramref name="job"/> (or only <paramref name="workerId"/>) to stop cleanly; they obey it
@@ -72,97 +73,78 @@ public sealed class JobRegistry
             MessageTimeoutMs = (int)KafkaTimeout.TotalMilliseconds,
         };
         using var producer = new ProducerBuilder<string, byte[]?>(config).Build();
-        // Partition 0: the topic's one order (a topic created elsewhere with more partitions is read whole anyway).
+        // Partition 0: the topic's one order, the partition every reader of the control topic reads.
         var result = await producer.ProduceAsync(new TopicPartition(Topic, 0), new Message<string, byte[]?> { Key = key, Value = value }, cancellationToken)
             .ConfigureAwait(false);
         return result.Offset.Value;
     }
 
-    private JobRegistrySnapshot Read(CancellationToken cancellationToken)
+    private async Task<JobRegistrySnapshot> ReadCoreAsync(CancellationToken cancellationToken)
     {
         var readAt = DateTimeOffset.UtcNow;
-        List<TopicPartition> partitions;
-        using (var admin = new AdminClientBuilder(new AdminClientConfig(_clientConfig.ToDictionary(StringComparer.Ordinal)) { BootstrapServers = _bootstrapServers }).Build())
+        var options = new CompactedTopicLogOptions
         {
-            var metadata = admin.GetMetadata(KafkaTimeout);
-            var topic = metadata.Topics.FirstOrDefault(t => t.Topic == Topic && t.Error.Code == ErrorCode.NoError);
-            if (topic is null)
-            {
-                return new JobRegistrySnapshot(readAt, [], []);
-            }
-
-            partitions = [.. topic.Partitions.Select(p => new TopicPartition(Topic, p.PartitionId))];
-        }
-
-        using var consumer = new ConsumerBuilder<string?, byte[]?>(new ConsumerConfig(_clientConfig.ToDictionary(StringComparer.Ordinal))
-        {
-            BootstrapServers = _bootstrapServers,
+            KafkaConfig = new Dictionary<string, string>(_clientConfig, StringComparer.Ordinal) { ["bootstrap.servers"] = _bootstrapServers },
+            Topic = Topic,
+            Role = "control topic",
+            ClientId = "eddy-jobs",
             // Assigned, never subscribed or committed: the group id is only required by the client.
-            GroupId = $"{Topic}-reader",
-            EnableAutoCommit = false,
-            EnablePartitionEof = false,
-        }).Build();
-        var ends = new Dictionary<TopicPartition, long>();
-        foreach (var partition in partitions)
+            ReaderGroupId = $"{Topic}-reader",
+            InitTimeout = KafkaTimeout,
+            StoreTimeout = KafkaTimeout,
+            // Reading creates nothing; a topic created elsewhere is read as it is (its partition 0, where every writer writes).
+            CreateIfMissing = false,
+            VerifyTopic = false,
+        };
+        // Each key's latest record, by offset (compaction keeps only the latest of a key; a tombstone deletes it).
+        // Filled on the log's reader thread, read here once the log is closed.
+        var latest = new Dictionary<string, (long Order, byte[] Value)>(StringComparer.Ordinal);
+        string? Apply(CompactedTopicRecord record)
         {
-            var end = consumer.QueryWatermarkOffsets(partition, KafkaTimeout).High.Value;
-            if (end > 0)
+            if (record.Key is not { } keyBytes)
             {
-                ends[partition] = end;
+                return null;
             }
+
+            lock (latest)
+            {
+                var key = Encoding.UTF8.GetString(keyBytes);
+                if (record.Value is null)
+                {
+                    latest.Remove(key);
+                }
+                else
+                {
+                    latest[key] = (record.Offset, record.Value);
+                }
+            }
+
+            return null;
         }
 
-        var latest = new Dictionary<string, (long Order, byte[] Value)>(StringComparer.Ordinal);
-        var order = 0L;
-        if (ends.Count > 0)
+        try
         {
-            consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-            var deadline = DateTime.UtcNow + KafkaTimeout;
-            var remaining = new HashSet<TopicPartition>(ends.Keys);
-            while (remaining.Count > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"the control topic {Topic} was not read to its end in {KafkaTimeout.TotalSeconds:0} s"));
-                }
-
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (result?.Message is { } message)
-                {
-                    if (message.Key is { } key)
-                    {
-                        if (message.Value is null)
-                        {
-                            latest.Remove(key);
-                        }
-                        else
-                        {
-                            latest[key] = (order++, message.Value);
-                        }
-                    }
-
-                    if (result.Offset.Value + 1 >= ends[result.TopicPartition])
-                    {
-                        remaining.Remove(result.TopicPartition);
-                    }
-                }
-
-                // Compaction may have removed the last records below the end: the position says the end was passed.
-                foreach (var partition in remaining.ToList())
-                {
-                    var position = consumer.Position(partition);
-                    if (position != Offset.Unset && position.Value >= ends[partition])
-                    {
-                        remaining.Remove(partition);
-                    }
-                }
-            }
+            // Opening reads the topic to its end; the snapshot is what was applied by then.
+            await using var log = await CompactedTopicLog.OpenAsync(options, Apply, logger: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CompactedTopicLogException e) when (e.Failure == CompactedTopicLogFailure.TopicMissing)
+        {
+            return new JobRegistrySnapshot(readAt, [], []);
+        }
+        catch (CompactedTopicLogException e)
+        {
+            throw new KafkaException(new Error(e.Failure == CompactedTopicLogFailure.InitTimedOut ? ErrorCode.Local_TimedOut : ErrorCode.Local_Fail, e.Message), e);
         }
 
         var workers = new List<JobWorkerRecord>();
         var stops = new List<JobStopRequest>();
-        foreach (var (key, (_, value)) in latest.OrderBy(e => e.Value.Order))
+        List<KeyValuePair<string, (long Order, byte[] Value)>> entries;
+        lock (latest)
+        {
+            entries = [.. latest.OrderBy(e => e.Value.Order)];
+        }
+
+        foreach (var (key, (_, value)) in entries)
         {
             try
             {

@@ -42,6 +42,19 @@ public sealed partial class SqlCatalog : ICatalogReader, IAsyncDisposable
     public static async Task<SqlCatalog> OpenAsync(KafkaCatalogStoreOptions options, ILogger? logger = null, CancellationToken cancellationToken = default) =>
         new(await KafkaCatalogStore.OpenAsync(options, logger, cancellationToken), ownsStore: true);
 
+    /// <summary>
+    /// A session on the catalog topic, opened when the session first needs its definitions (a DDL, a SHOW,
+    /// <see cref="SyncAsync"/>): SET, RESET and USE work before that without Kafka. <paramref name="options"/> is asked
+    /// then, so a client can start its cluster only at that moment; a failed opening fails that statement and the
+    /// next one tries again. Call <see cref="SyncAsync"/> before binding a query, so its tables are known.
+    /// </summary>
+    public static SqlCatalog OpenOnFirstUse(Func<CancellationToken, Task<KafkaCatalogStoreOptions>> options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(new DeferredCatalogStore(async cancellationToken =>
+            await KafkaCatalogStore.OpenAsync(await options(cancellationToken), logger, cancellationToken)), ownsStore: true);
+    }
+
     /// <inheritdoc/>
     public string CurrentCatalog { get; private set; } = ObjectIdentifier.DefaultCatalog;
 

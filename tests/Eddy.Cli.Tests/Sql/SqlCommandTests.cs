@@ -11,7 +11,7 @@ public class SqlCommandTests
     {
         var (exitCode, output, _) = await CliHarness.RunAsync(["sql", "--help"]);
         Assert.Equal(ExitCodes.Success, exitCode);
-        foreach (var option in new[] { "-f, --file", "-i, --init", "-b, --bootstrap", "--output", "--history-file", "--worker-id", "--duration", "Ctrl-C cancels", "QUIT;" })
+        foreach (var option in new[] { "-f, --file", "-i, --init", "-b, --bootstrap", "--output", "--history-file", "--worker-id", "--duration", "--catalog <kafka|memory>", "--catalog-topic", "_eddy_sql_catalog", "Ctrl-C cancels", "QUIT;" })
         {
             Assert.Contains(option, output);
         }
@@ -20,7 +20,8 @@ public class SqlCommandTests
     [Fact]
     public async Task Piped_statements_run_in_order_and_one_that_cannot_run_is_an_error_while_set_works()
     {
-        var (exitCode, output, error) = await CliHarness.RunAsync(["sql"], "SET 'a' = 'b';\nSET;\nSELECT 1;\n");
+        // The memory catalog: the SELECT needs no catalog topic, so no embedded broker starts.
+        var (exitCode, output, error) = await CliHarness.RunAsync(["sql", "--catalog", "memory"], "SET 'a' = 'b';\nSET;\nSELECT 1;\n");
         Assert.Equal(ExitCodes.Failure, exitCode);
         Assert.Equal("[INFO] Execute statement succeeded.\n+-----+-------+\n| key | value |\n+-----+-------+\n|   a |     b |\n+-----+-------+\n1 row in set\n", output);
         // SELECT without FROM (a VALUES plan) is not translated to the engine, which has no bounded source: the session
@@ -68,7 +69,7 @@ public class SqlCommandTests
         var job = directory.Combine("job.sql");
         await File.WriteAllTextAsync(job, "-- the job\nSET 'y' = '2';\n\nINSERT INTO s\nSELECT * FROM t;\nSET 'z' = '3';\n");
 
-        var (exitCode, output, error) = await CliHarness.RunAsync(["sql", "-i", init, "-f", job]);
+        var (exitCode, output, error) = await CliHarness.RunAsync(["sql", "-i", init, "-f", job, "--catalog", "memory"]);
 
         Assert.Equal(ExitCodes.Failure, exitCode);
         Assert.Equal("[INFO] Execute statement succeeded.\n[INFO] Execute statement succeeded.\n", output);
@@ -92,6 +93,9 @@ public class SqlCommandTests
     [InlineData(new[] { "sql", "--worker-id", " " }, "--worker-id must not be empty")]
     [InlineData(new[] { "sql", "--output", "fancy" }, "fancy")]
     [InlineData(new[] { "sql", "--duration", "soon" }, "Invalid duration 'soon' for --duration")]
+    [InlineData(new[] { "sql", "--catalog", "hive" }, "hive")]
+    [InlineData(new[] { "sql", "--catalog", "memory", "--catalog-topic", "t" }, "--catalog-topic names the Kafka catalog's topic; --catalog memory keeps no topic")]
+    [InlineData(new[] { "sql", "--catalog-topic", " " }, "--catalog-topic must not be empty")]
     public async Task Bad_invocations_are_usage_errors(string[] args, string message)
     {
         var (exitCode, _, error) = await CliHarness.RunAsync(args);

@@ -19,7 +19,7 @@ public class SqlSessionEndToEndTests
     private static readonly (string Customer, int Amount)[] Orders =
         [("ann", 30), ("bob", 5), ("ann", 12), ("cy", 40), ("bob", 25), ("ann", 8), ("dee", 11), ("cy", 2), ("bob", 60)];
 
-    private static string OrdersTable(string bootstrap) =>
+    internal static string OrdersTable(string bootstrap) =>
         $"""
         CREATE TABLE orders (
           id BIGINT,
@@ -30,7 +30,7 @@ public class SqlSessionEndToEndTests
         """;
 
     /// <summary>The totals of the orders above 10 per customer, computed here from the list.</summary>
-    private static SortedDictionary<string, long> ExpectedTotals()
+    internal static SortedDictionary<string, long> ExpectedTotals()
     {
         var totals = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var (customer, amount) in Orders)
@@ -41,7 +41,7 @@ public class SqlSessionEndToEndTests
         return totals;
     }
 
-    private static async Task ProduceOrdersAsync(string bootstrap)
+    internal static async Task ProduceOrdersAsync(string bootstrap)
     {
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
             await admin.CreateTopicsAsync([new TopicSpecification { Name = "orders", NumPartitions = 2, ReplicationFactor = 1 }]);
@@ -86,7 +86,7 @@ public class SqlSessionEndToEndTests
         TryDelete(Path.Combine(cwd, "eddy-state", "customer-totals"));
     }
 
-    private static SortedDictionary<string, long> LatestTotals(string bootstrap)
+    internal static SortedDictionary<string, long> LatestTotals(string bootstrap)
     {
         using var consumer = new ConsumerBuilder<string, string?>(new ConsumerConfig
         {
@@ -116,7 +116,7 @@ public class SqlSessionEndToEndTests
         return latest;
     }
 
-    private static void TryDelete(string path)
+    internal static void TryDelete(string path)
     {
         try
         {

@@ -8,43 +8,27 @@ using Microsoft.Extensions.Logging;
 
 namespace Eddy.Sql.Tests.Catalog;
 
-/// <summary>An in-process Eddy broker for the catalog's Kafka tests.</summary>
-public sealed class CatalogBrokerFixture : IAsyncLifetime
-{
-    private BrokerFixture? _broker;
-
-    public string BootstrapServers => (_broker ?? throw new InvalidOperationException("not started")).BootstrapServers;
-
-    public KafkaCatalogStoreOptions Options(string topic) => new()
-    {
-        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = BootstrapServers },
-        Topic = topic,
-        InitTimeout = TimeSpan.FromSeconds(30),
-        StoreTimeout = TimeSpan.FromSeconds(15),
-    };
-
-    async Task IAsyncLifetime.InitializeAsync() => _broker = await BrokerFixture.StartAsync();
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        if (_broker is not null)
-            await _broker.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// The catalog on a compacted topic of a real (in-process) broker, through Confluent.Kafka: sessions share definitions,
 /// a restart reads them back, a DROP is a tombstone, and unreadable records are skipped.
 /// </summary>
 [Trait("Category", "Compat")]
-public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture<CatalogBrokerFixture>
+public class KafkaCatalogStoreTests(SharedBroker broker) : IClassFixture<SharedBroker>
 {
     private const string Orders = "CREATE TABLE orders (id BIGINT, amount DECIMAL(10, 2)) WITH ('connector' = 'kafka', 'topic' = 'orders')";
+
+    private KafkaCatalogStoreOptions Options(string topic) => new()
+    {
+        KafkaConfig = new Dictionary<string, string> { ["bootstrap.servers"] = broker.BootstrapServers },
+        Topic = topic,
+        InitTimeout = TimeSpan.FromSeconds(30),
+        StoreTimeout = TimeSpan.FromSeconds(15),
+    };
 
     private static string NewTopic() => $"_eddy_sql_catalog-{Guid.NewGuid():N}"[..36];
 
     private async Task<CatalogSession> Open(string topic, ILogger? logger = null) =>
-        new(await SqlCatalog.OpenAsync(broker.Options(topic), logger));
+        new(await SqlCatalog.OpenAsync(Options(topic), logger));
 
     // Another session's write reaches this one through the reader thread that follows the topic, without any call.
     private static async Task Eventually(Func<bool> condition)
@@ -138,7 +122,7 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
     public async Task The_topic_is_created_compacted_with_one_partition()
     {
         var topic = NewTopic();
-        await using (await SqlCatalog.OpenAsync(broker.Options(topic)))
+        await using (await SqlCatalog.OpenAsync(Options(topic)))
         {
         }
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
@@ -161,7 +145,7 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
                 Configs = new Dictionary<string, string> { ["cleanup.policy"] = "delete" },
             }]);
         }
-        var error = await Assert.ThrowsAsync<CatalogException>(() => SqlCatalog.OpenAsync(broker.Options(topic)));
+        var error = await Assert.ThrowsAsync<CatalogException>(() => SqlCatalog.OpenAsync(Options(topic)));
         Assert.Equal($"The retention policy of the catalog topic {topic} is incorrect. Expected cleanup.policy to be 'compact' but it is delete.", error.Message);
     }
 
@@ -199,6 +183,35 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
         Assert.Contains(logger.Warnings, w => w.Contains("its DDL does not parse", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_catalog_opened_on_first_use_reaches_Kafka_only_when_a_statement_needs_its_definitions_and_retries_a_failed_opening()
+    {
+        var topic = NewTopic();
+        var stored = await Open(topic);
+        await using (stored.Catalog)
+            await stored.Run(Orders);
+
+        var asked = 0;
+        var session = new CatalogSession(SqlCatalog.OpenOnFirstUse(_ =>
+        {
+            // The first opening fails as an unreachable cluster would; the next statement opens it again.
+            return ++asked == 1
+                ? Task.FromException<KafkaCatalogStoreOptions>(new CatalogException("cluster not started"))
+                : Task.FromResult(Options(topic));
+        }));
+        await using var catalog = session.Catalog;
+
+        await session.Run("SET 'pipeline.name' = 'p'");
+        await session.Run("CREATE TEMPORARY TABLE scratch (a INT) WITH ('connector' = 'datagen')");
+        Assert.Equal(0, asked);
+
+        Assert.Equal("cluster not started", await session.Fails("SHOW TABLES"));
+        Assert.Equal(["orders", "scratch"], await session.Show("SHOW TABLES"));
+        await session.Run("CREATE TABLE more (a INT) WITH ('connector' = 'datagen')");
+        Assert.Equal(2, asked);
+        Assert.NotNull(session.Table("orders"));
+    }
+
     private List<(byte[] Key, byte[]? Value)> ReadAll(string topic)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]?>(new ConsumerConfig
@@ -216,34 +229,6 @@ public class KafkaCatalogStoreTests(CatalogBrokerFixture broker) : IClassFixture
             if (result.IsPartitionEOF)
                 return records;
             records.Add((result.Message.Key, result.Message.Value));
-        }
-    }
-
-    private sealed class CollectingLogger : ILogger
-    {
-        private readonly List<string> _warnings = [];
-
-        public IReadOnlyList<string> Warnings
-        {
-            get
-            {
-                lock (_warnings)
-                    return [.. _warnings];
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning)
-            {
-                lock (_warnings)
-                    _warnings.Add(formatter(state, exception));
-            }
         }
     }
 }
