@@ -39,6 +39,34 @@ public class OracleTests
             WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')
             """);
 
+    [Fact]
+    public Task Q4_averages_the_winning_bid_of_each_auction_per_category() =>
+        // Flink's AVG of a BIGINT is a BIGINT: the sum divided by the count, truncated.
+        MatchesAsync("q4", """
+            WITH q AS (
+                SELECT max(B.price) AS final, A.category FROM auction A JOIN bid B ON A.id = B.auction
+                WHERE B."dateTime" BETWEEN A."dateTime" AND A.expires GROUP BY A.id, A.category)
+            SELECT category, CAST(sum(final) // count(final) AS BIGINT) FROM q GROUP BY category
+            """);
+
+    [Fact]
+    public Task Q9_keeps_the_winning_bid_of_each_auction()
+    {
+        // Two bids at the same price and millisecond make which bidder wins arbitrary; the auction, the winning price
+        // and its time are not. So those are compared, and each row's bid must be one of the auction's bids.
+        HashSet<(long, long, long, long, string)>? bids = null;
+        return MatchesAsync("q9", """
+            SELECT A.*, B.auction, B.price, B."dateTime" FROM auction A JOIN bid B ON A.id = B.auction
+            WHERE B."dateTime" BETWEEN A."dateTime" AND A.expires
+            QUALIFY ROW_NUMBER() OVER (PARTITION BY A.id ORDER BY B.price DESC, B."dateTime" ASC) = 1
+            """, columns: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13], check: (row, events) =>
+            {
+                bids ??= [.. events.Where(e => e.Type == NexmarkEventType.Bid).Select(e => (e.Bid.Auction, e.Bid.Bidder, e.Bid.Price, e.Bid.DateTime, e.Bid.Extra.ToString()))];
+                var time = (long)((DateTime)row[13]! - DateTime.UnixEpoch).TotalMilliseconds;
+                Assert.Contains(((long)row[10]!, (long)row[11]!, (long)row[12]!, time, (string)row[14]!), bids);
+            });
+    }
+
     // The windowed queries run at 200 events/s, so the 20,000 events span 100 s of event time: ten tumbling windows,
     // fifty hopping ones. Window bounds are computed from epoch milliseconds (windows align to the epoch, as Flink's).
 
