@@ -101,6 +101,20 @@ public class OracleTests
             """, rate: 200);
 
     [Fact]
+    public Task Q11_counts_each_bidders_bids_per_session() =>
+        // Each bid opens a window [t, t + 10 s) and Flink merges windows that overlap or touch (its TimeWindow.intersects
+        // compares inclusively), so only a bid more than 10 s after the bidder's previous one opens a new session; the
+        // session ends 10 s after its last bid.
+        MatchesAsync("q11", """
+            WITH g AS (
+                SELECT bidder, "dateTime" AS t,
+                       CASE WHEN "dateTime" - lag("dateTime") OVER (PARTITION BY bidder ORDER BY "dateTime") <= INTERVAL 10 SECOND THEN 0 ELSE 1 END AS opens
+                FROM bid),
+            s AS (SELECT bidder, t, sum(opens) OVER (PARTITION BY bidder ORDER BY t ROWS UNBOUNDED PRECEDING) AS session FROM g)
+            SELECT bidder, count(*), min(t), max(t) + INTERVAL 10 SECOND FROM s GROUP BY bidder, session
+            """, rate: 200);
+
+    [Fact]
     public Task Q17_computes_each_auctions_daily_statistics() =>
         MatchesAsync("q17", """
             SELECT auction, strftime("dateTime", '%Y-%m-%d') AS day, count(*),
