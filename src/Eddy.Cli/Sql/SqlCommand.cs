@@ -3,6 +3,7 @@ using System.Text;
 using Eddy.Cli.Commands;
 using Eddy.Cli.Run;
 using Eddy.Sql.Catalog;
+using Eddy.Sql.Functions;
 
 namespace Eddy.Cli.Sql;
 
@@ -18,6 +19,7 @@ public static class SqlCommand
         host ??= SqlClientHost.Default;
         var file = new Option<string>("--file", "-f") { Description = "Run the statements of this file in order (its INSERT INTO statements as a job, on a worker), then exit; the first failing statement stops it with its line and column.", HelpName = "job.sql" };
         var init = new Option<string>("--init", "-i") { Description = "A file of statements to run first (CREATE TABLE, SET ...), as Flink's -i; then the client starts (or -f runs).", HelpName = "init.sql" };
+        var jar = new Option<string[]>("--jar", "-j") { Description = "A .NET assembly (.dll) of user-defined functions, added to the session as Flink's ADD JAR (CREATE FUNCTION ... AS 'Namespace.Type' then finds them); repeatable.", HelpName = "path.dll", AllowMultipleArgumentsPerToken = false };
         var bootstrap = new Option<string>("--bootstrap", "-b") { Description = "Run against an existing Kafka cluster, host:port[,host:port...]. Default: start the embedded broker in this process.", HelpName = "host:port" };
         var output = new Option<string>("--output") { Description = "How a query's result is shown: table (the result updated in place; default on a terminal), changelog (+I/-U/+U/-D rows), tableau (Flink's boxed rows; default for pipes and -f) or json (an object per change). SET 'sql-client.execution.result-mode' changes it in a session.", HelpName = "mode" };
         output.AcceptOnlyFromAmong(SqlResultModes.Names);
@@ -50,13 +52,14 @@ public static class SqlCommand
         var catalogTopic = new Option<string>("--catalog-topic") { Description = $"The Kafka catalog's compacted topic (one partition), created when missing. Default: {KafkaCatalogStoreOptions.DefaultTopic}.", HelpName = "topic" };
         var command = new Command("sql", "Flink's SQL client: type statements (multi-line, ending with ';') and see SELECT results live, or run a script with -f. Ctrl-C cancels the running query, QUIT; or Ctrl-D leaves.")
         {
-            file, init, bootstrap, output, historyFile, workerId, duration, catalog, catalogTopic, metricsPort, metricsHost,
+            file, init, jar, bootstrap, output, historyFile, workerId, duration, catalog, catalogTopic, metricsPort, metricsHost,
         };
         command.SetAction((parseResult, ct) => RunAsync(
             new SqlOptions
             {
                 File = parseResult.GetValue(file),
                 Init = parseResult.GetValue(init),
+                Jars = parseResult.GetValue(jar) ?? [],
                 Bootstrap = parseResult.GetValue(bootstrap),
                 Output = parseResult.GetValue(output),
                 HistoryFile = parseResult.GetValue(historyFile),
@@ -179,6 +182,18 @@ public static class SqlCommand
             throw CliException.Usage("--metrics-port serves the metrics of the -f/--file job's worker");
         }
         RunCommand.ValidateMetricsPort(options.MetricsPort);
+        foreach (var path in options.Jars)
+        {
+            // Loaded here, so that a missing or broken assembly fails before anything starts.
+            try
+            {
+                UserDefinedFunctions.AddAssembly(path);
+            }
+            catch (SqlFunctionException e)
+            {
+                throw CliException.Usage("--jar: " + e.Message);
+            }
+        }
     }
 
     private static async Task<string> ReadScriptAsync(string path, string option, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ public sealed record SqlOptions
     /// <summary>--init: a script run first (session setup: CREATE TABLE, SET), as Flink's -i.</summary>
     public string? Init { get; init; }
 
+    /// <summary>--jar (repeatable): .NET assemblies of user-defined functions, added to the session as Flink's ADD JAR.</summary>
+    public IReadOnlyList<string> Jars { get; init; } = [];
+
     /// <summary>--bootstrap: an existing cluster; null uses the embedded broker.</summary>
     public string? Bootstrap { get; init; }
 

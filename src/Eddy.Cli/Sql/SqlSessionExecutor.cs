@@ -45,6 +45,10 @@ internal sealed class SqlSessionExecutor : ISqlStatementExecutor, IAsyncDisposab
     {
         _context = context;
         _session = new SqlSession(OpenCatalog());
+        foreach (var jar in context.Options.Jars)
+        {
+            _session.AddJar(jar);
+        }
         _stateRoot = Path.Combine(Path.GetTempPath(), "eddy-sql", _session.Id);
     }
 

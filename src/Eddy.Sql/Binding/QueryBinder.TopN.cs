@@ -57,15 +57,20 @@ internal sealed partial class QueryBinder
         }
         if (!bounded)
             return null;
-        if (call.UpperName != "ROW_NUMBER")
-            throw BindingErrors.NotSupported(call, $"{call.UpperName}() Top-N (ROW_NUMBER() is)");
+        var function = call.UpperName switch
+        {
+            "ROW_NUMBER" => RankFunction.RowNumber,
+            "RANK" => RankFunction.Rank,
+            "DENSE_RANK" => RankFunction.DenseRank,
+            _ => throw BindingErrors.NotSupported(call, $"{call.UpperName}() Top-N (ROW_NUMBER(), RANK() and DENSE_RANK() are)"),
+        };
         if (end == long.MaxValue)
             throw BindingErrors.At(select.Where, "Rank end is not specified. Currently rank only support TopN, which means the rank end must be specified.");
         if (call.Arguments.Count > 0)
-            throw BindingErrors.At(call, "Invalid number of arguments to function 'ROW_NUMBER'. Was expecting 0 arguments");
+            throw BindingErrors.At(call, $"Invalid number of arguments to function '{call.UpperName}'. Was expecting 0 arguments");
         if (inner.GroupBy.Count > 0 || inner.Having is not null || inner.Distinct
             || inner.Items.Any(i => SyntaxWalker.Any(i.Expression, e => e is FunctionCall f && ExpressionBinder.IsAggregate(f))))
-            throw BindingErrors.NotSupported(call, "ROW_NUMBER() in an aggregating SELECT (aggregate in a subquery below it)");
+            throw BindingErrors.NotSupported(call, $"{call.UpperName}() in an aggregating SELECT (aggregate in a subquery below it)");
 
         // The rank number is a column of the result only when something above reads it (SELECT *, SELECT rn, another
         // condition on it), as Flink's projection pruning decides; a Top-N without it emits fewer updates.
@@ -91,13 +96,15 @@ internal sealed partial class QueryBinder
         bool keepsTime;
         if (WindowColumns.Of(from.Node) is { } window && partition.Contains(window.Start) && partition.Contains(window.End))
         {
+            if (function != RankFunction.RowNumber)
+                throw BindingErrors.NotSupported(call, $"{call.UpperName}() window Top-N (ROW_NUMBER() is)");
             var others = partition.Where(k => k != window.Start && k != window.End).ToImmutableArray();
             rank = BindingErrors.Positioned(select.Where, () => new WindowRankNode(from.Node, window, others, order, start, end, outputRank, rankName, timeOrdered));
             keepsTime = true;
         }
         else
         {
-            var plain = BindingErrors.Positioned(select.Where, () => new RankNode(from.Node, partition, order, start, end, outputRank, rankName, timeOrdered));
+            var plain = BindingErrors.Positioned(select.Where, () => new RankNode(from.Node, partition, order, start, end, outputRank, rankName, timeOrdered, function));
             // Deduplication keeping the first row is insert-only: it keeps its time attributes.
             rank = plain;
             keepsTime = plain.KeepsFirstRow;

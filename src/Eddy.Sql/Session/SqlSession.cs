@@ -32,6 +32,7 @@ public sealed class SqlSession : IAsyncDisposable
 
     private readonly SqlCatalog _catalog;
     private readonly bool _ownsCatalog;
+    private readonly List<string> _jars = [];
     private int _queries;
 
     /// <summary>A session over <paramref name="catalog"/>.</summary>
@@ -78,6 +79,10 @@ public sealed class SqlSession : IAsyncDisposable
         {
             case CreateTableStatement { AsQuery: not null }:
                 throw new CatalogException("CREATE TABLE ... AS SELECT is not supported by Eddy yet: create the table, then INSERT INTO it.");
+            case JarStatement jar:
+                return new SqlRowsSessionResult(Jar(jar));
+            case ShowStatement { Kind: ShowKind.Jars }:
+                return new SqlRowsSessionResult(new StatementResult(["jars"], [.. _jars.Select(j => (IReadOnlyList<string>)[j])]));
             case var _ when SqlCatalog.Handles(statement):
                 return new SqlRowsSessionResult(await _catalog.ExecuteAsync(statement, text, cancellationToken));
             case DescribeStatement describe:
@@ -125,6 +130,35 @@ public sealed class SqlSession : IAsyncDisposable
         }
         var result = await ExecuteAsync(statement, null, cancellationToken);
         return result is SqlJobSessionResult job ? job.Job : null;
+    }
+
+    /// <summary>
+    /// Adds the assembly at <paramref name="path"/> to the session (Flink's <c>ADD JAR</c>, <c>eddy sql --jar</c>): its
+    /// user-defined functions resolve by class name in <c>CREATE FUNCTION</c>, and <c>SHOW JARS</c> lists it.
+    /// </summary>
+    /// <exception cref="SqlFunctionException">The file does not exist or is not a .NET assembly.</exception>
+    public void AddJar(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        UserDefinedFunctions.AddAssembly(path);
+        var full = Path.GetFullPath(path);
+        if (!_jars.Contains(full, StringComparer.Ordinal))
+            _jars.Add(full);
+    }
+
+    private StatementResult Jar(JarStatement jar)
+    {
+        if (jar.Action == JarAction.Add)
+        {
+            AddJar(jar.Path);
+            return StatementResult.Ok;
+        }
+        // Flink's class loader drops a removed jar; an assembly loaded into .NET's default context stays until the
+        // process ends, so removing it would only pretend.
+        var full = Path.GetFullPath(jar.Path);
+        if (!_jars.Contains(full, StringComparer.Ordinal))
+            throw new SqlFunctionException($"The jar '{jar.Path}' does not exist in the current session (SHOW JARS lists them).");
+        throw new SqlFunctionException($"REMOVE JAR is not supported: .NET cannot unload the assembly '{jar.Path}' from a running session; start a new session without it.");
     }
 
     private StatementResult Describe(IReadOnlyList<string> name)

@@ -91,6 +91,10 @@ internal sealed partial class Parser
             return ParseStatementSet(clientForm: true);
         if (AcceptWord("EXPLAIN"))
             return ParseExplain();
+        if (AcceptWords("ADD", "JAR"))
+            return new JarStatement(JarAction.Add, ParseString());
+        if (AcceptWords("REMOVE", "JAR"))
+            return new JarStatement(JarAction.Remove, ParseString());
         foreach (var refused in (string[])["LOAD", "UNLOAD", "ANALYZE", "CALL", "DELETE", "UPDATE", "TRUNCATE", "ADD", "REMOVE"])
         {
             if (Current.IsWord(refused))
@@ -108,6 +112,8 @@ internal sealed partial class Parser
         Expecting("\"EXECUTE\"");
         Expecting("\"BEGIN\"");
         Expecting("\"EXPLAIN\"");
+        Expecting("\"ADD\"");
+        Expecting("\"REMOVE\"");
         throw Unexpected();
     }
 
@@ -535,6 +541,8 @@ internal sealed partial class Parser
         }
         if (AcceptWords("USER", "FUNCTIONS"))
             return new ShowStatement(ShowKind.UserFunctions, null);
+        if (AcceptWord("JARS"))
+            return new ShowStatement(ShowKind.Jars, null);
         foreach (var kind in (ShowKind[])[ShowKind.Catalogs, ShowKind.Databases, ShowKind.Tables, ShowKind.Views, ShowKind.Functions, ShowKind.Modules, ShowKind.Jobs])
         {
             if (AcceptWord(kind.ToString().ToUpperInvariant()))

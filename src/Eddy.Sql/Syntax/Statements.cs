@@ -302,6 +302,8 @@ public enum ShowKind
     CreateTable,
     /// <summary>SHOW CREATE VIEW name.</summary>
     CreateView,
+    /// <summary>SHOW JARS: the assemblies the session added with ADD JAR.</summary>
+    Jars,
 }
 
 /// <summary><c>SHOW TABLES</c>, <c>SHOW CREATE TABLE name</c>, ...</summary>
@@ -422,4 +424,24 @@ public sealed record ExplainStatement(SyntaxList<string> Details, Statement Stat
             writer.Append(Details[i]).Append(i < Details.Count - 1 ? ", " : " ");
         writer.Node(Statement);
     }
+}
+
+/// <summary>What a JAR statement does.</summary>
+public enum JarAction
+{
+    /// <summary>ADD JAR: load the assembly.</summary>
+    Add,
+    /// <summary>REMOVE JAR: unload it (refused: .NET cannot unload an assembly of the default context).</summary>
+    Remove,
+}
+
+/// <summary>
+/// The SQL client's <c>ADD JAR 'path'</c> or <c>REMOVE JAR 'path'</c>; in Eddy the path names a .NET assembly (a .dll)
+/// whose user-defined functions <c>CREATE FUNCTION</c> can then name.
+/// </summary>
+/// <param name="Action">ADD or REMOVE.</param>
+/// <param name="Path">The file's path, as written.</param>
+public sealed record JarStatement(JarAction Action, string Path) : Statement
+{
+    internal override void Write(SqlWriter writer) => writer.Append(Action == JarAction.Add ? "ADD JAR " : "REMOVE JAR ").String(Path);
 }

@@ -30,6 +30,22 @@ public class RankBinderTests
             """), Plan(TopN("rn <= 3")));
     }
 
+    [Theory]
+    [InlineData("RANK", "RANK")]
+    [InlineData("DENSE_RANK", "DENSE_RANK")]
+    [InlineData("rank", "RANK")]
+    public void Rank_and_dense_rank_filtered_by_their_result_are_a_top_n_of_that_rank_type(string function, string rankType)
+    {
+        Assert.Equal(Lines($$"""
+            LogicalRank(rankType=[{{rankType}}], rankRange=[rankStart=2, rankEnd=3], partitionBy=[$1], orderBy=[$2 DESC], select=[id, customer, amount, ts, rk])
+            +- {{Orders}}
+
+            """), Plan($"SELECT * FROM (SELECT *, {function}() OVER (PARTITION BY customer ORDER BY amount DESC) AS rk FROM orders) WHERE rk BETWEEN 2 AND 3"));
+        var project = Assert.IsType<ProjectNode>(Catalog.Plan($"SELECT id FROM (SELECT *, {function}() OVER (ORDER BY ts) AS rk FROM orders) WHERE rk = 1"));
+        var rank = Assert.IsType<RankNode>(project.Input);
+        Assert.False(rank.IsDeduplication); // a tied rank 1 keeps every row of the first time, not one
+    }
+
     [Fact]
     public void A_top_n_whose_rank_number_is_not_read_leaves_it_out()
     {
@@ -151,8 +167,8 @@ public class RankBinderTests
         "From line 1, column 12 to line 1, column 64: ROW_NUMBER() without a filter on its result (a Top-N: SELECT * FROM (SELECT ..., ROW_NUMBER() OVER (...) AS rn FROM t) WHERE rn <= N) is not supported yet.")]
     [InlineData("SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY customer) AS rn FROM orders) WHERE rn <= 2",
         "From line 1, column 26 to line 1, column 66: Over Agg: The window rank function without order by. please re-check the over window statement.")]
-    [InlineData("SELECT * FROM (SELECT *, RANK() OVER (PARTITION BY customer ORDER BY amount) AS rn FROM orders) WHERE rn <= 2",
-        "From line 1, column 26 to line 1, column 76: RANK() Top-N (ROW_NUMBER() is) is not supported yet.")]
+    [InlineData("SELECT * FROM (SELECT *, RANK(amount) OVER (PARTITION BY customer ORDER BY amount) AS rn FROM orders) WHERE rn <= 2",
+        "From line 1, column 26 to line 1, column 82: Invalid number of arguments to function 'RANK'. Was expecting 0 arguments")]
     [InlineData("SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY amount ROWS 2 PRECEDING) AS rn FROM orders) WHERE rn <= 2",
         "From line 1, column 61 to line 1, column 76: ROW/RANGE not allowed with RANK, DENSE_RANK or ROW_NUMBER functions")]
     [InlineData("SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY amount) AS rn FROM orders) WHERE rn <= amount",

@@ -88,6 +88,9 @@ internal sealed class ChangelogInference
                 Mode = ChangelogMode.All,
                 UpsertKey = rank.PartitionKeys,
             },
+            // Tied rows share a RANK or DENSE_RANK: neither the partition nor the rank identifies a row (Flink derives a
+            // rank's unique key from the rank number for ROW_NUMBER only).
+            RankNode { Function: not RankFunction.RowNumber } rank => new NodeChangelog(ChangelogMode.All, null),
             RankNode rank => new NodeChangelog(ChangelogMode.All,
                 rank.OutputRankNumber ? [.. rank.PartitionKeys, rank.Fields.Length - 1] : rank.PartitionKeys),
             SinkNode sink => CheckSink(sink),

@@ -22,6 +22,8 @@ internal sealed partial class JobTranslator
         if (rank.RankEnd > int.MaxValue)
             throw new PlanningException($"{rank.PhysicalDescription}: a Top-N of more than {int.MaxValue} rows is not supported.");
         var input = Translate(rank.Input);
+        if (rank.Function != RankFunction.RowNumber)
+            return TiedRank(rank, input);
         var name = Name(rank.IsDeduplication ? "deduplicate" : "rank");
         var keyTypes = rank.PartitionKeys.Select(k => rank.Input.FieldTypes[k]).ToImmutableArray();
         var keyOf = ExpressionCompiler.CompileProjection([.. rank.PartitionKeys.Select(k => (RexNode)Rex.Input(k, rank.Input.FieldTypes[k]))]);
@@ -67,6 +69,28 @@ internal sealed partial class JobTranslator
         {
             result = ranked.MapValues(static row => row.Value, output, name: name + "-rows");
         }
+        return Changes(result, appendOnly: false, keyTypes, output);
+    }
+
+    /// <summary>
+    /// RANK and DENSE_RANK Top-N: keyed by the partition key, a <see cref="TiedRankFunction"/> keeps the rows that rank
+    /// in range and emits the changes of the ranked rows. Its input must be insert-only (a retraction would need every
+    /// row of the partition kept, as Flink's RetractableTopNFunction does; not built yet).
+    /// </summary>
+    private Translated TiedRank(RankNode rank, Translated input)
+    {
+        if (input is not AppendRows)
+            throw new PlanningException($"{rank.RankType}() Top-N over an updating input is not supported yet (ROW_NUMBER() is): {rank.PhysicalDescription}");
+        var name = Name("rank");
+        var keyTypes = rank.PartitionKeys.Select(k => rank.Input.FieldTypes[k]).ToImmutableArray();
+        var keyOf = ExpressionCompiler.CompileProjection([.. rank.PartitionKeys.Select(k => (RexNode)Rex.Input(k, rank.Input.FieldTypes[k]))]);
+        var rows = new BinaryRowSerde(rank.Input.FieldTypes);
+        var keyed = KeyedChanges(input, keyOf, new BinaryRowSerde(keyTypes), rows, null, name);
+        var order = new RowSortKey(rank.Input.FieldTypes, rank.OrderKeys);
+        var types = rank.Input.FieldTypes.ToArray();
+        var dense = rank.Function == RankFunction.DenseRank;
+        var output = new BinaryRowSerde(rank.FieldTypes);
+        var result = keyed.Process(() => new TiedRankFunction(order, dense, rank.RankStart, rank.RankEnd, rank.OutputRankNumber, types, rows), output, name: name);
         return Changes(result, appendOnly: false, keyTypes, output);
     }
 
